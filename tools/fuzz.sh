@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds the decoder + validator fuzzer with clang-14 (-fsanitize=fuzzer,address)
+# and runs it for a bounded time, seeded with every module of the spec testsuite.
+#
+#   tools/fuzz.sh [SECONDS]        default 60
+#
+# Prints `fuzz: 1 passed, 0 failed` (or `0 passed, 1 failed`) as its last line.
+# A crashing input is left in .fuzz/artifacts/; copy it into
+# runtime/fuzz/regressions/ so the regression test replays it from then on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+out=.fuzz
+mkdir -p "$out/corpus" "$out/artifacts" "$out/seeds"
+
+srcs=$(ls runtime/*.cc | grep -v '_test\.cc$')
+libs=$(ls /usr/lib/x86_64-linux-gnu/libabsl_*.so | sed -e 's|.*/lib\(absl_[a-z0-9_]*\)\.so|-l\1|')
+echo "fuzz: building with clang++-14 -fsanitize=fuzzer,address"
+# shellcheck disable=SC2086
+clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address -fno-omit-frame-pointer -I. \
+  $srcs runtime/fuzz/fuzz_target.cc runtime/fuzz/decode_fuzzer.cc \
+  $libs -o "$out/decode_fuzzer"
+
+# Seeds: every module the spec suite's core/ files contain (converted once).
+if [ -z "$(ls -A "$out/seeds")" ]; then
+  suite="../shared/spec-testsuite/core"
+  tmp=$(mktemp -d)
+  for f in "$suite"/*.wast; do
+    wast2json "$f" -o "$tmp/$(basename "$f" .wast).json" >/dev/null 2>&1 || true
+  done
+  find "$tmp" -name '*.wasm' -exec cp {} "$out/seeds/" \;
+  cp runtime/fuzz/regressions/* "$out/seeds/" 2>/dev/null || true
+  rm -rf "$tmp"
+fi
+echo "fuzz: $(ls "$out/seeds" | wc -l) seeds, running for ${seconds}s"
+
+status=0
+"$out/decode_fuzzer" "$out/corpus" "$out/seeds" -max_total_time="$seconds" \
+  -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 \
+  -artifact_prefix="$out/artifacts/" >"$out/log.txt" 2>&1 || status=$?
+grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$out/log.txt" || true
+if [ "$status" -ne 0 ]; then
+  echo "fuzz: the fuzzer failed (exit $status); the end of its log:"
+  tail -40 "$out/log.txt"
+  echo "fuzz: 0 passed, 1 failed"
+  exit 1
+fi
+echo "fuzz: 1 passed, 0 failed"
