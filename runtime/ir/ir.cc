@@ -1,0 +1,368 @@
+#include "runtime/ir/ir.h"
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "runtime/ir/builtins.h"
+
+namespace wasm::ir {
+
+absl::string_view TypeName(Type t) {
+  switch (t) {
+    case Type::kI32: return "i32";
+    case Type::kI64: return "i64";
+    case Type::kF32: return "f32";
+    case Type::kF64: return "f64";
+    case Type::kNone: return "none";
+  }
+  return "?";
+}
+
+absl::string_view OpcodeName(IrOpcode op) {
+  switch (op) {
+#define IR_OP(name, text, format) case IrOpcode::k##name: return text;
+#include "runtime/ir/ir_opcodes.def"
+  }
+  return "?";
+}
+
+Format OpcodeFormat(IrOpcode op) {
+  switch (op) {
+#define IR_OP(name, text, format) case IrOpcode::k##name: return Format::format;
+#include "runtime/ir/ir_opcodes.def"
+  }
+  return Format::kConst;
+}
+
+bool IsTerminator(IrOpcode op) {
+  return op == IrOpcode::kJump || op == IrOpcode::kBrIf || op == IrOpcode::kBrTable ||
+         op == IrOpcode::kReturn || op == IrOpcode::kTrap;
+}
+
+absl::string_view CondName(Cond c) {
+  switch (c) {
+    case Cond::kEq: return "eq";
+    case Cond::kNe: return "ne";
+    case Cond::kSlt: return "slt";
+    case Cond::kUlt: return "ult";
+    case Cond::kSgt: return "sgt";
+    case Cond::kUgt: return "ugt";
+    case Cond::kSle: return "sle";
+    case Cond::kUle: return "ule";
+    case Cond::kSge: return "sge";
+    case Cond::kUge: return "uge";
+    case Cond::kLt: return "lt";
+    case Cond::kGt: return "gt";
+    case Cond::kLe: return "le";
+    case Cond::kGe: return "ge";
+  }
+  return "?";
+}
+
+absl::string_view BuiltinName(Builtin b) {
+  switch (b) {
+#define IR_BUILTIN_NAME(name, text, params, results) case Builtin::k##name: return text;
+    IR_BUILTINS(IR_BUILTIN_NAME)
+#undef IR_BUILTIN_NAME
+  }
+  return "?";
+}
+
+absl::string_view BuiltinParams(Builtin b) {
+  switch (b) {
+#define IR_BUILTIN_PARAMS(name, text, params, results) case Builtin::k##name: return params;
+    IR_BUILTINS(IR_BUILTIN_PARAMS)
+#undef IR_BUILTIN_PARAMS
+  }
+  return "";
+}
+
+absl::string_view BuiltinResults(Builtin b) {
+  switch (b) {
+#define IR_BUILTIN_RESULTS(name, text, params, results) case Builtin::k##name: return results;
+    IR_BUILTINS(IR_BUILTIN_RESULTS)
+#undef IR_BUILTIN_RESULTS
+  }
+  return "";
+}
+
+// --- Function ------------------------------------------------------------------
+
+void Function::ReplaceUses(Value from, Value to) {
+  to = Resolve(to);
+  if (from == to) return;
+  ValueData& d = values[from.index];
+  d.kind = ValueData::Kind::kAlias;
+  d.def = to.index;
+}
+
+void Function::ResolveAllAliases() {
+  for (Value& v : value_pool) v = Resolve(v);
+}
+
+Inst Function::Terminator(Block b) const {
+  const BlockData& data = blocks[b.index];
+  if (data.insts.empty()) return Inst();
+  const Inst last = data.insts.back();
+  return IsTerminator(insts[last.index].op) ? last : Inst();
+}
+
+// --- FunctionBuilder -------------------------------------------------------------
+
+Block FunctionBuilder::CreateBlock() {
+  f_->blocks.emplace_back();
+  in_layout_.push_back(false);
+  return Block(static_cast<uint32_t>(f_->blocks.size() - 1));
+}
+
+Value FunctionBuilder::AppendBlockParam(Block b, Type t) {
+  BlockData& data = f_->block(b);
+  const Value v(static_cast<uint32_t>(f_->values.size()));
+  f_->values.push_back(ValueData{t, ValueData::Kind::kParam, b.index,
+                                 static_cast<uint32_t>(data.params.size())});
+  data.params.push_back(v);
+  return v;
+}
+
+void FunctionBuilder::SwitchToBlock(Block b) {
+  current_ = b;
+  if (in_layout_.size() < f_->blocks.size()) in_layout_.resize(f_->blocks.size(), false);
+  if (!in_layout_[b.index]) {
+    in_layout_[b.index] = true;
+    f_->layout.push_back(b);
+  }
+}
+
+bool FunctionBuilder::IsFilled() const { return f_->Terminator(current_).valid(); }
+
+Inst FunctionBuilder::Append(InstData data, absl::Span<const Value> args,
+                             absl::Span<const Type> results) {
+  const Inst inst(static_cast<uint32_t>(f_->insts.size()));
+  data.args_begin = static_cast<uint32_t>(f_->value_pool.size());
+  data.args_count = static_cast<uint32_t>(args.size());
+  f_->value_pool.insert(f_->value_pool.end(), args.begin(), args.end());
+  data.results_begin = static_cast<uint32_t>(f_->value_pool.size());
+  data.results_count = static_cast<uint32_t>(results.size());
+  for (size_t i = 0; i < results.size(); ++i) {
+    const Value v(static_cast<uint32_t>(f_->values.size()));
+    f_->values.push_back(ValueData{results[i], ValueData::Kind::kResult, inst.index,
+                                   static_cast<uint32_t>(i)});
+    f_->value_pool.push_back(v);
+  }
+  data.block = current_;
+  f_->insts.push_back(data);
+  f_->block(current_).insts.push_back(inst);
+  return inst;
+}
+
+uint32_t FunctionBuilder::AddBlockCall(Block b, absl::Span<const Value> args) {
+  BlockCall call{b, static_cast<uint32_t>(f_->value_pool.size()),
+                 static_cast<uint32_t>(args.size())};
+  f_->value_pool.insert(f_->value_pool.end(), args.begin(), args.end());
+  f_->block_calls.push_back(call);
+  return static_cast<uint32_t>(f_->block_calls.size() - 1);
+}
+
+Value FunctionBuilder::Iconst(Type t, uint64_t bits) {
+  InstData d;
+  d.op = IrOpcode::kIconst;
+  d.type = t;
+  d.imm64 = t == Type::kI32 ? (bits & 0xffffffffu) : bits;
+  const Type results[] = {t};
+  return f_->Result(Append(d, {}, results));
+}
+
+Value FunctionBuilder::F32const(uint32_t bits) {
+  InstData d;
+  d.op = IrOpcode::kF32const;
+  d.type = Type::kF32;
+  d.imm64 = bits;
+  const Type results[] = {Type::kF32};
+  return f_->Result(Append(d, {}, results));
+}
+
+Value FunctionBuilder::F64const(uint64_t bits) {
+  InstData d;
+  d.op = IrOpcode::kF64const;
+  d.type = Type::kF64;
+  d.imm64 = bits;
+  const Type results[] = {Type::kF64};
+  return f_->Result(Append(d, {}, results));
+}
+
+Value FunctionBuilder::Unary(IrOpcode op, Type result, Value a) {
+  InstData d;
+  d.op = op;
+  d.type = result;
+  const Value args[] = {a};
+  const Type results[] = {result};
+  return f_->Result(Append(d, args, results));
+}
+
+Value FunctionBuilder::Binary(IrOpcode op, Type t, Value a, Value b) {
+  InstData d;
+  d.op = op;
+  d.type = t;
+  const Value args[] = {a, b};
+  const Type results[] = {t};
+  return f_->Result(Append(d, args, results));
+}
+
+Value FunctionBuilder::Icmp(Cond c, Value a, Value b) {
+  InstData d;
+  d.op = IrOpcode::kIcmp;
+  d.type = f_->ValueType(a);
+  d.cond = c;
+  const Value args[] = {a, b};
+  const Type results[] = {Type::kI32};
+  return f_->Result(Append(d, args, results));
+}
+
+Value FunctionBuilder::Fcmp(Cond c, Value a, Value b) {
+  InstData d;
+  d.op = IrOpcode::kFcmp;
+  d.type = f_->ValueType(a);
+  d.cond = c;
+  const Value args[] = {a, b};
+  const Type results[] = {Type::kI32};
+  return f_->Result(Append(d, args, results));
+}
+
+Value FunctionBuilder::Select(Type t, Value cond, Value a, Value b) {
+  InstData d;
+  d.op = IrOpcode::kSelect;
+  d.type = t;
+  const Value args[] = {cond, a, b};
+  const Type results[] = {t};
+  return f_->Result(Append(d, args, results));
+}
+
+Value FunctionBuilder::Load(Type t, MemFlags flags, Value addr, uint32_t offset) {
+  InstData d;
+  d.op = IrOpcode::kLoad;
+  d.type = t;
+  d.mem = flags;
+  d.imm32 = offset;
+  const Value args[] = {addr};
+  const Type results[] = {t};
+  return f_->Result(Append(d, args, results));
+}
+
+void FunctionBuilder::Store(MemFlags flags, Value addr, Value value, uint32_t offset) {
+  InstData d;
+  d.op = IrOpcode::kStore;
+  d.type = f_->ValueType(value);
+  d.mem = flags;
+  d.imm32 = offset;
+  const Value args[] = {addr, value};
+  Append(d, args, {});
+}
+
+Value FunctionBuilder::GlobalGet(Type t, uint32_t index) {
+  InstData d;
+  d.op = IrOpcode::kGlobalGet;
+  d.type = t;
+  d.imm32 = index;
+  const Type results[] = {t};
+  return f_->Result(Append(d, {}, results));
+}
+
+void FunctionBuilder::GlobalSet(uint32_t index, Value v) {
+  InstData d;
+  d.op = IrOpcode::kGlobalSet;
+  d.type = f_->ValueType(v);
+  d.imm32 = index;
+  const Value args[] = {v};
+  Append(d, args, {});
+}
+
+std::vector<Value> FunctionBuilder::Call(uint32_t func_index, absl::Span<const Value> args,
+                                         absl::Span<const Type> results) {
+  InstData d;
+  d.op = IrOpcode::kCall;
+  d.imm32 = func_index;
+  const Inst i = Append(d, args, results);
+  const absl::Span<const Value> r = f_->Results(i);
+  return std::vector<Value>(r.begin(), r.end());
+}
+
+std::vector<Value> FunctionBuilder::CallIndirect(uint32_t type_index, uint32_t table_index,
+                                                 Value callee, absl::Span<const Value> args,
+                                                 absl::Span<const Type> results) {
+  InstData d;
+  d.op = IrOpcode::kCallIndirect;
+  d.imm32 = type_index;
+  d.imm32b = table_index;
+  std::vector<Value> all;
+  all.reserve(args.size() + 1);
+  all.push_back(callee);
+  all.insert(all.end(), args.begin(), args.end());
+  const Inst i = Append(d, all, results);
+  const absl::Span<const Value> r = f_->Results(i);
+  return std::vector<Value>(r.begin(), r.end());
+}
+
+std::vector<Value> FunctionBuilder::CallBuiltin(uint32_t builtin, uint32_t index,
+                                                absl::Span<const Value> args,
+                                                absl::Span<const Type> results) {
+  InstData d;
+  d.op = IrOpcode::kCallBuiltin;
+  d.imm32 = builtin;
+  d.imm32b = index;
+  const Inst i = Append(d, args, results);
+  const absl::Span<const Value> r = f_->Results(i);
+  return std::vector<Value>(r.begin(), r.end());
+}
+
+void FunctionBuilder::Jump(Block target, absl::Span<const Value> args) {
+  InstData d;
+  d.op = IrOpcode::kJump;
+  d.targets_begin = AddBlockCall(target, args);
+  d.targets_count = 1;
+  Append(d, {}, {});
+}
+
+void FunctionBuilder::BrIf(Value cond, Block then_block, absl::Span<const Value> then_args,
+                           Block else_block, absl::Span<const Value> else_args) {
+  InstData d;
+  d.op = IrOpcode::kBrIf;
+  d.targets_begin = AddBlockCall(then_block, then_args);
+  AddBlockCall(else_block, else_args);
+  d.targets_count = 2;
+  const Value args[] = {cond};
+  Append(d, args, {});
+}
+
+void FunctionBuilder::BrTable(Value index, absl::Span<const Block> targets) {
+  InstData d;
+  d.op = IrOpcode::kBrTable;
+  d.targets_begin = static_cast<uint32_t>(f_->block_calls.size());
+  for (Block b : targets) AddBlockCall(b, {});
+  d.targets_count = static_cast<uint32_t>(targets.size());
+  const Value args[] = {index};
+  Append(d, args, {});
+}
+
+void FunctionBuilder::Return(absl::Span<const Value> values) {
+  InstData d;
+  d.op = IrOpcode::kReturn;
+  Append(d, values, {});
+}
+
+void FunctionBuilder::Trap(uint32_t kind) {
+  InstData d;
+  d.op = IrOpcode::kTrap;
+  d.imm32 = kind;
+  Append(d, {}, {});
+}
+
+void FunctionBuilder::TrapIf(Value cond, uint32_t kind) {
+  InstData d;
+  d.op = IrOpcode::kTrapIf;
+  d.imm32 = kind;
+  const Value args[] = {cond};
+  Append(d, args, {});
+}
+
+}  // namespace wasm::ir

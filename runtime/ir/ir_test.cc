@@ -1,0 +1,195 @@
+// The IR's builder, text form, CFG / dominators and verifier.
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "runtime/ir/cfg.h"
+#include "runtime/ir/ir.h"
+#include "runtime/ir/verifier.h"
+
+namespace wasm::ir {
+namespace {
+
+using ::testing::HasSubstr;
+
+// max(a, b) with a diamond: block0 -> block1 | block2 -> block3(result).
+Function Diamond() {
+  Function f(Signature{{Type::kI32, Type::kI32}, {Type::kI32}});
+  f.name = "max";
+  FunctionBuilder b(&f);
+  const Block entry = b.CreateBlock();
+  const Block then_block = b.CreateBlock();
+  const Block else_block = b.CreateBlock();
+  const Block join = b.CreateBlock();
+  const Value x = b.AppendBlockParam(entry, Type::kI32);
+  const Value y = b.AppendBlockParam(entry, Type::kI32);
+  const Value r = b.AppendBlockParam(join, Type::kI32);
+  b.SwitchToBlock(entry);
+  const Value c = b.Icmp(Cond::kSgt, x, y);
+  b.BrIf(c, then_block, {}, else_block, {});
+  b.SwitchToBlock(then_block);
+  const Value xs[] = {x};
+  b.Jump(join, xs);
+  b.SwitchToBlock(else_block);
+  const Value ys[] = {y};
+  b.Jump(join, ys);
+  b.SwitchToBlock(join);
+  const Value rs[] = {r};
+  b.Return(rs);
+  return f;
+}
+
+TEST(IrTest, PrintsTheTextForm) {
+  EXPECT_EQ(PrintFunction(Diamond()),
+            "function %max(i32, i32) -> i32 {\n"
+            "block0(v0: i32, v1: i32):\n"
+            "    v3 = icmp.i32 sgt v0, v1\n"
+            "    brif v3, block1, block2\n"
+            "block1:\n"
+            "    jump block3(v0)\n"
+            "block2:\n"
+            "    jump block3(v1)\n"
+            "block3(v2: i32):\n"
+            "    return v2\n"
+            "}\n");
+}
+
+TEST(IrTest, PrintsEveryFormat) {
+  Function f(Signature{{Type::kI32}, {}});
+  FunctionBuilder b(&f);
+  const Block entry = b.CreateBlock();
+  const Block exit = b.CreateBlock();
+  const Value a = b.AppendBlockParam(entry, Type::kI32);
+  b.SwitchToBlock(entry);
+  const Value k = b.Iconst(Type::kI32, 0xffffffff);
+  const Value l = b.Load(Type::kI64, MemFlags{1, true}, a, 16);
+  b.Store(MemFlags{2, false}, a, k, 4);
+  const Value fl = b.F64const(0x3ff0000000000000ull);
+  const Value s = b.Select(Type::kF64, k, fl, fl);
+  b.GlobalSet(2, b.GlobalGet(Type::kI64, 1));
+  const Type two[] = {Type::kI32, Type::kF64};
+  const Value args[] = {a, s};
+  b.Call(5, args, two);
+  b.CallIndirect(3, 0, a, {}, {});
+  b.TrapIf(a, 2);
+  (void)l;
+  const Block targets[] = {exit, exit};
+  b.BrTable(a, targets);
+  b.SwitchToBlock(exit);
+  b.Trap(0);
+  EXPECT_EQ(PrintFunction(f),
+            "function %f(i32) {\n"
+            "block0(v0: i32):\n"
+            "    v1 = iconst.i32 -1\n"
+            "    v2 = load.i64.s8 v0+16\n"
+            "    store.i32.w16 v0+4, v1\n"
+            "    v3 = f64const 0x3ff0000000000000\n"
+            "    v4 = select.f64 v1, v3, v3\n"
+            "    v5 = global_get.i64 g1\n"
+            "    global_set g2, v5\n"
+            "    v6, v7 = call f5(v0, v4)\n"
+            "    call_indirect type3, table0, v0()\n"
+            "    trap_if v0, #2\n"
+            "    br_table v0, [block1], block1\n"
+            "block1:\n"
+            "    trap #0\n"
+            "}\n");
+  EXPECT_TRUE(VerifyFunction(f).ok()) << VerifyFunction(f);
+}
+
+TEST(IrTest, DominatorsOfADiamondAndALoop) {
+  const Function f = Diamond();
+  ControlFlowGraph cfg(f);
+  EXPECT_EQ(cfg.ReversePostOrder().size(), 4u);
+  EXPECT_EQ(cfg.Idom(Block(3)), Block(0));
+  EXPECT_TRUE(cfg.Dominates(Block(0), Block(3)));
+  EXPECT_FALSE(cfg.Dominates(Block(1), Block(3)));
+  EXPECT_EQ(cfg.Predecessors(Block(3)).size(), 2u);
+
+  // block0 -> block1 (loop header) <-> block2; block1 -> block3.
+  Function loop(Signature{{Type::kI32}, {}});
+  FunctionBuilder b(&loop);
+  const Block b0 = b.CreateBlock(), b1 = b.CreateBlock(), b2 = b.CreateBlock(), b3 = b.CreateBlock();
+  const Value n = b.AppendBlockParam(b0, Type::kI32);
+  b.SwitchToBlock(b0);
+  b.Jump(b1, {});
+  b.SwitchToBlock(b1);
+  b.BrIf(n, b2, {}, b3, {});
+  b.SwitchToBlock(b2);
+  b.Jump(b1, {});
+  b.SwitchToBlock(b3);
+  b.Return({});
+  ControlFlowGraph lcfg(loop);
+  EXPECT_EQ(lcfg.Idom(b2), b1);
+  EXPECT_EQ(lcfg.Idom(b3), b1);
+  EXPECT_TRUE(lcfg.Dominates(b1, b2));
+  EXPECT_TRUE(VerifyFunction(loop).ok());
+}
+
+TEST(VerifierTest, AcceptsWellFormedFunctions) {
+  EXPECT_TRUE(VerifyFunction(Diamond()).ok()) << VerifyFunction(Diamond());
+}
+
+TEST(VerifierTest, RejectsAUseNotDominatedByItsDefinition) {
+  Function f = Diamond();
+  // Make block2 jump with a value defined only in block1's path: redefine
+  // block1 to compute v and block2 to use it.
+  FunctionBuilder b(&f);
+  const Block extra = b.CreateBlock();
+  b.SwitchToBlock(extra);  // unreachable block: not checked for dominance
+  b.Return(std::vector<Value>{Value(0)});
+  EXPECT_TRUE(VerifyFunction(f).ok());
+
+  Function g(Signature{{Type::kI32}, {Type::kI32}});
+  FunctionBuilder gb(&g);
+  const Block e = gb.CreateBlock(), t = gb.CreateBlock(), el = gb.CreateBlock();
+  const Value p = gb.AppendBlockParam(e, Type::kI32);
+  gb.SwitchToBlock(e);
+  gb.BrIf(p, t, {}, el, {});
+  gb.SwitchToBlock(t);
+  const Value only_in_t = gb.Iconst(Type::kI32, 1);
+  gb.Return(std::vector<Value>{only_in_t});
+  gb.SwitchToBlock(el);
+  gb.Return(std::vector<Value>{only_in_t});
+  const absl::Status s = VerifyFunction(g);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("does not dominate"));
+}
+
+TEST(VerifierTest, RejectsTypeAndArityErrors) {
+  Function f(Signature{{Type::kI32, Type::kF32}, {Type::kI32}});
+  FunctionBuilder b(&f);
+  const Block e = b.CreateBlock();
+  const Value i = b.AppendBlockParam(e, Type::kI32);
+  const Value x = b.AppendBlockParam(e, Type::kF32);
+  b.SwitchToBlock(e);
+  const Value bad = b.Binary(IrOpcode::kIadd, Type::kI32, i, x);
+  b.Return(std::vector<Value>{bad});
+  EXPECT_THAT(std::string(VerifyFunction(f).message()),
+              HasSubstr("inst0 (iadd): operand v1 is f32, expected i32"));
+
+  Function g(Signature{{}, {Type::kI32}});
+  FunctionBuilder gb(&g);
+  const Block ge = gb.CreateBlock();
+  gb.SwitchToBlock(ge);
+  gb.Return({});
+  EXPECT_THAT(std::string(VerifyFunction(g).message()), HasSubstr("returns 0 values"));
+
+  Function h(Signature{{}, {}});
+  FunctionBuilder hb(&h);
+  const Block he = hb.CreateBlock();
+  hb.SwitchToBlock(he);
+  hb.Iconst(Type::kI32, 1);
+  EXPECT_THAT(std::string(VerifyFunction(h).message()), HasSubstr("does not end in a terminator"));
+}
+
+TEST(FunctionTest, AliasesResolveInUsesAndPrinting) {
+  Function f = Diamond();
+  // Replace v0 by v1 everywhere: block1 now jumps with v1.
+  f.ReplaceUses(Value(0), Value(1));
+  EXPECT_THAT(PrintFunction(f), HasSubstr("block1:\n    jump block3(v1)"));
+  f.ResolveAllAliases();
+  EXPECT_EQ(f.CallArgs(f.Targets(f.Terminator(Block(1)))[0])[0], Value(1));
+}
+
+}  // namespace
+}  // namespace wasm::ir
