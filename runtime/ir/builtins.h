@@ -24,8 +24,8 @@ namespace wasm::ir {
   BUILTIN(TableSize, "table_size", "", "i")     \
   BUILTIN(TableGrow, "table_grow", "ri", "i")   \
   BUILTIN(TableFill, "table_fill", "iri", "")   \
-  BUILTIN(TableCopy, "table_copy", "iii", "")   \
-  BUILTIN(TableInit, "table_init", "iii", "")   \
+  BUILTIN(TableCopy, "table_copy", "iiii", "")  \
+  BUILTIN(TableInit, "table_init", "iiii", "")  \
   BUILTIN(ElemDrop, "elem_drop", "", "")        \
   BUILTIN(RefFunc, "ref_func", "", "r")
 

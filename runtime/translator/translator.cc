@@ -1,0 +1,597 @@
+#include "runtime/translator/translator.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "runtime/errors.h"
+#include "runtime/instruction.h"
+#include "runtime/ir/builtins.h"
+#include "runtime/reader.h"
+#include "runtime/status_macros.h"
+#include "runtime/translator/ssa_builder.h"
+#include "runtime/vm/trap.h"
+
+namespace wasm {
+
+ir::Type IrType(ValType t) {
+  switch (t) {
+    case ValType::kI32: return ir::Type::kI32;
+    case ValType::kI64: return ir::Type::kI64;
+    case ValType::kF32: return ir::Type::kF32;
+    case ValType::kF64: return ir::Type::kF64;
+    default: return ir::Type::kI64;  // funcref / externref
+  }
+}
+
+ir::Signature IrSignature(const FuncType& type) {
+  ir::Signature sig;
+  for (ValType t : type.params) sig.params.push_back(IrType(t));
+  for (ValType t : type.results) sig.results.push_back(IrType(t));
+  return sig;
+}
+
+namespace {
+
+using ir::Block;
+using ir::IrOpcode;
+using ir::Value;
+
+std::vector<ir::Type> IrTypes(absl::Span<const ValType> types) {
+  std::vector<ir::Type> out;
+  out.reserve(types.size());
+  for (ValType t : types) out.push_back(IrType(t));
+  return out;
+}
+
+class Translator {
+ public:
+  Translator(const Module& m, uint32_t defined_index)
+      : m_(m),
+        func_index_(m.num_imported_functions + defined_index),
+        body_(m.bodies[defined_index]),
+        type_(m.FunctionType(func_index_)),
+        f_(IrSignature(type_)),
+        b_(&f_) {}
+
+  absl::StatusOr<ir::Function> Run();
+
+ private:
+  struct Frame {
+    Opcode kind;          // kBlock, kLoop, kIf, kElse; the function's frame is a kBlock
+    bool dead;            // entered in unreachable code: nothing is emitted for it
+    bool is_function;
+    Block label;          // branch target: the loop header, or the merge block
+    Block merge;          // where control continues after `end`
+    Block else_block;     // kIf
+    absl::Span<const ValType> params;
+    absl::Span<const ValType> results;
+    size_t height;        // operand stack height below the parameters
+    std::vector<Value> if_params;  // kIf: the parameters, for the else branch
+    absl::Span<const ValType> LabelTypes() const { return kind == Opcode::kLoop ? params : results; }
+  };
+
+  absl::Status Step(const Instruction& in);
+  absl::Status Numeric(const Instruction& in, bool* handled);
+  absl::Status Misc(const Instruction& in);
+
+  void Push(Value v) { stack_.push_back(v); }
+  Value Pop() {
+    const Value v = stack_.back();
+    stack_.pop_back();
+    return v;
+  }
+  std::vector<Value> PopN(size_t n) {
+    std::vector<Value> out(stack_.end() - n, stack_.end());
+    stack_.resize(stack_.size() - n);
+    return out;
+  }
+  std::vector<Value> TopN(size_t n) const { return std::vector<Value>(stack_.end() - n, stack_.end()); }
+
+  absl::Span<const ValType> BlockParams(const BlockType& bt) const;
+  absl::Span<const ValType> BlockResults(const BlockType& bt) const;
+  Block NewBlockWithParams(absl::Span<const ValType> types);
+  // The just-emitted terminator of the current block.
+  ir::Inst LastInst() const { return f_.block(b_.current()).insts.back(); }
+  // Emits a branch from the current block to frame `depth` with its label values.
+  void BranchTo(uint32_t depth, const std::vector<Value>& args);
+  void JumpAndRecord(Block target, const std::vector<Value>& args);
+  void SetUnreachable() { reachable_ = false; }
+
+  const Module& m_;
+  const uint32_t func_index_;
+  const FunctionBody& body_;
+  const FuncType& type_;
+  ir::Function f_;
+  ir::FunctionBuilder b_;
+  std::unique_ptr<SsaBuilder> ssa_;
+  std::vector<Value> stack_;
+  std::vector<Frame> frames_;
+  bool reachable_ = true;
+};
+
+absl::Span<const ValType> Translator::BlockParams(const BlockType& bt) const {
+  if (bt.kind == BlockType::Kind::kTypeIndex) return m_.types[bt.type_index].params;
+  return {};
+}
+
+absl::Span<const ValType> Translator::BlockResults(const BlockType& bt) const {
+  static constexpr ValType kSingle[] = {ValType::kI32, ValType::kI64, ValType::kF32,
+                                        ValType::kF64, ValType::kFuncRef, ValType::kExternRef};
+  switch (bt.kind) {
+    case BlockType::Kind::kEmpty: return {};
+    case BlockType::Kind::kValue:
+      for (const ValType& t : kSingle) {
+        if (t == bt.value) return absl::Span<const ValType>(&t, 1);
+      }
+      return {};
+    case BlockType::Kind::kTypeIndex: return m_.types[bt.type_index].results;
+  }
+  return {};
+}
+
+Block Translator::NewBlockWithParams(absl::Span<const ValType> types) {
+  const Block b = b_.CreateBlock();
+  for (ValType t : types) b_.AppendBlockParam(b, IrType(t));
+  return b;
+}
+
+void Translator::JumpAndRecord(Block target, const std::vector<Value>& args) {
+  const Block from = b_.current();
+  b_.Jump(target, args);
+  ssa_->AddEdge(from, LastInst(), target);
+}
+
+void Translator::BranchTo(uint32_t depth, const std::vector<Value>& args) {
+  const Frame& target = frames_[frames_.size() - 1 - depth];
+  if (target.is_function) {
+    b_.Return(args);
+  } else {
+    JumpAndRecord(target.label, args);
+  }
+}
+
+absl::StatusOr<ir::Function> Translator::Run() {
+  f_.name = absl::StrCat("f", func_index_);
+  // Locals: parameters, then declared locals (zero-initialised).
+  std::vector<ir::Type> local_types = IrTypes(type_.params);
+  for (const LocalDecl& d : body_.locals) local_types.insert(local_types.end(), d.count, IrType(d.type));
+  const Block entry = b_.CreateBlock();
+  std::vector<Value> params;
+  for (ValType t : type_.params) params.push_back(b_.AppendBlockParam(entry, IrType(t)));
+  b_.SwitchToBlock(entry);
+  ssa_ = std::make_unique<SsaBuilder>(&f_, &b_, local_types);
+  ssa_->SealBlock(entry);
+  for (uint32_t i = 0; i < params.size(); ++i) ssa_->DefineVar(i, params[i]);
+  Value zero[4];  // i32, i64, f32, f64 zeros, made on first use
+  for (uint32_t i = static_cast<uint32_t>(params.size()); i < local_types.size(); ++i) {
+    const int k = static_cast<int>(local_types[i]);
+    if (!zero[k].valid()) {
+      switch (local_types[i]) {
+        case ir::Type::kF32: zero[k] = b_.F32const(0); break;
+        case ir::Type::kF64: zero[k] = b_.F64const(0); break;
+        default: zero[k] = b_.Iconst(local_types[i], 0); break;
+      }
+    }
+    ssa_->DefineVar(i, zero[k]);
+  }
+
+  frames_.push_back(Frame{Opcode::kBlock, false, true, Block(), Block(), Block(), {},
+                          type_.results, 0, {}});
+  Reader r(m_.bytes, body_.code_offset, body_.range.offset + body_.range.size);
+  r.set_function(func_index_);
+  InstructionReader reader(&r);
+  Instruction in;
+  while (!frames_.empty()) {
+    RETURN_IF_ERROR(reader.Next(&in));
+    RETURN_IF_ERROR(Step(in));
+  }
+  return std::move(f_);
+}
+
+absl::Status Translator::Step(const Instruction& in) {
+  // Structure is tracked even in unreachable code; nothing is emitted there.
+  switch (in.op) {
+    case Opcode::kBlock:
+    case Opcode::kLoop:
+    case Opcode::kIf: {
+      const absl::Span<const ValType> params = BlockParams(in.block);
+      const absl::Span<const ValType> results = BlockResults(in.block);
+      if (!reachable_) {
+        frames_.push_back(Frame{in.op, true, false, Block(), Block(), Block(), params, results,
+                                stack_.size(), {}});
+        return absl::OkStatus();
+      }
+      Value cond;
+      if (in.op == Opcode::kIf) cond = Pop();
+      std::vector<Value> args = PopN(params.size());
+      Frame frame{in.op, false, false, Block(), Block(), Block(), params, results,
+                  stack_.size(), {}};
+      frame.merge = NewBlockWithParams(results);
+      frame.label = frame.merge;
+      if (in.op == Opcode::kBlock) {
+        for (Value v : args) Push(v);
+      } else if (in.op == Opcode::kLoop) {
+        const Block header = NewBlockWithParams(params);
+        JumpAndRecord(header, args);
+        b_.SwitchToBlock(header);  // sealed at the loop's end
+        for (Value v : f_.block(header).params) Push(v);
+        frame.label = header;
+      } else {
+        const Block then_block = b_.CreateBlock();
+        frame.else_block = b_.CreateBlock();
+        const Block from = b_.current();
+        b_.BrIf(cond, then_block, {}, frame.else_block, {});
+        ssa_->AddEdge(from, LastInst(), then_block);
+        ssa_->AddEdge(from, LastInst(), frame.else_block);
+        ssa_->SealBlock(then_block);
+        ssa_->SealBlock(frame.else_block);
+        b_.SwitchToBlock(then_block);
+        for (Value v : args) Push(v);
+        frame.if_params = std::move(args);
+      }
+      frames_.push_back(std::move(frame));
+      return absl::OkStatus();
+    }
+    case Opcode::kElse: {
+      Frame& f = frames_.back();
+      if (f.dead) return absl::OkStatus();
+      if (reachable_) JumpAndRecord(f.merge, TopN(f.results.size()));
+      stack_.resize(f.height);
+      b_.SwitchToBlock(f.else_block);
+      for (Value v : f.if_params) Push(v);
+      f.kind = Opcode::kElse;
+      reachable_ = true;
+      return absl::OkStatus();
+    }
+    case Opcode::kEnd: {
+      Frame f = std::move(frames_.back());
+      frames_.pop_back();
+      if (f.dead) return absl::OkStatus();
+      if (f.is_function) {
+        if (reachable_) b_.Return(TopN(f.results.size()));
+        return absl::OkStatus();
+      }
+      if (reachable_) JumpAndRecord(f.merge, TopN(f.results.size()));
+      if (f.kind == Opcode::kIf) {  // no else: the else branch passes the parameters on
+        b_.SwitchToBlock(f.else_block);
+        JumpAndRecord(f.merge, f.if_params);
+      }
+      if (f.kind == Opcode::kLoop) ssa_->SealBlock(f.label);
+      stack_.resize(f.height);
+      if (ssa_->HasPredecessors(f.merge)) {
+        ssa_->SealBlock(f.merge);
+        b_.SwitchToBlock(f.merge);
+        const std::vector<Value>& params = f_.block(f.merge).params;
+        for (size_t i = 0; i < f.results.size(); ++i) Push(params[i]);
+        reachable_ = true;
+      } else {
+        reachable_ = false;
+      }
+      return absl::OkStatus();
+    }
+    default:
+      break;
+  }
+  if (!reachable_) return absl::OkStatus();
+  bool handled = false;
+  RETURN_IF_ERROR(Numeric(in, &handled));
+  if (handled) return absl::OkStatus();
+  return Misc(in);
+}
+
+absl::Status Translator::Numeric(const Instruction& in, bool* handled) {
+  *handled = true;
+  using T = ir::Type;
+  auto binary = [&](IrOpcode op, T t) {
+    const Value rhs = Pop();
+    const Value lhs = Pop();
+    Push(b_.Binary(op, t, lhs, rhs));
+  };
+  auto icmp = [&](ir::Cond c) {
+    const Value rhs = Pop();
+    const Value lhs = Pop();
+    Push(b_.Icmp(c, lhs, rhs));
+  };
+  auto fcmp = [&](ir::Cond c) {
+    const Value rhs = Pop();
+    const Value lhs = Pop();
+    Push(b_.Fcmp(c, lhs, rhs));
+  };
+  auto unary = [&](IrOpcode op, T result) { Push(b_.Unary(op, result, Pop())); };
+  auto eqz = [&](T t) { Push(b_.Icmp(ir::Cond::kEq, Pop(), b_.Iconst(t, 0))); };
+  switch (in.op) {
+#define BIN(w, op, t) case Opcode::k##w: binary(IrOpcode::k##op, T::k##t); return absl::OkStatus();
+#define ICMP(w, c) case Opcode::k##w: icmp(ir::Cond::k##c); return absl::OkStatus();
+#define FCMP(w, c) case Opcode::k##w: fcmp(ir::Cond::k##c); return absl::OkStatus();
+#define UN(w, op, t) case Opcode::k##w: unary(IrOpcode::k##op, T::k##t); return absl::OkStatus();
+    case Opcode::kI32Eqz: eqz(T::kI32); return absl::OkStatus();
+    case Opcode::kI64Eqz: eqz(T::kI64); return absl::OkStatus();
+    ICMP(I32Eq, Eq) ICMP(I32Ne, Ne) ICMP(I32LtS, Slt) ICMP(I32LtU, Ult) ICMP(I32GtS, Sgt)
+    ICMP(I32GtU, Ugt) ICMP(I32LeS, Sle) ICMP(I32LeU, Ule) ICMP(I32GeS, Sge) ICMP(I32GeU, Uge)
+    ICMP(I64Eq, Eq) ICMP(I64Ne, Ne) ICMP(I64LtS, Slt) ICMP(I64LtU, Ult) ICMP(I64GtS, Sgt)
+    ICMP(I64GtU, Ugt) ICMP(I64LeS, Sle) ICMP(I64LeU, Ule) ICMP(I64GeS, Sge) ICMP(I64GeU, Uge)
+    FCMP(F32Eq, Eq) FCMP(F32Ne, Ne) FCMP(F32Lt, Lt) FCMP(F32Gt, Gt) FCMP(F32Le, Le) FCMP(F32Ge, Ge)
+    FCMP(F64Eq, Eq) FCMP(F64Ne, Ne) FCMP(F64Lt, Lt) FCMP(F64Gt, Gt) FCMP(F64Le, Le) FCMP(F64Ge, Ge)
+    UN(I32Clz, Clz, I32) UN(I32Ctz, Ctz, I32) UN(I32Popcnt, Popcnt, I32)
+    UN(I64Clz, Clz, I64) UN(I64Ctz, Ctz, I64) UN(I64Popcnt, Popcnt, I64)
+    BIN(I32Add, Iadd, I32) BIN(I32Sub, Isub, I32) BIN(I32Mul, Imul, I32) BIN(I32DivS, Sdiv, I32)
+    BIN(I32DivU, Udiv, I32) BIN(I32RemS, Srem, I32) BIN(I32RemU, Urem, I32) BIN(I32And, Band, I32)
+    BIN(I32Or, Bor, I32) BIN(I32Xor, Bxor, I32) BIN(I32Shl, Ishl, I32) BIN(I32ShrS, Sshr, I32)
+    BIN(I32ShrU, Ushr, I32) BIN(I32Rotl, Rotl, I32) BIN(I32Rotr, Rotr, I32)
+    BIN(I64Add, Iadd, I64) BIN(I64Sub, Isub, I64) BIN(I64Mul, Imul, I64) BIN(I64DivS, Sdiv, I64)
+    BIN(I64DivU, Udiv, I64) BIN(I64RemS, Srem, I64) BIN(I64RemU, Urem, I64) BIN(I64And, Band, I64)
+    BIN(I64Or, Bor, I64) BIN(I64Xor, Bxor, I64) BIN(I64Shl, Ishl, I64) BIN(I64ShrS, Sshr, I64)
+    BIN(I64ShrU, Ushr, I64) BIN(I64Rotl, Rotl, I64) BIN(I64Rotr, Rotr, I64)
+    UN(F32Abs, Fabs, F32) UN(F32Neg, Fneg, F32) UN(F32Ceil, Fceil, F32) UN(F32Floor, Ffloor, F32)
+    UN(F32Trunc, Ftrunc, F32) UN(F32Nearest, Fnearest, F32) UN(F32Sqrt, Fsqrt, F32)
+    BIN(F32Add, Fadd, F32) BIN(F32Sub, Fsub, F32) BIN(F32Mul, Fmul, F32) BIN(F32Div, Fdiv, F32)
+    BIN(F32Min, Fmin, F32) BIN(F32Max, Fmax, F32) BIN(F32Copysign, Fcopysign, F32)
+    UN(F64Abs, Fabs, F64) UN(F64Neg, Fneg, F64) UN(F64Ceil, Fceil, F64) UN(F64Floor, Ffloor, F64)
+    UN(F64Trunc, Ftrunc, F64) UN(F64Nearest, Fnearest, F64) UN(F64Sqrt, Fsqrt, F64)
+    BIN(F64Add, Fadd, F64) BIN(F64Sub, Fsub, F64) BIN(F64Mul, Fmul, F64) BIN(F64Div, Fdiv, F64)
+    BIN(F64Min, Fmin, F64) BIN(F64Max, Fmax, F64) BIN(F64Copysign, Fcopysign, F64)
+    UN(I32WrapI64, Ireduce, I32)
+    UN(I32TruncF32S, FcvtToSint, I32) UN(I32TruncF32U, FcvtToUint, I32)
+    UN(I32TruncF64S, FcvtToSint, I32) UN(I32TruncF64U, FcvtToUint, I32)
+    UN(I64ExtendI32S, Sextend, I64) UN(I64ExtendI32U, Uextend, I64)
+    UN(I64TruncF32S, FcvtToSint, I64) UN(I64TruncF32U, FcvtToUint, I64)
+    UN(I64TruncF64S, FcvtToSint, I64) UN(I64TruncF64U, FcvtToUint, I64)
+    UN(F32ConvertI32S, FcvtFromSint, F32) UN(F32ConvertI32U, FcvtFromUint, F32)
+    UN(F32ConvertI64S, FcvtFromSint, F32) UN(F32ConvertI64U, FcvtFromUint, F32)
+    UN(F32DemoteF64, Fdemote, F32)
+    UN(F64ConvertI32S, FcvtFromSint, F64) UN(F64ConvertI32U, FcvtFromUint, F64)
+    UN(F64ConvertI64S, FcvtFromSint, F64) UN(F64ConvertI64U, FcvtFromUint, F64)
+    UN(F64PromoteF32, Fpromote, F64)
+    UN(I32ReinterpretF32, Bitcast, I32) UN(I64ReinterpretF64, Bitcast, I64)
+    UN(F32ReinterpretI32, Bitcast, F32) UN(F64ReinterpretI64, Bitcast, F64)
+    UN(I32Extend8S, Sext8, I32) UN(I32Extend16S, Sext16, I32)
+    UN(I64Extend8S, Sext8, I64) UN(I64Extend16S, Sext16, I64) UN(I64Extend32S, Sext32, I64)
+    UN(I32TruncSatF32S, FcvtToSintSat, I32) UN(I32TruncSatF32U, FcvtToUintSat, I32)
+    UN(I32TruncSatF64S, FcvtToSintSat, I32) UN(I32TruncSatF64U, FcvtToUintSat, I32)
+    UN(I64TruncSatF32S, FcvtToSintSat, I64) UN(I64TruncSatF32U, FcvtToUintSat, I64)
+    UN(I64TruncSatF64S, FcvtToSintSat, I64) UN(I64TruncSatF64U, FcvtToUintSat, I64)
+#undef BIN
+#undef ICMP
+#undef FCMP
+#undef UN
+    default:
+      *handled = false;
+      return absl::OkStatus();
+  }
+}
+
+absl::Status Translator::Misc(const Instruction& in) {
+  using T = ir::Type;
+  using ir::Builtin;
+  auto builtin = [&](Builtin id, uint32_t index, std::vector<Value> args,
+                     std::initializer_list<T> results) {
+    const std::vector<T> rs(results);
+    for (Value v : b_.CallBuiltin(static_cast<uint32_t>(id), index, args, rs)) Push(v);
+  };
+  auto load = [&](T t, uint8_t width, bool sign) {
+    Push(b_.Load(t, ir::MemFlags{width, sign}, Pop(), in.mem_offset));
+  };
+  auto store = [&](uint8_t width) {
+    const Value v = Pop();
+    const Value addr = Pop();
+    b_.Store(ir::MemFlags{width, false}, addr, v, in.mem_offset);
+  };
+  switch (in.op) {
+    case Opcode::kUnreachable:
+      b_.Trap(static_cast<uint32_t>(TrapKind::kUnreachable));
+      SetUnreachable();
+      return absl::OkStatus();
+    case Opcode::kNop:
+      return absl::OkStatus();
+    case Opcode::kBr: {
+      const Frame& t = frames_[frames_.size() - 1 - in.index];
+      BranchTo(in.index, TopN(t.LabelTypes().size()));
+      SetUnreachable();
+      return absl::OkStatus();
+    }
+    case Opcode::kBrIf: {
+      const Value cond = Pop();
+      const Frame& t = frames_[frames_.size() - 1 - in.index];
+      const std::vector<Value> args = TopN(t.LabelTypes().size());
+      const Block cont = b_.CreateBlock();
+      const Block from = b_.current();
+      if (t.is_function) {
+        const Block ret = b_.CreateBlock();
+        b_.BrIf(cond, ret, {}, cont, {});
+        ssa_->AddEdge(from, LastInst(), ret);
+        ssa_->AddEdge(from, LastInst(), cont);
+        ssa_->SealBlock(ret);
+        b_.SwitchToBlock(ret);
+        b_.Return(args);
+      } else {
+        b_.BrIf(cond, t.label, args, cont, {});
+        ssa_->AddEdge(from, LastInst(), t.label);
+        ssa_->AddEdge(from, LastInst(), cont);
+      }
+      ssa_->SealBlock(cont);
+      b_.SwitchToBlock(cont);
+      return absl::OkStatus();
+    }
+    case Opcode::kBrTable: {
+      const Value index = Pop();
+      // br_table targets take no arguments: each distinct label gets an edge
+      // block that jumps on with the label's values.
+      const uint32_t default_depth = in.targets.back();
+      const size_t arity = frames_[frames_.size() - 1 - default_depth].LabelTypes().size();
+      const std::vector<Value> args = TopN(arity);
+      std::vector<uint32_t> depths(in.targets.begin(), in.targets.end());
+      absl::flat_hash_map<uint32_t, Block> edge_of;
+      std::vector<Block> targets;
+      targets.reserve(depths.size());
+      std::vector<std::pair<uint32_t, Block>> edges;
+      for (uint32_t d : depths) {
+        auto [it, inserted] = edge_of.try_emplace(d, Block());
+        if (inserted) {
+          it->second = b_.CreateBlock();
+          edges.push_back({d, it->second});
+        }
+        targets.push_back(it->second);
+      }
+      const Block from = b_.current();
+      b_.BrTable(index, targets);
+      const ir::Inst br = LastInst();
+      for (const auto& [d, e] : edges) {
+        ssa_->AddEdge(from, br, e);
+        ssa_->SealBlock(e);
+      }
+      for (const auto& [d, e] : edges) {
+        b_.SwitchToBlock(e);
+        BranchTo(d, args);
+      }
+      SetUnreachable();
+      return absl::OkStatus();
+    }
+    case Opcode::kReturn:
+      b_.Return(TopN(type_.results.size()));
+      SetUnreachable();
+      return absl::OkStatus();
+    case Opcode::kCall: {
+      const FuncType& t = m_.FunctionType(in.index);
+      const std::vector<Value> args = PopN(t.params.size());
+      for (Value v : b_.Call(in.index, args, IrTypes(t.results))) Push(v);
+      return absl::OkStatus();
+    }
+    case Opcode::kCallIndirect: {
+      const FuncType& t = m_.types[in.index];
+      const Value callee = Pop();
+      const std::vector<Value> args = PopN(t.params.size());
+      for (Value v : b_.CallIndirect(in.index, in.index2, callee, args, IrTypes(t.results))) Push(v);
+      return absl::OkStatus();
+    }
+    case Opcode::kDrop:
+      Pop();
+      return absl::OkStatus();
+    case Opcode::kSelect:
+    case Opcode::kSelectT: {
+      const Value cond = Pop();
+      const Value b = Pop();
+      const Value a = Pop();
+      Push(b_.Select(f_.ValueType(a), cond, a, b));
+      return absl::OkStatus();
+    }
+    case Opcode::kLocalGet:
+      Push(ssa_->UseVar(in.index));
+      return absl::OkStatus();
+    case Opcode::kLocalSet:
+      ssa_->DefineVar(in.index, Pop());
+      return absl::OkStatus();
+    case Opcode::kLocalTee:
+      ssa_->DefineVar(in.index, stack_.back());
+      return absl::OkStatus();
+    case Opcode::kGlobalGet:
+      Push(b_.GlobalGet(IrType(m_.globals[in.index].type.type), in.index));
+      return absl::OkStatus();
+    case Opcode::kGlobalSet:
+      b_.GlobalSet(in.index, Pop());
+      return absl::OkStatus();
+    case Opcode::kTableGet:
+      builtin(Builtin::kTableGet, in.index, {Pop()}, {T::kI64});
+      return absl::OkStatus();
+    case Opcode::kTableSet: {
+      const Value ref = Pop();
+      const Value i = Pop();
+      builtin(Builtin::kTableSet, in.index, {i, ref}, {});
+      return absl::OkStatus();
+    }
+    case Opcode::kI32Load: load(T::kI32, 4, false); return absl::OkStatus();
+    case Opcode::kI64Load: load(T::kI64, 8, false); return absl::OkStatus();
+    case Opcode::kF32Load: load(T::kF32, 4, false); return absl::OkStatus();
+    case Opcode::kF64Load: load(T::kF64, 8, false); return absl::OkStatus();
+    case Opcode::kI32Load8S: load(T::kI32, 1, true); return absl::OkStatus();
+    case Opcode::kI32Load8U: load(T::kI32, 1, false); return absl::OkStatus();
+    case Opcode::kI32Load16S: load(T::kI32, 2, true); return absl::OkStatus();
+    case Opcode::kI32Load16U: load(T::kI32, 2, false); return absl::OkStatus();
+    case Opcode::kI64Load8S: load(T::kI64, 1, true); return absl::OkStatus();
+    case Opcode::kI64Load8U: load(T::kI64, 1, false); return absl::OkStatus();
+    case Opcode::kI64Load16S: load(T::kI64, 2, true); return absl::OkStatus();
+    case Opcode::kI64Load16U: load(T::kI64, 2, false); return absl::OkStatus();
+    case Opcode::kI64Load32S: load(T::kI64, 4, true); return absl::OkStatus();
+    case Opcode::kI64Load32U: load(T::kI64, 4, false); return absl::OkStatus();
+    case Opcode::kI32Store: store(4); return absl::OkStatus();
+    case Opcode::kI64Store: store(8); return absl::OkStatus();
+    case Opcode::kF32Store: store(4); return absl::OkStatus();
+    case Opcode::kF64Store: store(8); return absl::OkStatus();
+    case Opcode::kI32Store8: store(1); return absl::OkStatus();
+    case Opcode::kI32Store16: store(2); return absl::OkStatus();
+    case Opcode::kI64Store8: store(1); return absl::OkStatus();
+    case Opcode::kI64Store16: store(2); return absl::OkStatus();
+    case Opcode::kI64Store32: store(4); return absl::OkStatus();
+    case Opcode::kMemorySize:
+      builtin(Builtin::kMemorySize, 0, {}, {T::kI32});
+      return absl::OkStatus();
+    case Opcode::kMemoryGrow:
+      builtin(Builtin::kMemoryGrow, 0, {Pop()}, {T::kI32});
+      return absl::OkStatus();
+    case Opcode::kI32Const: Push(b_.Iconst(T::kI32, in.bits)); return absl::OkStatus();
+    case Opcode::kI64Const: Push(b_.Iconst(T::kI64, in.bits)); return absl::OkStatus();
+    case Opcode::kF32Const: Push(b_.F32const(static_cast<uint32_t>(in.bits))); return absl::OkStatus();
+    case Opcode::kF64Const: Push(b_.F64const(in.bits)); return absl::OkStatus();
+    case Opcode::kRefNull: Push(b_.Iconst(T::kI64, 0)); return absl::OkStatus();
+    case Opcode::kRefIsNull:
+      Push(b_.Icmp(ir::Cond::kEq, Pop(), b_.Iconst(T::kI64, 0)));
+      return absl::OkStatus();
+    case Opcode::kRefFunc:
+      builtin(Builtin::kRefFunc, in.index, {}, {T::kI64});
+      return absl::OkStatus();
+    case Opcode::kMemoryInit: {
+      std::vector<Value> args = PopN(3);
+      builtin(Builtin::kMemoryInit, in.index, std::move(args), {});
+      return absl::OkStatus();
+    }
+    case Opcode::kDataDrop:
+      builtin(Builtin::kDataDrop, in.index, {}, {});
+      return absl::OkStatus();
+    case Opcode::kMemoryCopy:
+      builtin(Builtin::kMemoryCopy, 0, PopN(3), {});
+      return absl::OkStatus();
+    case Opcode::kMemoryFill:
+      builtin(Builtin::kMemoryFill, 0, PopN(3), {});
+      return absl::OkStatus();
+    case Opcode::kTableInit: {  // #elem segment; args (d, s, n, table)
+      std::vector<Value> args = PopN(3);
+      args.push_back(b_.Iconst(T::kI32, in.index2));
+      builtin(Builtin::kTableInit, in.index, std::move(args), {});
+      return absl::OkStatus();
+    }
+    case Opcode::kElemDrop:
+      builtin(Builtin::kElemDrop, in.index, {}, {});
+      return absl::OkStatus();
+    case Opcode::kTableCopy: {  // #dst table; args (d, s, n, src table)
+      std::vector<Value> args = PopN(3);
+      args.push_back(b_.Iconst(T::kI32, in.index2));
+      builtin(Builtin::kTableCopy, in.index, std::move(args), {});
+      return absl::OkStatus();
+    }
+    case Opcode::kTableGrow: {
+      const Value n = Pop();
+      const Value init = Pop();
+      builtin(Builtin::kTableGrow, in.index, {init, n}, {T::kI32});
+      return absl::OkStatus();
+    }
+    case Opcode::kTableSize:
+      builtin(Builtin::kTableSize, in.index, {}, {T::kI32});
+      return absl::OkStatus();
+    case Opcode::kTableFill:
+      builtin(Builtin::kTableFill, in.index, PopN(3), {});
+      return absl::OkStatus();
+    default:
+      return MalformedError(in.offset, absl::StrCat("cannot translate ", OpcodeName(in.op)),
+                            func_index_);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<ir::Function> TranslateFunction(const Module& module, uint32_t defined_index) {
+  if (defined_index >= module.bodies.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("no defined function ", defined_index));
+  }
+  return Translator(module, defined_index).Run();
+}
+
+}  // namespace wasm
