@@ -1,0 +1,217 @@
+// Assembler: instructions in, position-independent machine code out, with
+// labels, short/long branch selection, a constant pool, trap sites and
+// relocations for the loader.
+//
+//   Assembler a;
+//   Label loop = a.NewLabel(), done = a.NewLabel();
+//   a.Emit(Form::kXor32RM, kRax, kRax);              // sum = 0
+//   a.Emit(Form::kTest64MR, kRdi, kRdi);
+//   a.J(Cond::kE, done);                             // rel8 or rel32, chosen at Finish
+//   a.Bind(loop);
+//   a.Emit(Form::kAdd64RM, kRax, kRdi);
+//   a.Emit(Form::kSub64MI8, kRdi, Imm(1));
+//   a.J(Cond::kNe, loop);
+//   a.Bind(done);
+//   a.Emit(Form::kRet);
+//   absl::StatusOr<AssembledCode> code = a.Finish();
+//
+// ## Branch relaxation
+// Emit() encodes an instruction immediately into a byte vector that holds
+// everything EXCEPT the "items" whose size depends on the final layout: the
+// relaxable branches (Jmp / J) and alignment padding (Align). Each item, label,
+// trap site, fix-up and relocation remembers its position as a pair
+//   (fixed: offset in that byte vector, items_before: number of items before it)
+// so that its final offset is  fixed + (sum of the sizes of the first
+// items_before items).  Finish() then iterates to a fixed point:
+//   1. every branch starts short (rel8, 2 bytes);
+//   2. compute the layout from the current sizes (padding recomputed from the
+//      position each time);
+//   3. every short branch whose displacement does not fit in int8 becomes long
+//      (jmp rel32: 5 bytes, jcc rel32: 6 bytes);
+//   4. repeat from 2 until a pass changes nothing.
+// Branches only ever grow, so this ends after at most (number of branches + 1)
+// passes (in practice 2 or 3). The last pass changed nothing, so its layout is
+// the final one, and in it every short branch fits.
+//
+// Invariant: a short branch is emitted only if its displacement, computed on
+//   the final layout, fits in int8 (the fixed point above guarantees it).
+// Invariant: every recorded offset (labels, trap sites, relocations, fix-up
+//   fields) is translated through the same final layout, so all of them are
+//   correct after relaxation.
+// Invariant: the constant pool follows the code, starts 16-byte aligned, and
+//   holds 16-, 8- then 4-byte entries, so each is naturally aligned (andps with
+//   a memory operand needs 16). The code must be loaded at a 16-aligned address.
+//
+// Emit() with an explicit rel8/rel32 form (Form::kJmpRel8, {label}) is NOT
+// relaxed: it keeps its size, and Finish() fails if a rel8 does not reach.
+#ifndef RUNTIME_X64_ASSEMBLER_H_
+#define RUNTIME_X64_ASSEMBLER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "runtime/x64/encode.h"
+#include "runtime/x64/inst.h"
+#include "runtime/vm/code_registry.h"
+#include "runtime/vm/trap.h"
+#include "runtime/x64/regs.h"
+
+namespace wasm::x64 {
+
+// Trap sites use the runtime's TrapKind and TrapSite (vm/trap.h,
+// vm/code_registry.h), so AssembledCode::traps registers as it is.
+using ::wasm::TrapKind;
+using ::wasm::TrapSite;
+
+// A place in the code the loader must patch with an external address.
+struct Relocation {
+  enum class Kind : uint8_t {
+    // int32 at `offset` = symbol address + addend - (code base + offset).
+    kPcRel32,
+    // uint64 at `offset` = symbol address.
+    kAbs64,
+  };
+  uint32_t offset;
+  ExternalSymbol symbol;
+  Kind kind;
+  int32_t addend;  // kPcRel32: -(bytes from the field to the instruction end)
+};
+
+
+struct AssembledCode {
+  // Instructions, then (if there are constants) int3 padding to 16 and the pool.
+  std::vector<uint8_t> bytes;
+  uint32_t code_size = 0;               // the instructions end here
+  std::vector<Relocation> relocations;  // in offset order
+  std::vector<TrapSite> traps;          // in offset order
+};
+
+class Assembler {
+ public:
+  Assembler() = default;
+  Assembler(const Assembler&) = delete;
+  Assembler& operator=(const Assembler&) = delete;
+
+  // ---- Labels and control flow ----
+  Label NewLabel();
+  // Binds `label` to the current position (the next instruction emitted).
+  // Binding a label twice is an error (reported by Finish).
+  void Bind(Label label);
+  // jmp / jcc to a label, short or long as relaxation decides.
+  void Jmp(Label target);
+  void J(Cond cond, Label target);
+  // call rel32 to a label in this code.
+  void Call(Label target);
+  // call rel32 to a runtime helper; Relocation kPcRel32 (the loader places
+  // helpers within +-2 GiB or patches in a veneer).
+  void CallExternal(ExternalSymbol symbol);
+  // movabs dst, <address of symbol>; Relocation kAbs64. For "call dst".
+  void MovExternalAddress(Reg dst, ExternalSymbol symbol);
+  // A 4-byte jump table entry: label `target` minus label `table` (+ addend).
+  void JumpTableEntry(Label target, Label table, int32_t addend = 0);
+
+  // ---- Instructions ----
+  // Encodes `inst` as it is (its form decides its size). An Inst that fails
+  // CheckOperands, or names an unknown label, makes Finish() fail.
+  void Emit(const Inst& inst);
+  template <typename... Ops>
+  void Emit(Form form, const Ops&... ops) {
+    Emit(Inst(form, {Operand(ops)...}));
+  }
+  // dst = value, shortest encoding: mov r32, imm32 (zero-extends) when the
+  // value fits in 32 unsigned bits, else mov r64, simm32, else movabs.
+  void MovImm(Reg dst, int64_t value);
+  // Pads with multi-byte nops to a multiple of `alignment` (a power of two,
+  // at most 64). The padding is recomputed during relaxation.
+  void Align(int alignment);
+
+  // ---- Data ----
+  // Constant-pool entries, deduplicated by size and bytes; address them as
+  // Mem::Rip(ref). Values are little-endian, as in memory.
+  ConstantRef Constant32(uint32_t bits);
+  ConstantRef Constant64(uint64_t bits);
+  ConstantRef Constant128(uint64_t low, uint64_t high);
+  ConstantRef ConstantF32(float value);
+  ConstantRef ConstantF64(double value);
+
+  // ---- Metadata ----
+  // The next instruction emitted may trap with `kind`: records its offset.
+  // Call it immediately before that instruction (not before a Bind or Align).
+  void RecordTrap(TrapKind kind);
+
+  // Lays out, relaxes and patches. Fails with the first error seen (invalid
+  // operands, unknown / unbound / twice-bound label, rel8 out of range).
+  // Call once.
+  absl::StatusOr<AssembledCode> Finish();
+  // After a successful Finish: where `label` ended up (0 if never bound).
+  uint32_t LabelOffset(Label label) const;
+
+ private:
+  // A position before relaxation; see the file comment.
+  struct Pos {
+    uint32_t fixed;
+    uint32_t items_before;
+  };
+  struct Item {
+    enum class Kind : uint8_t { kJmp, kJcc, kAlign };
+    Kind kind;
+    Cond cond;          // kJcc
+    bool is_long;       // kJmp / kJcc: relaxed to rel32
+    uint8_t alignment;  // kAlign
+    uint32_t fixed;     // where it goes in code_
+    uint32_t label;     // kJmp / kJcc target
+  };
+  struct Fixup {
+    enum class Kind : uint8_t { kLabelPcRel, kConstantPcRel, kLabelDelta };
+    Kind kind;
+    uint8_t size;    // 1 or 4 bytes
+    uint8_t to_end;  // bytes from the field to the end of its instruction
+    Pos field;
+    uint32_t target;      // label id or constant id
+    uint32_t base_label;  // kLabelDelta
+    int32_t addend;
+  };
+  struct PendingRelocation {
+    Pos field;
+    ExternalSymbol symbol;
+    Relocation::Kind kind;
+    int32_t addend;
+  };
+  struct Constant {
+    uint8_t size;
+    uint8_t bytes[16];
+  };
+
+  Pos Here() const;
+  void Fail(absl::Status status);
+  bool CheckLabel(Label label);
+  // Encodes and appends; false (and Fail) on error.
+  bool EncodeAndAppend(const Inst& inst, EncodedInst* e, Pos* start);
+  ConstantRef AddConstant(int size, const uint8_t* bytes);
+  // Item sizes under the current relaxation state -> prefix sums of sizes.
+  void Layout(std::vector<uint32_t>* prefix) const;
+  static uint32_t Offset(Pos p, const std::vector<uint32_t>& prefix);
+  int ItemSize(const Item& item, uint32_t start) const;
+
+  std::vector<uint8_t> code_;  // everything but the items
+  std::vector<Item> items_;
+  std::vector<Pos> label_pos_;
+  std::vector<bool> label_bound_;
+  std::vector<Fixup> fixups_;
+  std::vector<PendingRelocation> relocations_;
+  std::vector<std::pair<Pos, TrapKind>> traps_;
+  std::vector<Constant> constants_;
+  absl::flat_hash_map<std::string, uint32_t> constant_ids_;
+  absl::Status first_error_;
+  bool finished_ = false;
+  std::vector<uint32_t> final_label_offsets_;
+};
+
+}  // namespace wasm::x64
+
+#endif  // RUNTIME_X64_ASSEMBLER_H_

@@ -1,0 +1,49 @@
+// The table-driven x86-64 encoder: one Inst to its bytes.
+//
+//   EncodedInst e;
+//   RETURN_IF_ERROR(Encode(Inst(Form::kMov64RM, {kRax, Mem(kR12, 8)}), &e));
+//   // e.bytes[0, e.size) == 49 8b 44 24 08
+//
+// Byte layout, all derived from the form's row and the operands:
+//   [66|F2|F3] [REX] [0F [38|3A]] opcode(+r|+cc) [ModRM [SIB] [disp8|disp32]] [imm|rel]
+// REX is emitted when REX.W, or any of R/X/B is needed for r8..r15 / xmm8..15,
+// or an 8-bit operand names spl/bpl/sil/dil (which without REX would be
+// ah/ch/dh/bh). Memory operands take the shortest displacement (none, disp8,
+// disp32) with the two exceptions of the ISA: base rsp/r12 needs a SIB byte,
+// base rbp/r13 cannot use "no displacement" and gets a disp8 of 0.
+//
+// Invariant: Encode never writes bytes for an Inst that fails CheckOperands.
+#ifndef RUNTIME_X64_ENCODE_H_
+#define RUNTIME_X64_ENCODE_H_
+
+#include <array>
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "runtime/x64/inst.h"
+
+namespace wasm::x64 {
+
+inline constexpr int kMaxInstSize = 15;
+
+struct EncodedInst {
+  std::array<uint8_t, kMaxInstSize> bytes{};
+  uint8_t size = 0;
+  // The instruction's pc-relative field, if any (a rel8/rel32 branch target or
+  // the disp32 of a rip-relative memory operand): its offset in `bytes` and its
+  // size. It is encoded as zero; its final value is
+  //   target + pcrel_addend - (address of the instruction + size).
+  int8_t pcrel_offset = -1;
+  uint8_t pcrel_size = 0;
+  int32_t pcrel_addend = 0;
+  // Offset of an 8-byte immediate (movabs), for absolute relocations; -1 if none.
+  int8_t imm64_offset = -1;
+};
+
+// Encodes `inst`. InvalidArgument (from CheckOperands) if its operands do not
+// fit its form; `out` is then unspecified.
+absl::Status Encode(const Inst& inst, EncodedInst* out);
+
+}  // namespace wasm::x64
+
+#endif  // RUNTIME_X64_ENCODE_H_
