@@ -69,16 +69,31 @@ ControlFlowGraph::ControlFlowGraph(const Function& f)
     }
   }
   idom_[entry.index] = Block();  // the entry has no immediate dominator
+
+  // Number the dominator tree iteratively (no recursion on input).
+  std::vector<std::vector<Block>> children(f.blocks.size());
+  for (size_t i = 1; i < rpo_.size(); ++i) children[idom_[rpo_[i].index].index].push_back(rpo_[i]);
+  dom_pre_.assign(f.blocks.size(), 0);
+  dom_post_.assign(f.blocks.size(), 0);
+  uint32_t pre_number = 0, post_number = 0;
+  std::vector<std::pair<Block, size_t>> walk = {{entry, 0}};
+  dom_pre_[entry.index] = pre_number++;
+  while (!walk.empty()) {
+    auto& [b, next] = walk.back();
+    if (next < children[b.index].size()) {
+      const Block c = children[b.index][next++];
+      dom_pre_[c.index] = pre_number++;
+      walk.push_back({c, 0});
+    } else {
+      dom_post_[b.index] = post_number++;
+      walk.pop_back();
+    }
+  }
 }
 
 bool ControlFlowGraph::Dominates(Block a, Block b) const {
   if (!IsReachable(a) || !IsReachable(b)) return false;
-  while (b.valid()) {
-    if (a == b) return true;
-    if (rpo_index_[b.index] < rpo_index_[a.index]) return false;  // went above a
-    b = idom_[b.index];
-  }
-  return false;
+  return dom_pre_[a.index] <= dom_pre_[b.index] && dom_post_[b.index] <= dom_post_[a.index];
 }
 
 }  // namespace wasm::ir

@@ -30,7 +30,7 @@ class ControlFlowGraph {
   // The immediate dominator; invalid for the entry and unreachable blocks.
   Block Idom(Block b) const { return idom_[b.index]; }
   // True if `a` dominates `b` (a block dominates itself). False when either
-  // is unreachable.
+  // is unreachable. O(1).
   bool Dominates(Block a, Block b) const;
   uint32_t RpoIndex(Block b) const { return rpo_index_[b.index]; }
 
@@ -41,6 +41,10 @@ class ControlFlowGraph {
   std::vector<Block> rpo_;
   std::vector<uint32_t> rpo_index_;
   std::vector<Block> idom_;
+  // Pre- and post-order numbers of a depth-first walk of the dominator tree:
+  // a dominates b iff pre[a] <= pre[b] and post[b] <= post[a].
+  std::vector<uint32_t> dom_pre_;
+  std::vector<uint32_t> dom_post_;
 };
 
 }  // namespace wasm::ir

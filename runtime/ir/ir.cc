@@ -1,5 +1,6 @@
 #include "runtime/ir/ir.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -60,32 +61,25 @@ absl::string_view CondName(Cond c) {
   return "?";
 }
 
-absl::string_view BuiltinName(Builtin b) {
-  switch (b) {
-#define IR_BUILTIN_NAME(name, text, params, results) case Builtin::k##name: return text;
-    IR_BUILTINS(IR_BUILTIN_NAME)
-#undef IR_BUILTIN_NAME
-  }
-  return "?";
-}
+namespace {
 
-absl::string_view BuiltinParams(Builtin b) {
-  switch (b) {
-#define IR_BUILTIN_PARAMS(name, text, params, results) case Builtin::k##name: return params;
-    IR_BUILTINS(IR_BUILTIN_PARAMS)
-#undef IR_BUILTIN_PARAMS
-  }
-  return "";
-}
+struct BuiltinInfo {
+  absl::string_view name, params, results;
+};
 
-absl::string_view BuiltinResults(Builtin b) {
-  switch (b) {
-#define IR_BUILTIN_RESULTS(name, text, params, results) case Builtin::k##name: return results;
-    IR_BUILTINS(IR_BUILTIN_RESULTS)
-#undef IR_BUILTIN_RESULTS
-  }
-  return "";
-}
+constexpr BuiltinInfo kBuiltins[] = {
+#define IR_BUILTIN_INFO(name, text, params, results) {text, params, results},
+    IR_BUILTINS(IR_BUILTIN_INFO)
+#undef IR_BUILTIN_INFO
+};
+
+const BuiltinInfo& Info(Builtin b) { return kBuiltins[static_cast<uint32_t>(b)]; }
+
+}  // namespace
+
+absl::string_view BuiltinName(Builtin b) { return Info(b).name; }
+absl::string_view BuiltinParams(Builtin b) { return Info(b).params; }
+absl::string_view BuiltinResults(Builtin b) { return Info(b).results; }
 
 // --- Function ------------------------------------------------------------------
 
@@ -106,6 +100,32 @@ Inst Function::Terminator(Block b) const {
   if (data.insts.empty()) return Inst();
   const Inst last = data.insts.back();
   return IsTerminator(insts[last.index].op) ? last : Inst();
+}
+
+Inst Function::DefiningInst(Value v) const {
+  const ValueData& d = values[Resolve(v).index];
+  return d.kind == ValueData::Kind::kResult ? Inst(d.def) : Inst();
+}
+
+void Function::RemoveInst(Inst i) {
+  InstData& d = insts[i.index];
+  if (!d.block.valid()) return;
+  std::vector<Inst>& list = blocks[d.block.index].insts;
+  list.erase(std::find(list.begin(), list.end(), i));
+  d.block = Block();
+}
+
+std::vector<uint32_t> CountUses(const Function& f) {
+  std::vector<uint32_t> uses(f.values.size(), 0);
+  for (Block b : f.layout) {
+    for (Inst i : f.block(b).insts) {
+      for (Value v : f.Args(i)) ++uses[f.Resolve(v).index];
+      for (const BlockCall& c : f.Targets(i)) {
+        for (Value v : f.CallArgs(c)) ++uses[f.Resolve(v).index];
+      }
+    }
+  }
+  return uses;
 }
 
 // --- FunctionBuilder -------------------------------------------------------------

@@ -182,7 +182,21 @@ class Function {
 
   // The block's terminator, or an invalid Inst when it has none yet.
   Inst Terminator(Block b) const;
+
+  // The instruction that defines `Resolve(v)`, or an invalid Inst when that
+  // value is a block parameter.
+  Inst DefiningInst(Value v) const;
+  // Takes `i` out of its block's instruction list; its InstData stays (with an
+  // invalid block) so handles remain meaningful. Linear in the block's length.
+  // The caller makes sure no remaining use refers to its results (alias them
+  // with ReplaceUses first, or remove the users too).
+  void RemoveInst(Inst i);
 };
+
+// How often each value is used, indexed by value: operands and branch
+// arguments of the instructions of blocks in the layout, counted on resolved
+// values (a use of an alias counts for the value it stands for).
+std::vector<uint32_t> CountUses(const Function& f);
 
 // Appends instructions to a Function. Blocks are created detached and enter
 // the layout when first switched to.
@@ -235,7 +249,8 @@ class FunctionBuilder {
   std::vector<bool> in_layout_;
 };
 
-// The text form, e.g. for golden tests and dumps.
+// The text form, e.g. for golden tests and dumps. ParseFunction (parser.h)
+// reads it back.
 std::string PrintFunction(const Function& f);
 
 }  // namespace wasm::ir

@@ -191,5 +191,34 @@ TEST(FunctionTest, AliasesResolveInUsesAndPrinting) {
   EXPECT_EQ(f.CallArgs(f.Targets(f.Terminator(Block(1)))[0])[0], Value(1));
 }
 
+TEST(FunctionTest, DefiningInstRemoveInstAndCountUses) {
+  Function f = Diamond();
+  // v3 = icmp in block0 is inst0; v0 is a parameter.
+  EXPECT_EQ(f.DefiningInst(Value(3)), Inst(0));
+  EXPECT_FALSE(f.DefiningInst(Value(0)).valid());
+  std::vector<uint32_t> uses = CountUses(f);
+  EXPECT_EQ(uses[0], 2u);  // icmp, jump argument
+  EXPECT_EQ(uses[2], 1u);  // return
+  EXPECT_EQ(uses[3], 1u);  // brif
+  // Uses of an alias count for the value it stands for.
+  f.ReplaceUses(Value(1), Value(0));
+  uses = CountUses(f);
+  EXPECT_EQ(uses[0], 4u);
+  EXPECT_EQ(uses[1], 0u);
+  EXPECT_EQ(f.DefiningInst(Value(1)), Inst());  // resolves to v0, a parameter
+
+  Function g(Signature{{}, {}});
+  FunctionBuilder b(&g);
+  const Block e = b.CreateBlock();
+  b.SwitchToBlock(e);
+  const Value k = b.Iconst(Type::kI32, 7);
+  b.Return({});
+  g.RemoveInst(g.DefiningInst(k));
+  EXPECT_FALSE(g.inst(Inst(0)).block.valid());
+  EXPECT_EQ(g.block(e).insts, std::vector<Inst>{Inst(1)});
+  g.RemoveInst(Inst(0));  // removing twice is harmless
+  EXPECT_EQ(PrintFunction(g), "function %f() {\nblock0:\n    return\n}\n");
+}
+
 }  // namespace
 }  // namespace wasm::ir

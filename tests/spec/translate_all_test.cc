@@ -1,5 +1,6 @@
 // Translates every function of every valid module in the spec testsuite's
-// core/ files into the SSA IR and runs the IR verifier on it: one test case
+// core/ files into the SSA IR, runs the IR verifier on it, then the whole
+// optimisation pipeline with the verifier after every pass: one test case
 // per .wast file. The spec files' modules exercise every instruction and
 // control-flow shape, so this checks the translator's structure (SSA
 // dominance, block arguments, types) far beyond the hand-written cases.
@@ -9,6 +10,7 @@
 
 #include "gtest/gtest.h"
 #include "runtime/ir/verifier.h"
+#include "runtime/opt/pipeline.h"
 #include "runtime/translator/translator.h"
 #include "runtime/validator.h"
 #include "tests/spec/files.h"
@@ -52,6 +54,9 @@ TEST_P(TranslateAllTest, EveryFunctionTranslatesToVerifiedIr) {
       const absl::Status v = ir::VerifyFunction(*f);
       ASSERT_TRUE(v.ok()) << e.path().filename() << " defined function " << i << ": " << v
                           << "\n" << ir::PrintFunction(*f);
+      // The optimisation pipeline, verifying the IR after every pass.
+      const absl::Status o = opt::Optimize(*f, opt::OptimizeOptions{.verify = true});
+      ASSERT_TRUE(o.ok()) << e.path().filename() << " defined function " << i << ": " << o;
       ++functions;
     }
   }

@@ -1,0 +1,57 @@
+// The optimisation pipeline: runs the passes of this folder in order, again
+// and again until none changes the function (at most max_iterations rounds).
+//
+//   translate ─► Function ─► Optimize ─────────────────────────────► lower
+//                            │ constant_folding  fold, simplify, branches
+//                            │ redundant_checks  trap_if, known conditions
+//                            │ gvn               copies, common subexpressions
+//                            │ dce               unreachable blocks, dead code
+//                            └─ repeat while anything changed
+//
+//   OptimizeOptions options;
+//   options.verify = true;  // VerifyFunction before and after every pass
+//   RETURN_IF_ERROR(Optimize(f, options));
+//
+// Folding first exposes constant branches and trap_ifs; checks then use the
+// folded conditions; GVN merges what folding made identical; DCE sweeps what
+// the others left unused, which can make block parameters trivial for the
+// next round's GVN. When it returns, every operand is resolved
+// (Function::ResolveAllAliases), so later stages need not follow aliases.
+#ifndef RUNTIME_OPT_PIPELINE_H_
+#define RUNTIME_OPT_PIPELINE_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "runtime/ir/ir.h"
+
+namespace wasm::opt {
+
+struct OptimizeOptions {
+#ifdef NDEBUG
+  static constexpr bool kDebugBuild = false;
+#else
+  static constexpr bool kDebugBuild = true;
+#endif
+  // Verify the input and the result of every pass; a failure names the pass.
+  bool verify = kDebugBuild;
+  // Rounds of the whole pass list; 0 runs none.
+  int max_iterations = 8;
+};
+
+// Returns the verifier's error, if verification is on and fails; the
+// function is then left as the failing pass made it.
+absl::Status Optimize(ir::Function& f, const OptimizeOptions& options = {});
+
+// The passes, by the name filetests use ("constant_folding", ...).
+struct Pass {
+  absl::string_view name;
+  bool (*run)(ir::Function&);  // true if it changed the function
+};
+absl::Span<const Pass> AllPasses();
+// nullptr when there is no pass of that name.
+const Pass* FindPass(absl::string_view name);
+
+}  // namespace wasm::opt
+
+#endif  // RUNTIME_OPT_PIPELINE_H_

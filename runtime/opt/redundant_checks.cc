@@ -1,0 +1,166 @@
+#include "runtime/opt/redundant_checks.h"
+
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "runtime/ir/cfg.h"
+#include "runtime/opt/util.h"
+
+namespace wasm::opt {
+namespace {
+
+using ir::BlockCall;
+using ir::Cond;
+using ir::InstData;
+
+// How far facts are chased through icmp eq/ne x, 0.
+constexpr int kMaxDepth = 4;
+
+class CheckEliminator {
+ public:
+  explicit CheckEliminator(Function& f) : f_(f), cfg_(f), removed_(f.insts.size(), false) {}
+
+  bool Run() {
+    WalkDominatorTree(
+        cfg_, f_.blocks.size(), [this](Block b) { Enter(b); },
+        [this](Block) {
+          for (uint32_t v : scopes_.back()) facts_.erase(v);
+          scopes_.pop_back();
+        });
+    RemoveMarked(f_, removed_);
+    return changed_;
+  }
+
+ private:
+  // For `icmp eq x, 0` / `icmp ne x, 0` (0 on either side): x, and whether
+  // the condition is eq.
+  std::optional<std::pair<Value, bool>> ZeroTest(Value v) const {
+    const Inst def = f_.DefiningInst(v);
+    if (!def.valid() || f_.inst(def).op != IrOpcode::kIcmp) return std::nullopt;
+    const InstData& d = f_.inst(def);
+    if (d.cond != Cond::kEq && d.cond != Cond::kNe) return std::nullopt;
+    const Value a = f_.Resolve(f_.Args(def)[0]), b = f_.Resolve(f_.Args(def)[1]);
+    const bool is_eq = d.cond == Cond::kEq;
+    if (IntConstant(f_, b) == 0u) return std::make_pair(a, is_eq);
+    if (IntConstant(f_, a) == 0u) return std::make_pair(b, is_eq);
+    return std::nullopt;
+  }
+
+  // Whether v is known non-zero (true) or zero (false) here.
+  std::optional<bool> Known(Value v, int depth = 0) const {
+    v = f_.Resolve(v);
+    if (const std::optional<uint64_t> c = IntConstant(f_, v)) return *c != 0;
+    if (const auto it = facts_.find(v.index); it != facts_.end()) return it->second;
+    if (depth >= kMaxDepth) return std::nullopt;
+    if (const auto test = ZeroTest(v)) {
+      const std::optional<bool> x = Known(test->first, depth + 1);
+      if (!x) return std::nullopt;
+      return test->second ? !*x : *x;
+    }
+    return std::nullopt;
+  }
+
+  void Learn(Value v, bool nonzero, int depth = 0) {
+    v = f_.Resolve(v);
+    if (IntConstant(f_, v) || facts_.contains(v.index)) return;
+    facts_[v.index] = nonzero;
+    scopes_.back().push_back(v.index);
+    if (depth >= kMaxDepth) return;
+    if (const auto test = ZeroTest(v)) Learn(test->first, test->second ? !nonzero : nonzero, depth + 1);
+  }
+
+  void Enter(Block b) {
+    scopes_.emplace_back();
+    const absl::Span<const Block> preds = cfg_.Predecessors(b);
+    // A single predecessor's brif tells what its condition was on the way
+    // here (b is not the entry: then the edge would not be the only way in).
+    if (b != cfg_.ReversePostOrder()[0] && preds.size() == 1 && preds[0] != b) {
+      const Inst term = f_.Terminator(preds[0]);
+      if (term.valid() && f_.inst(term).op == IrOpcode::kBrIf) {
+        const absl::Span<const BlockCall> t = f_.Targets(term);
+        if (t[0].block != t[1].block) Learn(f_.Args(term)[0], t[0].block == b);
+      }
+    }
+    for (Inst i : f_.block(b).insts) Visit(i);
+  }
+
+  void Visit(Inst i) {
+    const InstData& d = f_.inst(i);
+    switch (d.op) {
+      case IrOpcode::kTrapIf: {
+        const Value c = f_.Args(i)[0];
+        const std::optional<bool> k = Known(c);
+        if (k == false) {
+          removed_[i.index] = true;
+          changed_ = true;
+        } else if (!k) {
+          Learn(c, false);
+        }
+        break;
+      }
+      case IrOpcode::kBrIf:
+        if (const std::optional<bool> k = Known(f_.Args(i)[0])) {
+          RewriteAsJump(f_, i, *k ? 0 : 1);
+          changed_ = true;
+        }
+        break;
+      case IrOpcode::kSelect:
+        if (const std::optional<bool> k = Known(f_.Args(i)[0])) {
+          ReplaceInstWithValue(f_, i, f_.Resolve(f_.Args(i)[*k ? 1 : 2]), removed_);
+          changed_ = true;
+        }
+        break;
+      case IrOpcode::kIcmp:
+        if (f_.Resolve(f_.Args(i)[0]) == f_.Resolve(f_.Args(i)[1])) {
+          const bool holds = d.cond == Cond::kEq || d.cond == Cond::kSle ||
+                             d.cond == Cond::kSge || d.cond == Cond::kUle || d.cond == Cond::kUge;
+          RewriteAsConstant(f_, i, Type::kI32, holds ? 1 : 0);
+          changed_ = true;
+        }
+        break;
+      case IrOpcode::kSdiv:
+      case IrOpcode::kUdiv:
+      case IrOpcode::kSrem:
+      case IrOpcode::kUrem:
+        Learn(f_.Args(i)[1], true);  // had it been zero, this would have trapped
+        break;
+      default:
+        break;
+    }
+  }
+
+  Function& f_;
+  const ir::ControlFlowGraph cfg_;
+  absl::flat_hash_map<uint32_t, bool> facts_;  // value index -> non-zero
+  std::vector<std::vector<uint32_t>> scopes_;
+  std::vector<bool> removed_;
+  bool changed_ = false;
+};
+
+}  // namespace
+
+bool RunRedundantChecks(Function& f) {
+  if (f.layout.empty()) return false;
+  return CheckEliminator(f).Run();
+}
+
+DivisionChecks RequiredDivisionChecks(const Function& f, Inst i) {
+  const InstData& d = f.inst(i);
+  const std::optional<uint64_t> dividend = IntConstant(f, f.Args(i)[0]);
+  const std::optional<uint64_t> divisor = IntConstant(f, f.Args(i)[1]);
+  DivisionChecks checks;
+  checks.zero = !divisor || *divisor == 0;
+  if (d.op == IrOpcode::kUdiv || d.op == IrOpcode::kUrem) {
+    checks.overflow = false;
+  } else {
+    const uint64_t minus_one = Truncate(d.type, ~uint64_t{0});
+    const uint64_t int_min = d.type == Type::kI32 ? uint64_t{1} << 31 : uint64_t{1} << 63;
+    checks.overflow = !(divisor && *divisor != minus_one) && !(dividend && *dividend != int_min);
+  }
+  return checks;
+}
+
+}  // namespace wasm::opt
