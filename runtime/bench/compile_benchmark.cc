@@ -1,0 +1,68 @@
+// Benchmark (not a test): JIT front-end throughput on the generated module
+// of decode_benchmark (>= 10 MB of code): wasm -> SSA IR, and wasm -> IR ->
+// optimisation passes, in MB/s of code-section bytes (1 MB = 10^6 bytes).
+// Code generation is added here when the backend lands (issue 3).
+//
+//   bazel run -c opt //runtime/bench:compile_benchmark [-- RUNS]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "runtime/bench/generate_module.h"
+#include "runtime/opt/pipeline.h"
+#include "runtime/translator/translator.h"
+#include "runtime/validator.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+template <typename F>
+double BestSeconds(int runs, F&& f) {
+  double best = 1e9;
+  for (int i = 0; i < runs; ++i) {
+    const auto start = Clock::now();
+    f();
+    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int runs = argc > 1 ? std::atoi(argv[1]) : 3;
+  const wasm::GeneratedModule gen = wasm::GenerateBenchmarkModule(2500, 4400);
+  auto module = wasm::CompileModule(gen.bytes);
+  if (!module.ok()) {
+    std::printf("generated module is invalid: %s\n", module.status().ToString().c_str());
+    return 1;
+  }
+  const wasm::Module& m = **module;
+  const double mb = gen.code_section_bytes / 1e6;
+  size_t insts = 0;
+  const double translate = BestSeconds(runs, [&] {
+    insts = 0;
+    for (uint32_t i = 0; i < m.bodies.size(); ++i) {
+      auto f = wasm::TranslateFunction(m, i);
+      if (!f.ok()) std::abort();
+      insts += f->insts.size();
+    }
+  });
+  size_t after = 0;
+  const double optimize = BestSeconds(runs, [&] {
+    after = 0;
+    for (uint32_t i = 0; i < m.bodies.size(); ++i) {
+      auto f = wasm::TranslateFunction(m, i);
+      if (!f.ok()) std::abort();
+      if (!wasm::opt::Optimize(*f, wasm::opt::OptimizeOptions{.verify = false}).ok()) std::abort();
+      for (wasm::ir::Block b : f->layout) after += f->block(b).insts.size();
+    }
+  });
+  std::printf("code section: %.2f MB, %u functions, %zu IR instructions (%zu after passes)\n", mb,
+              static_cast<unsigned>(m.bodies.size()), insts, after);
+  std::printf("translate:             %8.1f ms  %7.1f MB/s\n", translate * 1e3, mb / translate);
+  std::printf("translate + optimise:  %8.1f ms  %7.1f MB/s  (best of %d)\n", optimize * 1e3,
+              mb / optimize, runs);
+  return 0;
+}
