@@ -1,0 +1,16 @@
+;; Global initialisers of every kind.
+(module
+  (import "env" "base" (global $base i64))
+  (import "env" "ext" (global $ext externref))
+  (func $f)
+  (global (export "i32") i32 (i32.const -1))
+  (global (export "i64") (mut i64) (i64.const -2))
+  (global (export "f32") f32 (f32.const 1.5))
+  (global (export "f64") f64 (f64.const -0.25))
+  (global (export "copy") i64 (global.get $base))
+  (global (export "func") funcref (ref.func $f))
+  (global (export "null") funcref (ref.null func))
+  (global (export "ext") externref (global.get $ext))
+  (func $start)
+  (start $start)
+)
