@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "tests/spec/engine.h"
+#include "tests/spec/jit_engine.h"
 #include "tests/spec/validate_engine.h"
 
 namespace wasm::spec {
@@ -24,6 +25,7 @@ struct EngineEntry {
 // `jit` and `sandbox` join this table when the JIT and the broker exist.
 constexpr EngineEntry kEngines[] = {
     {"validate", [] { return std::unique_ptr<Engine>(new ValidateEngine()); }},
+    {"jit", [] { return std::unique_ptr<Engine>(new JitEngine()); }},
 };
 
 }  // namespace

@@ -1,0 +1,325 @@
+// Emission: frame layout, prologue / epilogue, rewriting vreg operands to
+// their allocated registers (with reloads and spill stores through the
+// scratch registers), parallel moves, trap stubs and jump tables.
+#include "runtime/codegen/emit.h"
+
+#include <cstdint>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "runtime/codegen/abi.h"
+#include "runtime/codegen/parallel_move.h"
+#include "runtime/ir/verifier.h"
+#include "runtime/status_macros.h"
+
+namespace wasm::codegen {
+
+using x64::Form;
+using x64::Imm;
+using x64::Mem;
+
+namespace {
+
+class Emitter {
+ public:
+  Emitter(const LoweredFunction& lowered, const RegAllocResult& alloc, x64::Assembler& as,
+          std::vector<std::string>* listing)
+      : code_(lowered.vcode), lowered_(lowered), alloc_(alloc), as_(as), listing_(listing) {}
+
+  absl::Status Run(x64::Label entry) {
+    Frame();
+    as_.Bind(entry);
+    Label(entry);
+    Prologue();
+    for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
+      const MachBlock& mb = code_.block(b);
+      as_.Bind(mb.label);
+      Label(mb.label, mb.name);
+      const x64::Label next = b + 1 < code_.num_blocks() ? code_.block(b + 1).label : x64::Label();
+      for (size_t k = 0; k < mb.insts.size(); ++k) {
+        const MachInst& mi = mb.insts[k];
+        if (mi.kind == MachInst::Kind::kJmp && k + 1 == mb.insts.size() && mi.label == next) {
+          continue;  // falls through
+        }
+        RETURN_IF_ERROR(EmitInst(mi));
+      }
+    }
+    for (const auto& [kind, label] : lowered_.trap_stubs) Stub(kind, label);
+    Stub(TrapKind::kCallStackExhausted, stack_stub_);
+    for (const JumpTable& jt : code_.jump_tables()) {
+      as_.Align(4);
+      as_.Bind(jt.table);
+      Label(jt.table);
+      for (x64::Label t : jt.targets) {
+        as_.JumpTableEntry(t, jt.table);
+        Line(absl::StrCat(".long L", t.id(), " - L", jt.table.id()));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  void Line(std::string s) {
+    if (listing_ != nullptr) listing_->push_back(std::move(s));
+  }
+  void Label(x64::Label l, absl::string_view name = "") {
+    Line(absl::StrCat("L", l.id(), ":", name.empty() ? "" : absl::StrCat("  ; ", name)));
+  }
+  void Emit(const x64::Inst& inst) {
+    const x64::Inst narrow = x64::NarrowImmediate(inst);
+    as_.Emit(narrow);
+    Line(absl::StrCat("    ", x64::ToString(narrow)));
+  }
+
+  void Frame() {
+    saved_.clear();
+    for (x64::Reg r : {x64::kRbx, x64::kR12, x64::kR13}) {
+      if (alloc_.callee_saved_used.Contains(r)) saved_.push_back(r);
+    }
+    saved_.push_back(x64::kR14);
+    saved_.push_back(x64::kR15);
+    saved_bytes_ = 8 * static_cast<int32_t>(saved_.size());
+    locals_ = 8 * alloc_.num_spill_slots + code_.results_buffer_bytes + code_.outgoing_arg_bytes;
+    if ((saved_bytes_ + locals_) % 16 != 0) locals_ += 8;
+  }
+
+  Mem SlotMem(uint32_t slot) const {
+    return Mem(x64::kRbp, -(saved_bytes_ + 8 * static_cast<int32_t>(slot + 1)));
+  }
+
+  void Prologue() {
+    stack_stub_ = as_.NewLabel();
+    Emit(x64::Inst(Form::kPush64O, {x64::kRbp}));
+    Emit(x64::Inst(Form::kMov64RM, {x64::kRbp, x64::kRsp}));
+    for (x64::Reg r : saved_) Emit(x64::Inst(Form::kPush64O, {r}));
+    Emit(x64::Inst(Form::kMov64RM, {kVmctxReg, x64::kRdi}));
+    if (locals_ > 0) Emit(x64::Inst(Form::kSub64MI, {x64::kRsp, Imm(locals_)}));
+    Emit(x64::Inst(Form::kCmp64RM, {x64::kRsp, Mem(kVmctxReg, kVmStackLimit)}));
+    as_.J(x64::Cond::kB, stack_stub_);
+    Line(absl::StrCat("    jb L", stack_stub_.id()));
+    Emit(x64::Inst(Form::kMov64RM, {kMemBaseReg, Mem(kVmctxReg, kVmMemoryBase)}));
+  }
+
+  void Epilogue() {
+    Emit(x64::Inst(Form::kLea64RM, {x64::kRsp, Mem(x64::kRbp, -saved_bytes_)}));
+    for (size_t k = saved_.size(); k-- > 0;) Emit(x64::Inst(Form::kPop64O, {saved_[k]}));
+    Emit(x64::Inst(Form::kPop64O, {x64::kRbp}));
+    Emit(x64::Inst(Form::kRet, {}));
+  }
+
+  void Stub(TrapKind kind, x64::Label label) {
+    as_.Bind(label);
+    Label(label);
+    as_.RecordTrap(kind);
+    Emit(x64::Inst(Form::kUd2, {}));
+    Line(absl::StrCat("    ; trap ", TrapKindName(kind)));
+  }
+
+  // A 64-bit move between locations of class `cls` (one side may be memory).
+  void MoveLoc(const Location& dst, const Location& src, x64::RegClass cls) {
+    const bool gpr = cls == x64::RegClass::kGpr;
+    if (dst.is_reg() && src.is_reg()) {
+      Emit(x64::Inst(gpr ? Form::kMov64RM : Form::kMovapsRM, {dst.reg, src.reg}));
+    } else if (dst.is_reg()) {
+      Emit(x64::Inst(gpr ? Form::kMov64RM : Form::kMovsdRM, {dst.reg, SlotMem(src.slot)}));
+    } else if (src.is_reg()) {
+      Emit(x64::Inst(gpr ? Form::kMov64MR : Form::kMovsdMR, {SlotMem(dst.slot), src.reg}));
+    } else {
+      const x64::Reg t = gpr ? kScratchGpr0 : kScratchXmm0;
+      MoveLoc(Location::InReg(t), src, cls);
+      MoveLoc(dst, Location::InReg(t), cls);
+    }
+  }
+
+  absl::Status EmitParallelMove(const MachInst& mi) {
+    std::vector<LocMove> gpr, xmm;
+    for (const MoveOp& m : code_.Moves(mi)) {
+      const Location d = alloc_.locations[m.dst.index], s = alloc_.locations[m.src.index];
+      if (d.kind == Location::Kind::kNone || s.kind == Location::Kind::kNone) {
+        return absl::InternalError(absl::StrCat("parallel move of unallocated ", VRegName(m.src)));
+      }
+      (code_.Class(m.dst) == x64::RegClass::kGpr ? gpr : xmm).push_back({d, s});
+    }
+    for (const LocMove& m : SequentializeMoves(gpr, x64::RegClass::kGpr)) {
+      MoveLoc(m.dst, m.src, x64::RegClass::kGpr);
+    }
+    for (const LocMove& m : SequentializeMoves(xmm, x64::RegClass::kXmm)) {
+      MoveLoc(m.dst, m.src, x64::RegClass::kXmm);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status EmitInst(const MachInst& mi) {
+    using Kind = MachInst::Kind;
+    switch (mi.kind) {
+      case Kind::kJmp:
+        as_.Jmp(mi.label);
+        Line(absl::StrCat("    jmp L", mi.label.id()));
+        return absl::OkStatus();
+      case Kind::kJcc:
+        as_.J(mi.cond, mi.label);
+        Line(absl::StrCat("    j", x64::CondName(mi.cond), " L", mi.label.id()));
+        return absl::OkStatus();
+      case Kind::kBind:
+        as_.Bind(mi.label);
+        Label(mi.label);
+        return absl::OkStatus();
+      case Kind::kParallelMove:
+        return EmitParallelMove(mi);
+      case Kind::kMovExternal:
+        as_.MovExternalAddress(*mi.inst.operand(0).reg(), x64::ExternalSymbol(mi.symbol));
+        Line(absl::StrCat("    movabs ", x64::RegName(*mi.inst.operand(0).reg()), ", sym",
+                          mi.symbol));
+        return absl::OkStatus();
+      case Kind::kRet:
+        Epilogue();
+        return absl::OkStatus();
+      case Kind::kJumpTable:
+        return absl::OkStatus();
+      case Kind::kInst:
+        break;
+    }
+    return RewriteAndEmit(mi);
+  }
+
+  absl::Status RewriteAndEmit(const MachInst& mi) {
+    struct Site {
+      int op;
+      int which;  // 0 register operand, 1 memory base, 2 memory index
+      x64::Access access;
+      VReg v;
+    };
+    std::vector<Site> sites;
+    int k = 0;
+    std::vector<int> mem_seen(x64::kMaxOperands, 0);
+    x64::ForEachRegOperand(mi.inst, [&](const x64::RegOperand& r) {
+      if (r.fixed) return;
+      const VReg v = k < kMaxVRegOperands ? mi.vregs[k] : VReg();
+      ++k;
+      int which = 0;
+      if (r.in_memory) {
+        const Mem* m = mi.inst.operand(r.operand_index).mem();
+        which = (mem_seen[r.operand_index]++ == 0 && m->base().is_valid()) ? 1 : 2;
+      }
+      if (v.valid()) sites.push_back({r.operand_index, which, r.access, v});
+    });
+    x64::Inst inst = mi.inst;
+    // Spilled vregs → scratch registers; uses get the scratches first.
+    absl::flat_hash_map<uint32_t, x64::Reg> scratch;
+    int next_gpr = 0, next_xmm = 0;
+    const x64::Reg kGprs[] = {kScratchGpr0, kScratchGpr1};
+    const x64::Reg kXmms[] = {kScratchXmm0, kScratchXmm1};
+    std::vector<VReg> reload, store;
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const Site& s : sites) {
+        const bool use = s.access == x64::Access::kUse || s.access == x64::Access::kUseDef;
+        if ((pass == 0) != use) continue;
+        const Location& loc = alloc_.locations[s.v.index];
+        if (loc.kind == Location::Kind::kNone) {
+          return absl::InternalError(absl::StrCat("unallocated ", VRegName(s.v), " in ",
+                                                  x64::ToString(mi.inst)));
+        }
+        if (!loc.is_slot() || scratch.contains(s.v.index)) continue;
+        const bool gpr = code_.Class(s.v) == x64::RegClass::kGpr;
+        int& next = gpr ? next_gpr : next_xmm;
+        if (pass == 1) next = 0;  // a def-only spill may reuse a use's scratch
+        if (next >= 2) {
+          return absl::InternalError(
+              absl::StrCat("more than two spilled operands in ", x64::ToString(mi.inst)));
+        }
+        scratch[s.v.index] = gpr ? kGprs[next] : kXmms[next];
+        ++next;
+        if (use) reload.push_back(s.v);
+      }
+    }
+    for (const Site& s : sites) {
+      const bool def = s.access == x64::Access::kDef || s.access == x64::Access::kUseDef;
+      const Location& loc = alloc_.locations[s.v.index];
+      const x64::Reg reg = loc.is_reg() ? loc.reg : scratch[s.v.index];
+      if (loc.is_slot() && def &&
+          std::find(store.begin(), store.end(), s.v) == store.end()) {
+        store.push_back(s.v);
+      }
+      x64::Operand& op = inst.mutable_operand(s.op);
+      if (s.which == 0) {
+        *op.mutable_reg() = reg;
+      } else if (s.which == 1) {
+        *op.mutable_mem()->mutable_base() = reg;
+      } else {
+        *op.mutable_mem()->mutable_index() = reg;
+      }
+    }
+    for (VReg v : reload) {
+      MoveLoc(Location::InReg(scratch[v.index]), alloc_.locations[v.index], code_.Class(v));
+    }
+    // A register copied onto itself (the allocator honoured a move hint).
+    const bool self_move =
+        (inst.form() == Form::kMov64RM || inst.form() == Form::kMovapsRM) && !mi.trap &&
+        inst.operand(0).reg() != nullptr && inst.operand(1).reg() != nullptr &&
+        *inst.operand(0).reg() == *inst.operand(1).reg();
+    if (mi.trap) as_.RecordTrap(*mi.trap);
+    if (self_move) {
+      // Nothing to emit (spill stores below still happen).
+    } else if (inst.form() == Form::kCallRel32 && inst.operand(0).label() != nullptr) {
+      as_.Call(*inst.operand(0).label());
+      Line(absl::StrCat("    call L", inst.operand(0).label()->id()));
+    } else {
+      Emit(inst);
+    }
+    if (mi.trap) Line(absl::StrCat("    ; trap ", TrapKindName(*mi.trap)));
+    for (VReg v : store) {
+      MoveLoc(alloc_.locations[v.index], Location::InReg(scratch[v.index]), code_.Class(v));
+    }
+    return absl::OkStatus();
+  }
+
+  const VCode& code_;
+  const LoweredFunction& lowered_;
+  const RegAllocResult& alloc_;
+  x64::Assembler& as_;
+  std::vector<std::string>* listing_;
+  std::vector<x64::Reg> saved_;
+  int32_t saved_bytes_ = 0;
+  int32_t locals_ = 0;
+  x64::Label stack_stub_;
+};
+
+}  // namespace
+
+absl::Status EmitFunction(const LoweredFunction& lowered, const RegAllocResult& alloc,
+                          x64::Label entry, x64::Assembler& as, std::vector<std::string>* listing) {
+  Emitter e(lowered, alloc, as, listing);
+  return e.Run(entry);
+}
+
+absl::Status CompileFunction(const ir::Function& f, uint32_t func_index, ModuleCodegenContext& ctx,
+                             x64::Assembler& as) {
+  if (func_index >= ctx.function_labels.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("no label for function ", func_index));
+  }
+  RETURN_IF_ERROR(ir::VerifyFunction(f));
+  if (ctx.dump.ir) std::cerr << "=== IR " << f.name << "\n" << ir::PrintFunction(f);
+  ASSIGN_OR_RETURN(LoweredFunction lowered, Lower(f, ctx, as));
+  if (ctx.dump.vcode) std::cerr << "=== VCode " << f.name << "\n" << PrintVCode(lowered.vcode);
+  ASSIGN_OR_RETURN(RegAllocResult alloc, AllocateRegisters(lowered.vcode, ctx.regalloc));
+  if (ctx.dump.vcode) {
+    std::cerr << "=== allocation " << f.name << " (" << alloc.num_spill_slots << " slots)\n"
+              << PrintAllocation(alloc) << "\n";
+  }
+  std::vector<std::string> local_listing;
+  std::vector<std::string>* listing = ctx.listing;
+  if (listing == nullptr && ctx.dump.asm_text) listing = &local_listing;
+  const size_t first_line = listing != nullptr ? listing->size() : 0;
+  RETURN_IF_ERROR(EmitFunction(lowered, alloc, ctx.function_labels[func_index], as, listing));
+  if (ctx.dump.asm_text && listing != nullptr) {
+    std::cerr << "=== asm " << f.name << "\n";
+    for (size_t k = first_line; k < listing->size(); ++k) std::cerr << (*listing)[k] << "\n";
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace wasm::codegen

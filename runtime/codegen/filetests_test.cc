@@ -1,0 +1,139 @@
+// Golden tests of the code generator: runtime/codegen/filetests/*.ir hold IR
+// functions followed by their expected assembly after register allocation
+// (the emitter's listing, prologue to jump tables) as `; check:` comments.
+// Same format and machinery as runtime/opt/filetests (ParseFileTest,
+// UnifiedDiff, Bless from //runtime/opt:filetest); the header line is
+// `; test: codegen`.
+//
+// Bless (rewrite the expectations in the source tree from the actual output):
+//   FILETESTS_BLESS=1 bazel run //runtime/codegen:filetests_test
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "runtime/codegen/emit.h"
+#include "runtime/codegen/lower.h"
+#include "runtime/ir/parser.h"
+#include "runtime/opt/filetest.h"
+#include "runtime/x64/assembler.h"
+
+namespace wasm::codegen {
+namespace {
+
+constexpr absl::string_view kHeader = "; test: codegen";
+// ParseFileTest checks pass names against the optimiser's; the codegen header
+// is swapped for a valid one while parsing and back when blessing.
+constexpr absl::string_view kStandIn = "; test: optimize";
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+bool Blessing() { return Env("FILETESTS_BLESS") == "1"; }
+
+std::filesystem::path FiletestDir() {
+  const std::string workspace = Env("BUILD_WORKSPACE_DIRECTORY");
+  if (!workspace.empty()) return std::filesystem::path(workspace) / "runtime/codegen/filetests";
+  return std::filesystem::path(Env("TEST_SRCDIR")) / Env("TEST_WORKSPACE") /
+         "runtime/codegen/filetests";
+}
+
+std::vector<std::string> FiletestNames() {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(FiletestDir(), error)) {
+    if (entry.path().extension() == ".ir") names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Compiles the case's function as function 0 of a module whose other
+// functions (f1..f7) are declared but not compiled, and returns the listing.
+absl::StatusOr<std::string> Compile(const std::string& input) {
+  absl::StatusOr<ir::Function> f = ir::ParseFunction(input);
+  if (!f.ok()) return f.status();
+  Module module;
+  module.types.push_back(FuncType{});
+  module.functions.assign(8, 0);
+  x64::Assembler as;
+  ModuleCodegenContext ctx(module);
+  ctx.dump = DumpOptions{};
+  for (int k = 0; k < 8; ++k) ctx.function_labels.push_back(as.NewLabel());
+  std::vector<std::string> listing;
+  ctx.listing = &listing;
+  if (absl::Status s = CompileFunction(*f, 0, ctx, as); !s.ok()) return s;
+  return absl::StrCat(absl::StrJoin(listing, "\n"), "\n");
+}
+
+class FiletestTest : public testing::TestWithParam<std::string> {};
+
+TEST_P(FiletestTest, MatchesExpectations) {
+  const std::filesystem::path path = FiletestDir() / GetParam();
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << "cannot read " << path;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string contents = buffer.str();
+  ASSERT_TRUE(absl::StartsWith(contents, kHeader)) << GetParam() << ": must start with " << kHeader;
+  contents.replace(0, kHeader.size(), std::string(kStandIn));
+  absl::StatusOr<opt::FileTest> test = opt::ParseFileTest(contents);
+  ASSERT_TRUE(test.ok()) << GetParam() << ": " << test.status().message();
+
+  std::vector<std::string> actual;
+  bool mismatch = false;
+  for (const opt::FileTest::Case& c : test->cases) {
+    absl::StatusOr<std::string> out = Compile(c.input);
+    ASSERT_TRUE(out.ok()) << GetParam() << ", function at line " << c.function_begin + 1 << ": "
+                          << out.status().message();
+    if (*out != c.expected) {
+      mismatch = true;
+      if (!Blessing()) {
+        ADD_FAILURE() << GetParam() << ", function at line " << c.function_begin + 1
+                      << ": the output differs from the '; check:' block"
+                      << (c.check_begin < 0 ? " (there is none)" : "") << ":\n"
+                      << opt::UnifiedDiff(c.expected, *out)
+                      << "To accept the new output: FILETESTS_BLESS=1 bazel run "
+                         "//runtime/codegen:filetests_test";
+      }
+    }
+    actual.push_back(*std::move(out));
+  }
+  if (Blessing() && mismatch) {
+    ASSERT_FALSE(Env("BUILD_WORKSPACE_DIRECTORY").empty())
+        << "FILETESTS_BLESS=1 needs `bazel run` to find the sources";
+    std::string blessed = opt::Bless(*test, actual);
+    blessed.replace(0, kStandIn.size(), std::string(kHeader));
+    std::ofstream outfile(path, std::ios::trunc);
+    outfile << blessed;
+    ASSERT_TRUE(outfile.good()) << "cannot write " << path;
+    std::cout << "blessed " << path.string() << "\n";
+  }
+}
+
+std::string TestName(const testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param.substr(0, info.param.size() - 3);
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Filetests, FiletestTest, testing::ValuesIn(FiletestNames()), TestName);
+
+// Guards against a glob that finds nothing, which would pass silently.
+TEST(FiletestsTest, FindsTheFiles) { EXPECT_GE(FiletestNames().size(), 4u) << FiletestDir(); }
+
+}  // namespace
+}  // namespace wasm::codegen

@@ -1,0 +1,76 @@
+// Instruction selection: ir::Function → VCode over virtual registers.
+//
+//   ir::Function ─► Lower ─► VCode<vregs> ─► AllocateRegisters ─► emit
+//
+// One vreg per IR value (GPR for i32/i64, XMM for f32/f64); every IR opcode
+// and builtin has a lowering here (integers, control flow, memory, calls in
+// lower.cc; floats and conversions in lower_float.cc). The WebAssembly
+// semantics the IR leaves implicit are made explicit: division traps (and
+// srem INT_MIN % -1 == 0), shift-count masking (x86 masks 32/64-bit counts
+// in cl itself), trapping and saturating float-to-int conversions, NaN- and
+// signed-zero-correct fmin/fmax. Memory accesses use [r15 + index + offset]
+// with no bounds check (guard pages, vm/linear_memory.h).
+//
+// Instruction-selection cases beyond one-to-one: an icmp / fcmp whose only
+// use is a brif, select or trap_if is fused into it (cmp + jcc / cmov);
+// iconst operands that fit are folded as immediates into add / sub / and /
+// or / xor / cmp / imul / shifts; constant shift counts use the imm8 forms.
+#ifndef RUNTIME_CODEGEN_LOWER_H_
+#define RUNTIME_CODEGEN_LOWER_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "runtime/codegen/regalloc.h"
+#include "runtime/codegen/vcode.h"
+#include "runtime/ir/ir.h"
+#include "runtime/module.h"
+#include "runtime/vm/trap.h"
+#include "runtime/x64/assembler.h"
+
+namespace wasm::codegen {
+
+// What WASM_JIT_DUMP=ir,vcode,asm asks for (DumpOptionsFromEnv).
+struct DumpOptions {
+  bool ir = false;
+  bool vcode = false;
+  bool asm_text = false;
+};
+DumpOptions DumpOptionsFromEnv();
+
+// Module-wide state shared by the functions of one module compiled into one
+// Assembler.
+struct ModuleCodegenContext {
+  explicit ModuleCodegenContext(const Module& m) : module(m) {}
+  const Module& module;
+  // One label per function of the index space; bound by CompileFunction for
+  // defined functions (imports stay unbound: they are called through FuncRefs).
+  std::vector<x64::Label> function_labels;
+  DumpOptions dump = DumpOptionsFromEnv();
+  RegAllocOptions regalloc;
+  // When set, CompileFunction appends the final instructions as text (the
+  // golden tests' and the asm dump's listing).
+  std::vector<std::string>* listing = nullptr;
+};
+
+// The ExternalSymbol id of a builtin: its ir::Builtin value. The loader
+// resolves it with the instance library's BuiltinAddress(ir::Builtin).
+inline uint32_t BuiltinSymbol(uint32_t builtin_id) { return builtin_id; }
+
+struct LoweredFunction {
+  VCode vcode;
+  // Out-of-line `ud2` stubs the code jumps to: (kind, label).
+  std::vector<std::pair<TrapKind, x64::Label>> trap_stubs;
+  bool has_results_out = false;
+};
+
+// `f` must pass the verifier. Labels and pool constants are created in `as`.
+absl::StatusOr<LoweredFunction> Lower(const ir::Function& f, ModuleCodegenContext& ctx,
+                                      x64::Assembler& as);
+
+}  // namespace wasm::codegen
+
+#endif  // RUNTIME_CODEGEN_LOWER_H_

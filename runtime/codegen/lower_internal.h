@@ -1,0 +1,115 @@
+// The lowering's shared state, used by lower.cc and lower_float.cc only.
+#ifndef RUNTIME_CODEGEN_LOWER_INTERNAL_H_
+#define RUNTIME_CODEGEN_LOWER_INTERNAL_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "runtime/codegen/abi.h"
+#include "runtime/codegen/lower.h"
+#include "runtime/codegen/vcode.h"
+#include "runtime/ir/cfg.h"
+#include "runtime/ir/ir.h"
+#include "runtime/x64/assembler.h"
+
+namespace wasm::codegen {
+
+// Placeholders written into Inst operands that a vreg stands for.
+inline constexpr x64::Reg G = x64::kRax;
+inline constexpr x64::Reg X = x64::kXmm0;
+
+class Lowerer {
+ public:
+  Lowerer(const ir::Function& f, ModuleCodegenContext& ctx, x64::Assembler& as)
+      : f_(f), ctx_(ctx), as_(as), cfg_(f) {}
+
+  absl::StatusOr<LoweredFunction> Run();
+
+ private:
+  // ---- helpers (lower.cc) ----
+  VReg V(ir::Value v);
+  VReg NewGpr() { return out_.vcode.NewVReg(x64::RegClass::kGpr); }
+  VReg NewXmm() { return out_.vcode.NewVReg(x64::RegClass::kXmm); }
+  MachInst& E(const x64::Inst& inst, std::initializer_list<VReg> vregs = {}) {
+    return out_.vcode.Emit(cur_, inst, vregs);
+  }
+  void Jcc(x64::Cond c, x64::Label l);
+  void Jmp(x64::Label l);
+  void Bind(x64::Label l);
+  x64::Label TrapLabel(TrapKind kind);
+  std::optional<int64_t> ConstOf(ir::Value v) const;
+  // The value's constant if it fits a sign-extended imm32 (of `type`).
+  std::optional<int32_t> Imm32Of(ir::Value v, ir::Type type) const;
+  void MovImm(VReg d, ir::Type t, uint64_t bits);
+  void Copy(VReg d, VReg s, ir::Type t);
+  // The memory operand [r15 + idx + offset]; `index` receives the vreg that
+  // goes into the index slot.
+  x64::Mem Addr(VReg idx, uint32_t offset, VReg* index);
+  x64::Cond IntCond(ir::Cond c) const;
+
+  absl::Status LowerBlock(ir::Block b);
+  absl::Status LowerInst(ir::Inst i);
+  void LowerEntryParams();
+  void LowerIntBinary(ir::Inst i);
+  void LowerDivRem(ir::Inst i);
+  void LowerShift(ir::Inst i);
+  void LowerIntUnary(ir::Inst i);
+  // Emits a compare for `cond_value` (fused icmp / fcmp, or test) and returns
+  // the condition under which it is true. For fcmp eq / ne, `parity` says how
+  // the unordered case must be handled (see EmitFloatCompare).
+  struct FlagCond {
+    x64::Cond cond;
+    // Float compares: kNone, or the unordered outcome must go the other way:
+    // kUnorderedFalse (eq: jp → false), kUnorderedTrue (ne: jp → true).
+    enum class Parity : uint8_t { kNone, kUnorderedFalse, kUnorderedTrue } parity = Parity::kNone;
+  };
+  FlagCond EmitCondition(ir::Value cond_value);
+  FlagCond EmitIntCompare(ir::Inst cmp);
+  void LowerSelect(ir::Inst i);
+  void LowerLoad(ir::Inst i);
+  void LowerStore(ir::Inst i);
+  void LowerGlobal(ir::Inst i);
+  void LowerCall(ir::Inst i);
+  void LowerBuiltin(ir::Inst i);
+  void LowerTerminator(ir::Inst i);
+  uint32_t EdgeTarget(const ir::BlockCall& call);
+  // Argument setup, the call itself, result moves.
+  void EmitCallSequence(ir::Inst i, absl::Span<const ir::Value> args, const x64::Inst& call_inst,
+                        VReg funcref);
+
+  // ---- floats (lower_float.cc) ----
+  void LowerFloatConst(ir::Inst i);
+  void LowerFloatUnary(ir::Inst i);
+  void LowerFloatBinary(ir::Inst i);
+  void LowerMinMax(ir::Inst i);
+  FlagCond EmitFloatCompare(ir::Inst cmp);
+  void LowerConversion(ir::Inst i);
+  void LowerFloatToInt(ir::Inst i, bool is_signed, bool saturating);
+  void LowerIntToFloat(ir::Inst i, bool is_signed);
+  void LowerBitcast(ir::Inst i);
+  x64::Mem MaskConstant(ir::Type t, bool sign_bit);
+  x64::Mem FloatConstant(ir::Type t, double value);
+  void SetFromFlags(VReg d, FlagCond fc);
+
+  const ir::Function& f_;
+  ModuleCodegenContext& ctx_;
+  x64::Assembler& as_;
+  ir::ControlFlowGraph cfg_;
+  LoweredFunction out_;
+  uint32_t cur_ = 0;
+  std::vector<VReg> vregs_;                     // per IR value
+  std::vector<uint32_t> mblock_;                // per IR block: machine block
+  std::vector<uint32_t> use_counts_;
+  absl::flat_hash_set<uint32_t> fused_;          // compare values lowered at their user
+  absl::flat_hash_map<uint8_t, x64::Label> trap_labels_;
+  VReg results_out_;
+  uint32_t results_buffer_offset_ = 0;  // [rsp + this]: the multi-result buffer
+};
+
+}  // namespace wasm::codegen
+
+#endif  // RUNTIME_CODEGEN_LOWER_INTERNAL_H_

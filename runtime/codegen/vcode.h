@@ -1,0 +1,154 @@
+// VCode: x86-64 machine instructions over virtual registers, one machine block
+// per reachable IR block (plus edge blocks for branch arguments), between
+// lowering (lower.h) and register allocation (regalloc.h).
+//
+// How virtual registers appear: a MachInst holds a real x64::Inst whose
+// register operands are physical placeholders, plus `vregs`, an array
+// parallel to the NON-fixed register operands that x64::ForEachRegOperand
+// reports for that Inst, in its order. vregs[k] names the virtual register of
+// the k-th such operand; an invalid VReg means "this operand really is the
+// physical register written in the Inst" (r14, r15, rsp, rax for idiv ...).
+// So ForEachRegOperand stays THE source of use/def information: the
+// allocator reads it, looks up vregs[k], and after allocation the emitter
+// writes the chosen physical registers back into the operands.
+//
+//   VCode code;
+//   VReg a = code.NewVReg(x64::RegClass::kGpr), b = ...;
+//   code.Emit(block, x64::Inst(Form::kAdd32RM, {kRax, kRax}), {a, b});  // a += b
+//
+// Fixed-register constraints are explicit moves to and from physical
+// registers (mov ecx, %3 ; shl %4, cl), whose short live ranges the allocator
+// respects. Calls list the argument registers they read (`extra_uses`) and the
+// caller-saved registers they clobber (`extra_defs`).
+//
+// Invariant: physical registers are never live across a machine-block
+//   boundary, except argument registers at the start of the entry block.
+// Invariant: a block's local labels (kBind) are only jumped to forward from
+//   the same block, and a vreg used after a local label is defined on every
+//   path to it (lowering defines results before branching).
+// Invariant: a MachInst has at most two distinct vregs per register class
+//   among its uses (the allocator's two reload scratch registers).
+#ifndef RUNTIME_CODEGEN_VCODE_H_
+#define RUNTIME_CODEGEN_VCODE_H_
+
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "runtime/vm/trap.h"
+#include "runtime/x64/inst.h"
+#include "runtime/x64/regs.h"
+
+namespace wasm::codegen {
+
+// A virtual register, printed "%12".
+struct VReg {
+  static constexpr uint32_t kInvalid = 0xffffffffu;
+  uint32_t index = kInvalid;
+  constexpr VReg() = default;
+  constexpr explicit VReg(uint32_t i) : index(i) {}
+  bool valid() const { return index != kInvalid; }
+  bool operator==(const VReg&) const = default;
+};
+
+inline constexpr int kMaxVRegOperands = 4;
+
+// One move of a parallel move: dst := src, all reads before all writes.
+struct MoveOp {
+  VReg dst;
+  VReg src;
+};
+
+struct MachInst {
+  enum class Kind : uint8_t {
+    kInst,          // `inst` (with `vregs`)
+    kJmp,           // jmp `label` (relaxed by the assembler)
+    kJcc,           // j`cond` `label`
+    kBind,          // binds a block-local `label` here
+    kParallelMove,  // VCode::moves[moves_begin, +moves_count)
+    kMovExternal,   // movabs `inst`'s physical reg, ExternalSymbol(symbol)
+    kRet,           // epilogue + ret; `extra_uses` = the result registers
+    kJumpTable,     // jump-table data label `label`: emitted after the code
+  };
+  Kind kind = Kind::kInst;
+  x64::Inst inst{x64::Form::kNop, {}};
+  std::array<VReg, kMaxVRegOperands> vregs{};
+  x64::Cond cond = x64::Cond::kE;
+  x64::Label label;
+  std::optional<TrapKind> trap;  // RecordTrap(trap) right before the instruction
+  x64::RegSet extra_uses;  // physical registers read besides the operands (call args, ret)
+  x64::RegSet extra_defs;  // physical registers clobbered (a call's caller-saved set)
+  uint32_t moves_begin = 0, moves_count = 0;
+  uint32_t symbol = 0;
+};
+
+struct MachBlock {
+  x64::Label label;
+  std::string name;             // "block3", or "edge3_5" for an edge block
+  std::vector<MachInst> insts;
+  std::vector<uint32_t> succs;  // machine block indexes
+};
+
+// A jump table: 4-byte entries target - table, emitted after the code.
+struct JumpTable {
+  x64::Label table;
+  std::vector<x64::Label> targets;
+};
+
+class VCode {
+ public:
+  VReg NewVReg(x64::RegClass cls);
+  x64::RegClass Class(VReg v) const { return vreg_class_[v.index]; }
+  uint32_t num_vregs() const { return static_cast<uint32_t>(vreg_class_.size()); }
+
+  uint32_t NewBlock(x64::Label label, std::string name);
+  MachBlock& block(uint32_t b) { return blocks_[b]; }
+  const MachBlock& block(uint32_t b) const { return blocks_[b]; }
+  uint32_t num_blocks() const { return static_cast<uint32_t>(blocks_.size()); }
+
+  // Appends an instruction whose k-th non-fixed register operand is vregs[k]
+  // (invalid: physical as written).
+  MachInst& Emit(uint32_t b, const x64::Inst& inst, std::initializer_list<VReg> vregs = {});
+  MachInst& Append(uint32_t b, MachInst mi);
+  void AddParallelMove(uint32_t b, const std::vector<MoveOp>& moves);
+
+  const std::vector<MoveOp>& moves() const { return moves_; }
+  absl::Span<const MoveOp> Moves(const MachInst& mi) const {
+    return absl::MakeConstSpan(moves_).subspan(mi.moves_begin, mi.moves_count);
+  }
+  std::vector<JumpTable>& jump_tables() { return jump_tables_; }
+  const std::vector<JumpTable>& jump_tables() const { return jump_tables_; }
+
+  // Outgoing-argument and multi-result buffer sizes the frame must reserve.
+  uint32_t outgoing_arg_bytes = 0;
+  uint32_t results_buffer_bytes = 0;
+
+ private:
+  std::vector<x64::RegClass> vreg_class_;
+  std::vector<MachBlock> blocks_;
+  std::vector<MoveOp> moves_;
+  std::vector<JumpTable> jump_tables_;
+};
+
+// Register operands of `mi` with their vreg (invalid for physical ones),
+// including kParallelMove's moves (uses then defs) and extra_uses/defs.
+struct VOperand {
+  VReg vreg;      // or invalid
+  x64::Reg preg;  // when vreg is invalid
+  x64::Access access;
+};
+void ForEachVOperand(const VCode& code, const MachInst& mi,
+                     absl::FunctionRef<void(const VOperand&)> f);
+
+// Text dump: one line per instruction, the x64 text with its vreg operands
+// listed: "add eax, eax  ; usedef %3, use %4".
+std::string PrintVCode(const VCode& code);
+std::string VRegName(VReg v);
+
+}  // namespace wasm::codegen
+
+#endif  // RUNTIME_CODEGEN_VCODE_H_
