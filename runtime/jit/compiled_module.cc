@@ -77,6 +77,11 @@ absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::Compile(
 
   const auto t0 = Clock::now();
   ASSIGN_OR_RETURN(x64::AssembledCode code, as.Finish());
+  out->stats_.code_bytes = code.bytes.size();
+  if (code.bytes.empty()) {  // a module without functions: nothing to map
+    out->stats_.assemble_seconds = Since(t0);
+    return std::shared_ptr<const CompiledModule>(std::move(out));
+  }
   RETURN_IF_ERROR(PatchRelocations(code));
   ASSIGN_OR_RETURN(out->code_, CodeMemory::Create(code.bytes));
   ASSIGN_OR_RETURN(out->registration_, RegisterJitCode(out->code_->code(), std::move(code.traps)));
@@ -87,7 +92,6 @@ absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::Compile(
     out->entry_offsets_.push_back(as.LabelOffset(entries[d]));
   }
   out->stats_.assemble_seconds = Since(t0);
-  out->stats_.code_bytes = code.bytes.size();
   return std::shared_ptr<const CompiledModule>(std::move(out));
 }
 
