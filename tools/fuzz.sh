@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds the decoder + validator fuzzer with clang-14 (-fsanitize=fuzzer,address)
-# and runs it for a bounded time, seeded with every module of the spec testsuite.
+# Builds a fuzzer with clang-14 (-fsanitize=fuzzer,address) and runs it for a
+# bounded time, seeded with every module of the spec testsuite.
 #
-#   tools/fuzz.sh [SECONDS]        default 60
+#   tools/fuzz.sh [SECONDS] [TARGET]    SECONDS default 60; TARGET:
+#     decode   decoder + validator (runtime/fuzz/decode_fuzzer.cc), the default
+#     compile  decoder + validator + the whole JIT compiler, nothing executed
+#              (runtime/fuzz/compile_fuzzer.cc)
 #
 # Prints `fuzz: 1 passed, 0 failed` (or `0 passed, 1 failed`) as its last line.
 # A crashing input is left in .fuzz/artifacts/; copy it into
@@ -10,16 +13,31 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
+target="${2:-decode}"
 out=.fuzz
-mkdir -p "$out/corpus" "$out/artifacts" "$out/seeds"
+mkdir -p "$out/corpus-$target" "$out/artifacts" "$out/seeds"
 
-srcs=$(ls runtime/*.cc | grep -v '_test\.cc$')
+case "$target" in
+  decode)
+    srcs="$(ls runtime/*.cc | grep -v '_test\.cc$') runtime/fuzz/fuzz_target.cc runtime/fuzz/decode_fuzzer.cc"
+    ;;
+  compile)
+    # Every library source of the compiler; not tests, test harnesses or mains.
+    srcs="$(ls runtime/*.cc runtime/{ir,opt,translator,codegen,x64,vm,instance,jit}/*.cc |
+            grep -v -e '_test\.cc$' -e 'test_harness' -e 'test_util' -e 'proc_maps' -e 'filetest')
+          runtime/fuzz/compile_fuzzer.cc"
+    ;;
+  *)
+    echo "fuzz: unknown target $target (decode, compile)"
+    echo "fuzz: 0 passed, 1 failed"
+    exit 2
+    ;;
+esac
 libs=$(ls /usr/lib/x86_64-linux-gnu/libabsl_*.so | sed -e 's|.*/lib\(absl_[a-z0-9_]*\)\.so|-l\1|')
-echo "fuzz: building with clang++-14 -fsanitize=fuzzer,address"
+echo "fuzz: building the $target fuzzer with clang++-14 -fsanitize=fuzzer,address"
 # shellcheck disable=SC2086
 clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address -fno-omit-frame-pointer -I. \
-  $srcs runtime/fuzz/fuzz_target.cc runtime/fuzz/decode_fuzzer.cc \
-  $libs -o "$out/decode_fuzzer"
+  $srcs $libs -o "$out/${target}_fuzzer"
 
 # Seeds: every module the spec suite's core/ files contain (converted once).
 if [ -z "$(ls -A "$out/seeds")" ]; then
@@ -35,13 +53,13 @@ fi
 echo "fuzz: $(ls "$out/seeds" | wc -l) seeds, running for ${seconds}s"
 
 status=0
-"$out/decode_fuzzer" "$out/corpus" "$out/seeds" -max_total_time="$seconds" \
+"$out/${target}_fuzzer" "$out/corpus-$target" "$out/seeds" -max_total_time="$seconds" \
   -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 \
-  -artifact_prefix="$out/artifacts/" >"$out/log.txt" 2>&1 || status=$?
-grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$out/log.txt" || true
+  -artifact_prefix="$out/artifacts/$target-" >"$out/log-$target.txt" 2>&1 || status=$?
+grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$out/log-$target.txt" || true
 if [ "$status" -ne 0 ]; then
   echo "fuzz: the fuzzer failed (exit $status); the end of its log:"
-  tail -40 "$out/log.txt"
+  tail -40 "$out/log-$target.txt"
   echo "fuzz: 0 passed, 1 failed"
   exit 1
 fi

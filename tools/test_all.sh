@@ -25,8 +25,9 @@
 #   4. A target that Bazel reports as failed (FAILED, TIMEOUT, crashed) counts
 #      at least 1 failed even when its log shows no failing case.
 # Sharded or repeated targets: the counts of all their shards/runs are summed.
-# With the default patterns, tools/fuzz.sh then fuzzes decoder + validator for
-# FUZZ_SECONDS (default 60; 0 skips it) and counts as one more test case.
+# With the default patterns, tools/fuzz.sh then fuzzes decoder + validator and
+# the whole compiler for FUZZ_SECONDS each (default 60; 0 skips them), each run
+# one more test case.
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -189,16 +190,19 @@ if [ -f "$tmp/counts" ]; then
 fi
 
 # --- the fuzzer ----------------------------------------------------------------
-# A bounded libFuzzer run over decoder + validator (tools/fuzz.sh): one test case.
+# Bounded libFuzzer runs (tools/fuzz.sh): decoder + validator, then the whole
+# compiler (decode, validate, JIT compile; nothing executed): a test case each.
 # Runs with the default target patterns only; FUZZ_SECONDS=0 turns it off.
 fuzz_seconds="${FUZZ_SECONDS:-60}"
 if [ "${patterns[*]}" = "//..." ] && [ "$fuzz_seconds" != 0 ]; then
   echo
-  if bash tools/fuzz.sh "$fuzz_seconds"; then
-    total_p=$((total_p + 1))
-  else
-    total_f=$((total_f + 1))
-  fi
+  for fuzz_target in decode compile; do
+    if bash tools/fuzz.sh "$fuzz_seconds" "$fuzz_target"; then
+      total_p=$((total_p + 1))
+    else
+      total_f=$((total_f + 1))
+    fi
+  done
 fi
 
 if [ "$bazel_rc" -ne 0 ] && [ "$bazel_rc" -ne 3 ] && [ "$bazel_rc" -ne 4 ]; then

@@ -41,7 +41,8 @@ absl::Status HostFunction::Call(absl::Span<uint64_t> args_and_results) const {
                                                    slots_, " slots, got ",
                                                    args_and_results.size()));
   }
-  reinterpret_cast<ArrayEntry>(func_ref_.array_entry)(func_ref_.vmctx, args_and_results.data());
+  reinterpret_cast<ArrayEntry>(const_cast<void*>(func_ref_.array_entry))(func_ref_.vmctx,
+                                                                      args_and_results.data());
   return absl::OkStatus();
 }
 
