@@ -7,15 +7,15 @@
 // (pc, rsp, rbp) the walk records the innermost frames, then follows the
 // chain while the return addresses are inside registered functions:
 //
-//   high  ┌─────────────────────────┐ ◄─ stack_end: the TrapEntry, a local of
-//         │ CallWithTrapHandling    │    CallWithTrapHandling (nothing above
-//         │ fn, array-entry tramp.  │ ◄─ stop: return address in no function
-//         │ f1: [rbp+8] ret → tramp │
-//         │     [rbp]   ───────┐    │
-//         │ f2: [rbp+8] ret → f1   │ ◄─ frame 1 = (f1, ret - f1 start)
-//         │     [rbp]  ◄───────┘    │
-//   sp ─► │ f2 at pc               │ ◄─ frame 0 = (f2, pc - f2 start)
-//   low   └─────────────────────────┘
+//   high ┌──────────────────────────────┐
+//        │ CallWithTrapHandling (entry) │ ◄─ stack_end: nothing at or above is read
+//        │ fn, array-entry trampoline   │
+//        │ f1: [rbp1 + 8] ──────────────┼─► into the trampoline: no function, stop
+//        │     [rbp1]                   │
+//        │ f2: [rbp2 + 8] ──────────────┼─► into f1: frame 1 = (f1, ret - f1 start)
+//        │     [rbp2] = rbp1            │
+//   sp ─►│ f2 at pc, rbp = rbp2         │ ─► frame 0 = (f2, pc - f2 start)
+//   low  └──────────────────────────────┘
 //
 // Why it happens in the signal handler: after the siglongjmp the frames
 // below CallWithTrapHandling are dead stack, overwritten by the next call or
@@ -23,11 +23,13 @@
 // runs (on the alternate signal stack) are they guaranteed intact.
 //
 // Why it never faults: every frame pointer is checked before it is read:
-// 8-aligned, at or above the trapping rsp, below stack_end (with room for
-// both slots), and strictly above the previous one. [rsp, stack_end) is
-// this thread's live stack between the trap and the entry's own frame: all
-// mapped. So the walk reads at most (stack_end - rsp) / 16 frames and stops
-// at the first pointer that fails a check.
+// 8-aligned, at or above the trapping rsp, its two slots below stack_end,
+// and above the previous frame's slots (strictly increasing, so no cycles).
+// [rsp, stack_end) is a subrange of this thread's stack: its live part,
+// between the trap and the entry's own frame, all mapped. So the walk reads
+// at most (stack_end - rsp) / 16 frames and stops at the first pointer that
+// fails a check. Values read are only ever dereferenced after those checks;
+// a garbage pointer can end the walk early, never make it fault.
 //
 // Traps raised from C++ (RaiseTrap's ud2 stubs, code that is registered but
 // in no function): the walk first follows rbp through the native frames
