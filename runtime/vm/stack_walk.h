@@ -44,7 +44,10 @@
 // The prologue itself: a fault at a function's first instruction (the push
 // of rbp into the guard page) has rbp still the caller's and the return
 // address at [rsp]; after the push, at [rsp + 8]. Both are handled, so the
-// caller is not skipped.
+// caller is not skipped. Epilogues are not: after `pop rbp` the frame is
+// gone and the walk would skip the caller, but no trap is taken there (traps
+// are synchronous: trap sites, faulting accesses and divides, the stack
+// check). An asynchronous interrupt would need the same care as the prologue.
 //
 //   Backtrace backtrace;
 //   WalkJitFrames({.pc = pc, .sp = rsp, .fp = rbp}, reinterpret_cast<uintptr_t>(entry),
