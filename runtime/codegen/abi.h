@@ -35,6 +35,10 @@
 //   [rsp+A, rsp+A+R)    results buffer for calls to multi-result functions
 //   [rsp, rsp+A)        outgoing stack arguments
 // Invariant: rsp is 16-byte aligned at every call instruction.
+// Invariant: a function's code starts with `push rbp; mov rbp, rsp` (offsets
+//   0 and 1), so [rbp] / [rbp+8] link every wasm frame to its caller: the
+//   trap handler's backtraces walk that chain (runtime/vm/stack_walk.h).
+//   Trap stubs and jump tables follow the body, inside the function's code.
 // The prologue traps (kCallStackExhausted, out-of-line ud2) when rsp after the
 // frame allocation is below [vmctx + kVmStackLimit] (unsigned compare).
 //

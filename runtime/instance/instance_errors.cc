@@ -2,6 +2,7 @@
 #include "runtime/instance/instance_errors.h"
 
 #include <string>
+#include <utility>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
@@ -12,6 +13,13 @@ namespace {
 
 constexpr absl::string_view kKindUrl = "type.wasm-plugin-host/instance-error-kind";
 constexpr absl::string_view kTrapUrl = "type.wasm-plugin-host/trap-kind";
+
+absl::Status TrapStatus(TrapKind kind, std::string message) {
+  absl::Status status(absl::StatusCode::kAborted, std::move(message));
+  status.SetPayload(kKindUrl, absl::Cord("trap"));
+  status.SetPayload(kTrapUrl, absl::Cord(absl::StrCat(static_cast<int>(kind))));
+  return status;
+}
 
 }  // namespace
 
@@ -24,12 +32,13 @@ absl::Status LinkError(absl::string_view spec_text, absl::string_view detail) {
 }
 
 absl::Status TrapError(TrapKind kind, absl::string_view detail) {
-  absl::Status status(absl::StatusCode::kAborted,
-                      detail.empty() ? std::string(TrapMessage(kind))
-                                     : absl::StrCat(TrapMessage(kind), ": ", detail));
-  status.SetPayload(kKindUrl, absl::Cord("trap"));
-  status.SetPayload(kTrapUrl, absl::Cord(absl::StrCat(static_cast<int>(kind))));
-  return status;
+  return TrapStatus(kind, detail.empty() ? std::string(TrapMessage(kind))
+                                         : absl::StrCat(TrapMessage(kind), ": ", detail));
+}
+
+absl::Status TrapErrorWithBacktrace(TrapKind kind, absl::string_view backtrace) {
+  return TrapStatus(kind, backtrace.empty() ? std::string(TrapMessage(kind))
+                                            : absl::StrCat(TrapMessage(kind), "\n", backtrace));
 }
 
 InstanceErrorKind GetInstanceErrorKind(const absl::Status& status) {

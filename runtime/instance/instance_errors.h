@@ -36,6 +36,11 @@ absl::Status LinkError(absl::string_view spec_text, absl::string_view detail);
 // Status code kAborted.
 absl::Status TrapError(TrapKind kind, absl::string_view detail = "");
 
+// A TrapError for a trap in wasm code: TrapMessage(kind), then, unless
+// `backtrace` is empty, a newline and `backtrace` (its frame lines, see
+// runtime/jit/backtrace.h). The spec text stays a prefix of the message.
+absl::Status TrapErrorWithBacktrace(TrapKind kind, absl::string_view backtrace);
+
 InstanceErrorKind GetInstanceErrorKind(const absl::Status& status);
 
 // The trap kind of a TrapError, else nullopt.

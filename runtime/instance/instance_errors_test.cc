@@ -21,6 +21,17 @@ TEST(InstanceErrorsTest, TrapErrorStartsWithTheSpecText) {
   EXPECT_EQ(std::string(TrapError(TrapKind::kUnreachable).message()), "unreachable");
 }
 
+TEST(InstanceErrorsTest, TrapErrorWithBacktraceAddsItsLines) {
+  const absl::Status status = TrapErrorWithBacktrace(
+      TrapKind::kIntegerDivideByZero, "  at func 3 <div_helper> +0x12\n  at func 5 +0x4c");
+  EXPECT_EQ(std::string(status.message()),
+            "integer divide by zero\n  at func 3 <div_helper> +0x12\n  at func 5 +0x4c");
+  EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(GetTrapKind(status), TrapKind::kIntegerDivideByZero);
+  EXPECT_EQ(std::string(TrapErrorWithBacktrace(TrapKind::kUnreachable, "").message()),
+            "unreachable");
+}
+
 TEST(InstanceErrorsTest, OtherStatuses) {
   EXPECT_EQ(GetInstanceErrorKind(absl::OkStatus()), InstanceErrorKind::kNone);
   EXPECT_EQ(GetInstanceErrorKind(absl::ResourceExhaustedError("x")), InstanceErrorKind::kOther);

@@ -18,7 +18,11 @@
 //   ...
 //   if (index >= table->size()) RaiseTrap(TrapKind::kTableOutOfBounds);
 //
-// The Trap's pc is the stub's, its frame pointer the caller's rbp.
+// The Trap's pc is the stub's, its frame pointer the caller's rbp. The
+// stubs are registered code outside every function, which tells the trap
+// handler's stack walk to cross the C++ frames (RaiseTrap, the builtin) to
+// the wasm function that called the builtin: this library and builtins build
+// with -fno-omit-frame-pointer for that (runtime/vm/stack_walk.h).
 //
 // Invariant: nothing between the entry and RaiseTrap holds a resource that
 //   needs a destructor (a lock, a heap string, a Status): the jump runs none.

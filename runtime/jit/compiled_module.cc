@@ -83,14 +83,22 @@ absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::Compile(
     return std::shared_ptr<const CompiledModule>(std::move(out));
   }
   RETURN_IF_ERROR(PatchRelocations(code));
-  ASSIGN_OR_RETURN(out->code_, CodeMemory::Create(code.bytes));
-  ASSIGN_OR_RETURN(out->registration_, RegisterJitCode(out->code_->code(), std::move(code.traps)));
   out->code_offsets_.reserve(num_defined);
   out->entry_offsets_.reserve(num_defined);
   for (uint32_t d = 0; d < num_defined; ++d) {
     out->code_offsets_.push_back(as.LabelOffset(ctx.function_labels[m.num_imported_functions + d]));
     out->entry_offsets_.push_back(as.LabelOffset(entries[d]));
   }
+  ASSIGN_OR_RETURN(out->code_, CodeMemory::Create(code.bytes));
+  JitFunctionTable functions;
+  if (num_defined > 0) {  // else the code is trampolines and pool only: no functions
+    functions.first_index = m.num_imported_functions;
+    functions.starts = out->code_offsets_;
+    functions.end = out->entry_offsets_[0];
+  }
+  ASSIGN_OR_RETURN(out->registration_,
+                   RegisterJitCode(out->code_->code(), std::move(code.traps), functions));
+  out->symbols_ = RegisterModuleSymbols(out->code_->start(), module);
   out->stats_.assemble_seconds = Since(t0);
   return std::shared_ptr<const CompiledModule>(std::move(out));
 }

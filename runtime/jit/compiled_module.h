@@ -12,6 +12,16 @@
 //   ASSIGN_OR_RETURN(std::shared_ptr<const CompiledModule> code,
 //                    CompiledModule::Compile(module));
 //   instance->SetFunctionCode(i, code->native_code(d), code->array_entry(d));
+//
+// The code blob, in order: defined function 0 (prologue, body, trap stubs,
+// jump tables), function 1, ..., then one array-entry trampoline per
+// function, then the constant pool. The blob is registered (code_registry.h)
+// with its trap sites and its function table: function d covers
+// [code_offsets_[d], code_offsets_[d + 1]), the last one up to the first
+// trampoline, numbered num_imported_functions + d. That table and the
+// module's names (backtrace.h) turn a trap's frames into a wasm backtrace.
+// Invariant: every defined function's code starts with `push rbp; mov rbp,
+//   rsp` (codegen's prologue), as the function table requires.
 #ifndef RUNTIME_JIT_COMPILED_MODULE_H_
 #define RUNTIME_JIT_COMPILED_MODULE_H_
 
@@ -20,6 +30,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "runtime/jit/backtrace.h"
 #include "runtime/module.h"
 #include "runtime/vm/code_memory.h"
 #include "runtime/vm/code_registry.h"
@@ -51,7 +62,9 @@ class CompiledModule {
 
   std::shared_ptr<const Module> module_;
   std::unique_ptr<CodeMemory> code_;
+  // Both destroyed before code_: its address may be reused once unmapped.
   CodeRegistration registration_;
+  ModuleSymbolsRegistration symbols_;
   std::vector<uint32_t> code_offsets_;
   std::vector<uint32_t> entry_offsets_;
   CompileStats stats_;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/instance/instance_errors.h"
+#include "runtime/jit/backtrace.h"
 #include "runtime/jit/host_trampolines.h"
 #include "runtime/status_macros.h"
 #include "runtime/vm/signal_stack.h"
@@ -53,7 +54,9 @@ absl::StatusOr<std::vector<uint64_t>> CallFunction(const FuncRef& ref, const Fun
   // Invariant: nothing with a destructor lives inside the lambda: a trap
   // siglongjmps out of it.
   const std::optional<Trap> trap = CallWithTrapHandling([entry, vmctx, data] { entry(vmctx, data); });
-  if (trap.has_value()) return TrapError(trap->kind);
+  if (trap.has_value()) {
+    return TrapErrorWithBacktrace(trap->kind, FormatBacktrace(trap->backtrace));
+  }
   buffer.resize(type.results.size());
   return buffer;
 }

@@ -7,8 +7,9 @@
 //   ASSIGN_OR_RETURN(std::vector<uint64_t> r, CallFunction(*f->func, type, {1, 2}));
 //
 // Traps come back as the instance runtime's TrapError (instance_errors.h),
-// with the spec's message ("integer divide by zero"); the broker and other
-// instances are unaffected.
+// with the spec's message ("integer divide by zero") followed by the wasm
+// backtrace (backtrace.h), one "  at func ..." line per frame; the broker and
+// other instances are unaffected.
 #ifndef RUNTIME_JIT_JIT_INSTANCE_H_
 #define RUNTIME_JIT_JIT_INSTANCE_H_
 

@@ -24,12 +24,17 @@ struct Slot {
   std::atomic<uintptr_t> end{0};
   std::atomic<const TrapSite*> sites{nullptr};
   std::atomic<size_t> num_sites{0};
+  std::atomic<const uint32_t*> function_starts{nullptr};
+  std::atomic<size_t> num_functions{0};
+  std::atomic<uint32_t> functions_end{0};
+  std::atomic<uint32_t> first_function_index{0};
 };
 
 static_assert(std::atomic<uint32_t>::is_always_lock_free);
 static_assert(std::atomic<uintptr_t>::is_always_lock_free);
 static_assert(std::atomic<const TrapSite*>::is_always_lock_free);
 static_assert(std::atomic<size_t>::is_always_lock_free);
+static_assert(std::atomic<const uint32_t*>::is_always_lock_free);
 
 // Zero-initialised statics, no constructors run: usable from a signal
 // handler at any time, even during static initialisation.
@@ -71,10 +76,47 @@ absl::Status CheckSites(const std::vector<TrapSite>& sorted, size_t code_size) {
   return absl::OkStatus();
 }
 
+absl::Status CheckFunctions(const JitFunctionTable& functions, size_t code_size) {
+  if (functions.starts.empty()) return absl::OkStatus();
+  for (size_t i = 1; i < functions.starts.size(); ++i) {
+    if (functions.starts[i - 1] >= functions.starts[i]) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "code registry: function starts are not increasing at function ", i));
+    }
+  }
+  if (functions.end <= functions.starts.back() || functions.end > code_size) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("code registry: the functions end at offset ", functions.end,
+                     ", not after the last start ", functions.starts.back(), " and within the ",
+                     code_size, " code bytes"));
+  }
+  if (functions.starts.size() - 1 > UINT32_MAX - functions.first_index) {
+    return absl::InvalidArgumentError("code registry: function numbers overflow");
+  }
+  return absl::OkStatus();
+}
+
+// The largest k with sorted[k] <= value, or count if there is none.
+// Hand-written for the same reason as the site search below.
+size_t FloorIndex(const uint32_t* sorted, size_t count, uint64_t value) {
+  size_t low = 0;
+  size_t high = count;
+  while (low < high) {  // first index with sorted[i] > value
+    const size_t mid = low + (high - low) / 2;
+    if (sorted[mid] <= value) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return low == 0 ? count : low - 1;
+}
+
 void Unregister(int index) {
   absl::MutexLock lock(&RegistryMutex());
   Slot& slot = g_slots[index];
   const TrapSite* sites = slot.sites.load(std::memory_order_relaxed);
+  const uint32_t* function_starts = slot.function_starts.load(std::memory_order_relaxed);
   // All seq_cst. A lookup that counted itself in the old half before we
   // read that half's count is waited for. Any other lookup loads the slot's
   // state after our store below (it counted itself after our read, or read
@@ -86,7 +128,12 @@ void Unregister(int index) {
   slot.num_sites.store(0, std::memory_order_relaxed);
   slot.start.store(0, std::memory_order_relaxed);
   slot.end.store(0, std::memory_order_relaxed);
+  slot.function_starts.store(nullptr, std::memory_order_relaxed);
+  slot.num_functions.store(0, std::memory_order_relaxed);
+  slot.functions_end.store(0, std::memory_order_relaxed);
+  slot.first_function_index.store(0, std::memory_order_relaxed);
   delete[] sites;
+  delete[] function_starts;
 }
 
 }  // namespace
@@ -106,10 +153,12 @@ void CodeRegistration::Reset() {
 }
 
 absl::StatusOr<CodeRegistration> RegisterJitCode(absl::Span<const uint8_t> code,
-                                                 std::vector<TrapSite> trap_sites) {
+                                                 std::vector<TrapSite> trap_sites,
+                                                 const JitFunctionTable& functions) {
   if (code.empty()) return absl::InvalidArgumentError("code registry: empty code range");
   std::sort(trap_sites.begin(), trap_sites.end(), SiteLess);
   if (absl::Status status = CheckSites(trap_sites, code.size()); !status.ok()) return status;
+  if (absl::Status status = CheckFunctions(functions, code.size()); !status.ok()) return status;
   const uintptr_t start = reinterpret_cast<uintptr_t>(code.data());
   const uintptr_t end = start + code.size();
 
@@ -117,6 +166,11 @@ absl::StatusOr<CodeRegistration> RegisterJitCode(absl::Span<const uint8_t> code,
   // Unregister frees it.
   std::unique_ptr<TrapSite[]> sites(new TrapSite[trap_sites.size()]);
   std::copy(trap_sites.begin(), trap_sites.end(), sites.get());
+  std::unique_ptr<uint32_t[]> function_starts;
+  if (!functions.starts.empty()) {
+    function_starts.reset(new uint32_t[functions.starts.size()]);
+    std::copy(functions.starts.begin(), functions.starts.end(), function_starts.get());
+  }
 
   absl::MutexLock lock(&RegistryMutex());
   const int in_use = g_slots_in_use.load(std::memory_order_relaxed);
@@ -149,6 +203,10 @@ absl::StatusOr<CodeRegistration> RegisterJitCode(absl::Span<const uint8_t> code,
   slot.end.store(end, std::memory_order_relaxed);
   slot.num_sites.store(trap_sites.size(), std::memory_order_relaxed);
   slot.sites.store(sites.release(), std::memory_order_relaxed);
+  slot.num_functions.store(functions.starts.size(), std::memory_order_relaxed);
+  slot.functions_end.store(functions.end, std::memory_order_relaxed);
+  slot.first_function_index.store(functions.first_index, std::memory_order_relaxed);
+  slot.function_starts.store(function_starts.release(), std::memory_order_relaxed);
   slot.state.store(kActive, std::memory_order_seq_cst);  // publishes the fields
   return CodeRegistration(free_slot);
 }
@@ -182,6 +240,16 @@ JitCodeLookup LookupJitCode(uintptr_t pc) {
       }
     }
     if (low < count && sites[low].code_offset == offset) result.site = sites[low].kind;
+    const uint32_t* starts = slot.function_starts.load(std::memory_order_relaxed);
+    const size_t num_functions = slot.num_functions.load(std::memory_order_relaxed);
+    const uint32_t functions_end = slot.functions_end.load(std::memory_order_relaxed);
+    const size_t k = FloorIndex(starts, num_functions, offset);
+    if (k < num_functions && offset < functions_end) {
+      result.function =
+          slot.first_function_index.load(std::memory_order_relaxed) + static_cast<uint32_t>(k);
+      result.function_start = start + starts[k];
+      result.function_end = start + (k + 1 < num_functions ? starts[k + 1] : functions_end);
+    }
     break;
   }
   g_readers[half].fetch_sub(1, std::memory_order_seq_cst);

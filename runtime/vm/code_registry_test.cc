@@ -40,6 +40,42 @@ TEST(CodeRegistryTest, FindsTheRangeAndTheSiteAtExactlyThePc) {
   EXPECT_FALSE(LookupJitCode(start - 1).in_jit_code);
 }
 
+TEST(CodeRegistryTest, FindsTheFunctionHoldingThePc) {
+  std::vector<uint8_t> code(64);
+  absl::StatusOr<CodeRegistration> registration =
+      RegisterJitCode(code, {}, JitFunctionTable{3, {4, 10, 30}, 40});
+  ASSERT_TRUE(registration.ok()) << registration.status();
+  const uintptr_t start = Address(code.data());
+
+  EXPECT_EQ(LookupJitCode(start + 3).function, std::nullopt);  // before the first
+  JitCodeLookup lookup = LookupJitCode(start + 4);
+  EXPECT_EQ(lookup.function, 3u);
+  EXPECT_EQ(lookup.function_start, start + 4);
+  EXPECT_EQ(lookup.function_end, start + 10);
+  EXPECT_EQ(LookupJitCode(start + 9).function, 3u);
+  EXPECT_EQ(LookupJitCode(start + 10).function, 4u);
+  lookup = LookupJitCode(start + 39);
+  EXPECT_EQ(lookup.function, 5u);
+  EXPECT_EQ(lookup.function_start, start + 30);
+  EXPECT_EQ(lookup.function_end, start + 40);
+  lookup = LookupJitCode(start + 40);  // past the functions, still JIT code
+  EXPECT_TRUE(lookup.in_jit_code);
+  EXPECT_EQ(lookup.function, std::nullopt);
+}
+
+TEST(CodeRegistryTest, RejectsBadFunctionTables) {
+  std::vector<uint8_t> code(16);
+  absl::Status status = RegisterJitCode(code, {}, JitFunctionTable{0, {0, 8, 8}, 16}).status();
+  EXPECT_EQ(status.message(), "code registry: function starts are not increasing at function 2");
+  status = RegisterJitCode(code, {}, JitFunctionTable{0, {0, 8}, 8}).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  status = RegisterJitCode(code, {}, JitFunctionTable{0, {0, 8}, 17}).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  status = RegisterJitCode(code, {}, JitFunctionTable{UINT32_MAX, {0, 8}, 16}).status();
+  EXPECT_EQ(status.message(), "code registry: function numbers overflow");
+  EXPECT_TRUE(RegisterJitCode(code, {}, JitFunctionTable{UINT32_MAX, {0}, 16}).ok());
+}
+
 TEST(CodeRegistryTest, UnregistersOnDestruction) {
   std::vector<uint8_t> code(16);
   const uintptr_t start = Address(code.data());

@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "runtime/vm/code_registry.h"
+#include "runtime/vm/stack_walk.h"
 
 namespace wasm {
 namespace {
@@ -119,6 +120,10 @@ void HandleSignal(int signal, siginfo_t* info, void* context) {
         entry->trap.fault_address = fault_address;
         entry->trap.stack_pointer = sp;
         entry->trap.frame_pointer = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RBP]);
+        // Invariant: the entry is a local of CallWithTrapHandling, whose frame
+        // is above every frame `fn` created: the walk stops below it.
+        WalkJitFrames({.pc = pc, .sp = sp, .fp = entry->trap.frame_pointer},
+                      reinterpret_cast<uintptr_t>(entry), &entry->trap.backtrace);
         errno = saved_errno;
         // Back to CallWithTrapHandling, off the alternate stack. The signal
         // mask needs no restoring: SA_NODEFER and an empty sa_mask leave it

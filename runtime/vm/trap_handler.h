@@ -38,6 +38,10 @@
 // A signal that is not a trap goes to the handler that was installed before
 // ours, or gets the default action: a crash in host code stays a crash.
 //
+// Before it jumps, the handler walks the trapping frames (stack_walk.h) into
+// Trap::backtrace: after the jump they are dead stack, free to be
+// overwritten. The walk reads only [rsp, the entry) of this thread's stack.
+//
 // The handler is async-signal-safe: no allocation, no lock, no stdio; it
 // reads a thread-local pointer (initial-exec TLS) and lock-free atomics.
 //
@@ -56,18 +60,20 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "runtime/vm/stack_walk.h"
 #include "runtime/vm/trap.h"
 
 namespace wasm {
 
-// A trap taken in JIT code. The registers are the faulting context's; rbp
-// starts the frame-pointer chain for a wasm backtrace.
+// A trap taken in JIT code. The registers are the faulting context's; the
+// backtrace was walked from them while the frames were still live.
 struct Trap {
   TrapKind kind = TrapKind::kUnreachable;
   uintptr_t pc = 0;             // the faulting instruction
   uintptr_t fault_address = 0;  // si_addr for SIGSEGV / SIGBUS, else 0
   uintptr_t stack_pointer = 0;  // rsp
   uintptr_t frame_pointer = 0;  // rbp
+  Backtrace backtrace;          // the registered functions the trap unwound
 };
 
 // A SIGSEGV / SIGBUS this close to rsp is a stack overflow, not a memory

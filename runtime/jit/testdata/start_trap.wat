@@ -1,0 +1,5 @@
+;; The start function traps during instantiation.
+(module
+  (func $init (unreachable))
+  (start $init)
+)
