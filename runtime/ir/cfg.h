@@ -5,10 +5,15 @@
 //   ControlFlowGraph cfg(f);
 //   for (Block b : cfg.ReversePostOrder()) ...
 //   if (cfg.Dominates(a, b)) ...
+//
+// Storage is flat (CSR: one array of edges and one offset per block), and
+// Compute() reuses it, so a pass pipeline that keeps one graph and
+// recomputes it only after changing edges allocates nothing per run.
 #ifndef RUNTIME_IR_CFG_H_
 #define RUNTIME_IR_CFG_H_
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "absl/types/span.h"
@@ -18,33 +23,80 @@ namespace wasm::ir {
 
 class ControlFlowGraph {
  public:
-  // Invariant: computed from `f` as it is now; rebuild after changing edges.
-  explicit ControlFlowGraph(const Function& f);
+  // An empty graph; call Compute before use.
+  ControlFlowGraph() = default;
+  // Invariant: computed from `f` as it is now; rebuild after changing edges
+  // (a terminator's targets) or the layout.
+  explicit ControlFlowGraph(const Function& f) { Compute(f); }
 
-  absl::Span<const Block> Successors(Block b) const { return succs_[b.index]; }
-  absl::Span<const Block> Predecessors(Block b) const { return preds_[b.index]; }
+  // (Re)computes the graph of `f`, reusing this object's storage.
+  void Compute(const Function& f);
+  // Compute in two steps, for users that may not need the dominators: the
+  // edges and the reverse post-order, then the dominator tree (Idom,
+  // DomChildren, Dominates), which needs the first.
+  void ComputeOrder(const Function& f);
+  void ComputeDominators();
+  // Updates the graph after the unreachable blocks left the layout: what
+  // Compute would give then, without recomputing the dominators (which
+  // unreachable blocks do not affect).
+  void DropUnreachableEdges();
+
+  // Distinct successors in the order of the terminator's targets.
+  absl::Span<const Block> Successors(Block b) const {
+    return absl::MakeConstSpan(succs_.data() + succ_begin_[b.index],
+                               succ_end_[b.index] - succ_begin_[b.index]);
+  }
+  // Every block of the layout with an edge to `b` (once each), in layout order.
+  absl::Span<const Block> Predecessors(Block b) const { return Range(preds_, pred_begin_, b); }
   // Reachable blocks, entry first, each before its successors except along
   // back edges.
   absl::Span<const Block> ReversePostOrder() const { return rpo_; }
   bool IsReachable(Block b) const { return rpo_index_[b.index] != kUnreached; }
   // The immediate dominator; invalid for the entry and unreachable blocks.
   Block Idom(Block b) const { return idom_[b.index]; }
+  // The blocks `b` immediately dominates, in reverse post-order.
+  absl::Span<const Block> DomChildren(Block b) const {
+    return Range(dom_children_, dom_children_begin_, b);
+  }
   // True if `a` dominates `b` (a block dominates itself). False when either
   // is unreachable. O(1).
   bool Dominates(Block a, Block b) const;
   uint32_t RpoIndex(Block b) const { return rpo_index_[b.index]; }
+  // The number of blocks of the function it was computed from.
+  size_t NumBlocks() const { return rpo_index_.size(); }
 
  private:
   static constexpr uint32_t kUnreached = 0xffffffffu;
-  std::vector<std::vector<Block>> succs_;
-  std::vector<std::vector<Block>> preds_;
+  static absl::Span<const Block> Range(const std::vector<Block>& v,
+                                       const std::vector<uint32_t>& begin, Block b) {
+    return absl::MakeConstSpan(v.data() + begin[b.index], begin[b.index + 1] - begin[b.index]);
+  }
+
+  // The successors of block b are succs_[succ_begin_[b], succ_end_[b]) (in
+  // layout order of b); its predecessors preds_[pred_begin_[b],
+  // pred_begin_[b + 1]) (CSR).
+  std::vector<uint32_t> succ_begin_;
+  std::vector<uint32_t> succ_end_;
+  std::vector<Block> succs_;
+  std::vector<uint32_t> pred_begin_;
+  std::vector<Block> preds_;
   std::vector<Block> rpo_;
   std::vector<uint32_t> rpo_index_;
   std::vector<Block> idom_;
+  std::vector<uint32_t> dom_children_begin_;
+  std::vector<Block> dom_children_;
   // Pre- and post-order numbers of a depth-first walk of the dominator tree:
   // a dominates b iff pre[a] <= pre[b] and post[b] <= post[a].
   std::vector<uint32_t> dom_pre_;
   std::vector<uint32_t> dom_post_;
+  // Scratch for Compute: last block that added each successor (to keep
+  // successors distinct), the depth-first walks' stack, fill positions, and
+  // the blocks with an edge from a block not before them in reverse
+  // post-order (only they can need a second pass of the dominator fixpoint).
+  std::vector<uint32_t> seen_from_;
+  std::vector<std::pair<Block, uint32_t>> stack_;
+  std::vector<uint32_t> next_;
+  std::vector<Block> retreating_;
 };
 
 }  // namespace wasm::ir

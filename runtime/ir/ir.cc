@@ -28,19 +28,6 @@ absl::string_view OpcodeName(IrOpcode op) {
   return "?";
 }
 
-Format OpcodeFormat(IrOpcode op) {
-  switch (op) {
-#define IR_OP(name, text, format) case IrOpcode::k##name: return Format::format;
-#include "runtime/ir/ir_opcodes.def"
-  }
-  return Format::kConst;
-}
-
-bool IsTerminator(IrOpcode op) {
-  return op == IrOpcode::kJump || op == IrOpcode::kBrIf || op == IrOpcode::kBrTable ||
-         op == IrOpcode::kReturn || op == IrOpcode::kTrap;
-}
-
 absl::string_view CondName(Cond c) {
   switch (c) {
     case Cond::kEq: return "eq";
@@ -95,18 +82,6 @@ void Function::ResolveAllAliases() {
   for (Value& v : value_pool) v = Resolve(v);
 }
 
-Inst Function::Terminator(Block b) const {
-  const BlockData& data = blocks[b.index];
-  if (data.insts.empty()) return Inst();
-  const Inst last = data.insts.back();
-  return IsTerminator(insts[last.index].op) ? last : Inst();
-}
-
-Inst Function::DefiningInst(Value v) const {
-  const ValueData& d = values[Resolve(v).index];
-  return d.kind == ValueData::Kind::kResult ? Inst(d.def) : Inst();
-}
-
 void Function::RemoveInst(Inst i) {
   InstData& d = insts[i.index];
   if (!d.block.valid()) return;
@@ -151,6 +126,9 @@ void FunctionBuilder::SwitchToBlock(Block b) {
   if (!in_layout_[b.index]) {
     in_layout_[b.index] = true;
     f_->layout.push_back(b);
+    // Most blocks are short: one allocation instead of growing 1, 2, 4, 8.
+    std::vector<Inst>& insts = f_->block(b).insts;
+    if (insts.capacity() < kInitialBlockCapacity) insts.reserve(kInitialBlockCapacity);
   }
 }
 
@@ -158,28 +136,47 @@ bool FunctionBuilder::IsFilled() const { return f_->Terminator(current_).valid()
 
 Inst FunctionBuilder::Append(InstData data, absl::Span<const Value> args,
                              absl::Span<const Type> results) {
-  const Inst inst(static_cast<uint32_t>(f_->insts.size()));
-  data.args_begin = static_cast<uint32_t>(f_->value_pool.size());
+  Function& f = *f_;
+  const Inst inst(static_cast<uint32_t>(f.insts.size()));
+  std::vector<Value>& pool = f.value_pool;
+  data.args_begin = static_cast<uint32_t>(pool.size());
   data.args_count = static_cast<uint32_t>(args.size());
-  f_->value_pool.insert(f_->value_pool.end(), args.begin(), args.end());
-  data.results_begin = static_cast<uint32_t>(f_->value_pool.size());
+  for (Value v : args) pool.push_back(v);
+  data.results_begin = static_cast<uint32_t>(pool.size());
   data.results_count = static_cast<uint32_t>(results.size());
   for (size_t i = 0; i < results.size(); ++i) {
-    const Value v(static_cast<uint32_t>(f_->values.size()));
-    f_->values.push_back(ValueData{results[i], ValueData::Kind::kResult, inst.index,
-                                   static_cast<uint32_t>(i)});
-    f_->value_pool.push_back(v);
+    pool.push_back(Value(static_cast<uint32_t>(f.values.size())));
+    f.values.push_back(ValueData{results[i], ValueData::Kind::kResult, inst.index,
+                                 static_cast<uint32_t>(i)});
   }
   data.block = current_;
-  f_->insts.push_back(data);
-  f_->block(current_).insts.push_back(inst);
+  f.insts.push_back(data);
+  f.block(current_).insts.push_back(inst);
   return inst;
+}
+
+Value FunctionBuilder::AppendOne(InstData data, absl::Span<const Value> args, Type result) {
+  Function& f = *f_;
+  const uint32_t inst = static_cast<uint32_t>(f.insts.size());
+  const Value v(static_cast<uint32_t>(f.values.size()));
+  std::vector<Value>& pool = f.value_pool;
+  data.args_begin = static_cast<uint32_t>(pool.size());
+  data.args_count = static_cast<uint32_t>(args.size());
+  data.results_begin = data.args_begin + data.args_count;
+  data.results_count = 1;
+  data.block = current_;
+  for (Value a : args) pool.push_back(a);
+  pool.push_back(v);
+  f.values.push_back(ValueData{result, ValueData::Kind::kResult, inst, 0});
+  f.insts.push_back(data);
+  f.block(current_).insts.push_back(Inst(inst));
+  return v;
 }
 
 uint32_t FunctionBuilder::AddBlockCall(Block b, absl::Span<const Value> args) {
   BlockCall call{b, static_cast<uint32_t>(f_->value_pool.size()),
                  static_cast<uint32_t>(args.size())};
-  f_->value_pool.insert(f_->value_pool.end(), args.begin(), args.end());
+  for (Value v : args) f_->value_pool.push_back(v);
   f_->block_calls.push_back(call);
   return static_cast<uint32_t>(f_->block_calls.size() - 1);
 }
@@ -189,8 +186,7 @@ Value FunctionBuilder::Iconst(Type t, uint64_t bits) {
   d.op = IrOpcode::kIconst;
   d.type = t;
   d.imm64 = t == Type::kI32 ? (bits & 0xffffffffu) : bits;
-  const Type results[] = {t};
-  return f_->Result(Append(d, {}, results));
+  return AppendOne(d, {}, t);
 }
 
 Value FunctionBuilder::F32const(uint32_t bits) {
@@ -198,8 +194,7 @@ Value FunctionBuilder::F32const(uint32_t bits) {
   d.op = IrOpcode::kF32const;
   d.type = Type::kF32;
   d.imm64 = bits;
-  const Type results[] = {Type::kF32};
-  return f_->Result(Append(d, {}, results));
+  return AppendOne(d, {}, Type::kF32);
 }
 
 Value FunctionBuilder::F64const(uint64_t bits) {
@@ -207,8 +202,7 @@ Value FunctionBuilder::F64const(uint64_t bits) {
   d.op = IrOpcode::kF64const;
   d.type = Type::kF64;
   d.imm64 = bits;
-  const Type results[] = {Type::kF64};
-  return f_->Result(Append(d, {}, results));
+  return AppendOne(d, {}, Type::kF64);
 }
 
 Value FunctionBuilder::Unary(IrOpcode op, Type result, Value a) {
@@ -216,8 +210,7 @@ Value FunctionBuilder::Unary(IrOpcode op, Type result, Value a) {
   d.op = op;
   d.type = result;
   const Value args[] = {a};
-  const Type results[] = {result};
-  return f_->Result(Append(d, args, results));
+  return AppendOne(d, args, result);
 }
 
 Value FunctionBuilder::Binary(IrOpcode op, Type t, Value a, Value b) {
@@ -225,8 +218,7 @@ Value FunctionBuilder::Binary(IrOpcode op, Type t, Value a, Value b) {
   d.op = op;
   d.type = t;
   const Value args[] = {a, b};
-  const Type results[] = {t};
-  return f_->Result(Append(d, args, results));
+  return AppendOne(d, args, t);
 }
 
 Value FunctionBuilder::Icmp(Cond c, Value a, Value b) {
@@ -235,8 +227,7 @@ Value FunctionBuilder::Icmp(Cond c, Value a, Value b) {
   d.type = f_->ValueType(a);
   d.cond = c;
   const Value args[] = {a, b};
-  const Type results[] = {Type::kI32};
-  return f_->Result(Append(d, args, results));
+  return AppendOne(d, args, Type::kI32);
 }
 
 Value FunctionBuilder::Fcmp(Cond c, Value a, Value b) {
@@ -245,8 +236,7 @@ Value FunctionBuilder::Fcmp(Cond c, Value a, Value b) {
   d.type = f_->ValueType(a);
   d.cond = c;
   const Value args[] = {a, b};
-  const Type results[] = {Type::kI32};
-  return f_->Result(Append(d, args, results));
+  return AppendOne(d, args, Type::kI32);
 }
 
 Value FunctionBuilder::Select(Type t, Value cond, Value a, Value b) {
@@ -254,8 +244,7 @@ Value FunctionBuilder::Select(Type t, Value cond, Value a, Value b) {
   d.op = IrOpcode::kSelect;
   d.type = t;
   const Value args[] = {cond, a, b};
-  const Type results[] = {t};
-  return f_->Result(Append(d, args, results));
+  return AppendOne(d, args, t);
 }
 
 Value FunctionBuilder::Load(Type t, MemFlags flags, Value addr, uint32_t offset) {
@@ -265,8 +254,7 @@ Value FunctionBuilder::Load(Type t, MemFlags flags, Value addr, uint32_t offset)
   d.mem = flags;
   d.imm32 = offset;
   const Value args[] = {addr};
-  const Type results[] = {t};
-  return f_->Result(Append(d, args, results));
+  return AppendOne(d, args, t);
 }
 
 void FunctionBuilder::Store(MemFlags flags, Value addr, Value value, uint32_t offset) {
@@ -284,8 +272,7 @@ Value FunctionBuilder::GlobalGet(Type t, uint32_t index) {
   d.op = IrOpcode::kGlobalGet;
   d.type = t;
   d.imm32 = index;
-  const Type results[] = {t};
-  return f_->Result(Append(d, {}, results));
+  return AppendOne(d, {}, t);
 }
 
 void FunctionBuilder::GlobalSet(uint32_t index, Value v) {
@@ -299,12 +286,16 @@ void FunctionBuilder::GlobalSet(uint32_t index, Value v) {
 
 std::vector<Value> FunctionBuilder::Call(uint32_t func_index, absl::Span<const Value> args,
                                          absl::Span<const Type> results) {
+  const absl::Span<const Value> r = f_->Results(CallInst(func_index, args, results));
+  return std::vector<Value>(r.begin(), r.end());
+}
+
+Inst FunctionBuilder::CallInst(uint32_t func_index, absl::Span<const Value> args,
+                                absl::Span<const Type> results) {
   InstData d;
   d.op = IrOpcode::kCall;
   d.imm32 = func_index;
-  const Inst i = Append(d, args, results);
-  const absl::Span<const Value> r = f_->Results(i);
-  return std::vector<Value>(r.begin(), r.end());
+  return Append(d, args, results);
 }
 
 std::vector<Value> FunctionBuilder::CallIndirect(uint32_t type_index, uint32_t table_index,

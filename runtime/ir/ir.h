@@ -28,6 +28,7 @@
 #ifndef RUNTIME_IR_IR_H_
 #define RUNTIME_IR_IR_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -62,6 +63,10 @@ enum class IrOpcode : uint8_t {
 #define IR_OP(name, text, format) k##name,
 #include "runtime/ir/ir_opcodes.def"
 };
+inline constexpr size_t kNumIrOpcodes = 0
+#define IR_OP(name, text, format) +1
+#include "runtime/ir/ir_opcodes.def"
+    ;
 
 enum class Format : uint8_t {
   kConst, kUnary, kBinary, kIntCompare, kFloatCompare, kSelect, kLoad, kStore,
@@ -70,8 +75,30 @@ enum class Format : uint8_t {
 };
 
 absl::string_view OpcodeName(IrOpcode op);
-Format OpcodeFormat(IrOpcode op);
-bool IsTerminator(IrOpcode op);
+
+namespace internal {
+inline constexpr Format kOpcodeFormats[] = {
+#define IR_OP(name, text, format) Format::format,
+#include "runtime/ir/ir_opcodes.def"
+};
+}  // namespace internal
+
+constexpr Format OpcodeFormat(IrOpcode op) {
+  return internal::kOpcodeFormats[static_cast<uint8_t>(op)];
+}
+// jump, brif, br_table, return and trap.
+constexpr bool IsTerminator(IrOpcode op) {
+  switch (OpcodeFormat(op)) {
+    case Format::kJump:
+    case Format::kBrIf:
+    case Format::kBrTable:
+    case Format::kReturn:
+    case Format::kTrap:
+      return true;
+    default:
+      return false;
+  }
+}
 
 // Conditions of icmp / fcmp. Float conditions are ordered (false on NaN)
 // except kNe, which is true on NaN, as in WebAssembly.
@@ -145,28 +172,29 @@ class Function {
   const ValueData& value(Value v) const { return values[v.index]; }
   Type ValueType(Value v) const { return values[v.index].type; }
 
+  // The ranges below are not bounds-checked (like vector::operator[]).
   absl::Span<const Value> Args(Inst i) const {
     const InstData& d = insts[i.index];
-    return absl::MakeConstSpan(value_pool).subspan(d.args_begin, d.args_count);
+    return absl::MakeConstSpan(value_pool.data() + d.args_begin, d.args_count);
   }
   absl::Span<Value> MutableArgs(Inst i) {
     const InstData& d = insts[i.index];
-    return absl::MakeSpan(value_pool).subspan(d.args_begin, d.args_count);
+    return absl::MakeSpan(value_pool.data() + d.args_begin, d.args_count);
   }
   absl::Span<const Value> Results(Inst i) const {
     const InstData& d = insts[i.index];
-    return absl::MakeConstSpan(value_pool).subspan(d.results_begin, d.results_count);
+    return absl::MakeConstSpan(value_pool.data() + d.results_begin, d.results_count);
   }
   Value Result(Inst i) const { return value_pool[insts[i.index].results_begin]; }
   absl::Span<const BlockCall> Targets(Inst i) const {
     const InstData& d = insts[i.index];
-    return absl::MakeConstSpan(block_calls).subspan(d.targets_begin, d.targets_count);
+    return absl::MakeConstSpan(block_calls.data() + d.targets_begin, d.targets_count);
   }
   absl::Span<const Value> CallArgs(const BlockCall& c) const {
-    return absl::MakeConstSpan(value_pool).subspan(c.args_begin, c.args_count);
+    return absl::MakeConstSpan(value_pool.data() + c.args_begin, c.args_count);
   }
   absl::Span<Value> MutableCallArgs(const BlockCall& c) {
-    return absl::MakeSpan(value_pool).subspan(c.args_begin, c.args_count);
+    return absl::MakeSpan(value_pool.data() + c.args_begin, c.args_count);
   }
 
   // Follows alias chains (values replaced by passes) to the real value.
@@ -181,11 +209,19 @@ class Function {
   void ResolveAllAliases();
 
   // The block's terminator, or an invalid Inst when it has none yet.
-  Inst Terminator(Block b) const;
+  Inst Terminator(Block b) const {
+    const std::vector<Inst>& list = blocks[b.index].insts;
+    if (list.empty()) return Inst();
+    const Inst last = list.back();
+    return IsTerminator(insts[last.index].op) ? last : Inst();
+  }
 
   // The instruction that defines `Resolve(v)`, or an invalid Inst when that
   // value is a block parameter.
-  Inst DefiningInst(Value v) const;
+  Inst DefiningInst(Value v) const {
+    const ValueData& d = values[Resolve(v).index];
+    return d.kind == ValueData::Kind::kResult ? Inst(d.def) : Inst();
+  }
   // Takes `i` out of its block's instruction list; its InstData stays (with an
   // invalid block) so handles remain meaningful. Linear in the block's length.
   // The caller makes sure no remaining use refers to its results (alias them
@@ -231,6 +267,8 @@ class FunctionBuilder {
                                   absl::Span<const Value> args, absl::Span<const Type> results);
   std::vector<Value> CallBuiltin(uint32_t builtin, uint32_t index, absl::Span<const Value> args,
                                  absl::Span<const Type> results);
+  // Call, returning the instruction (its results are Function::Results).
+  Inst CallInst(uint32_t func_index, absl::Span<const Value> args, absl::Span<const Type> results);
   void Jump(Block target, absl::Span<const Value> args);
   void BrIf(Value cond, Block then_block, absl::Span<const Value> then_args, Block else_block,
             absl::Span<const Value> else_args);
@@ -241,7 +279,10 @@ class FunctionBuilder {
   void TrapIf(Value cond, uint32_t kind);
 
  private:
+  static constexpr size_t kInitialBlockCapacity = 8;
   Inst Append(InstData data, absl::Span<const Value> args, absl::Span<const Type> results);
+  // Append with exactly one result, of type `result`; returns it.
+  Value AppendOne(InstData data, absl::Span<const Value> args, Type result);
   uint32_t AddBlockCall(Block b, absl::Span<const Value> args);
 
   Function* f_;

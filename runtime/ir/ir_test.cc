@@ -1,4 +1,5 @@
 // The IR's builder, text form, CFG / dominators and verifier.
+#include <algorithm>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -124,6 +125,43 @@ TEST(IrTest, DominatorsOfADiamondAndALoop) {
   EXPECT_EQ(lcfg.Idom(b3), b1);
   EXPECT_TRUE(lcfg.Dominates(b1, b2));
   EXPECT_TRUE(VerifyFunction(loop).ok());
+}
+
+TEST(IrTest, GraphAfterDroppingUnreachableBlocksEqualsARecomputedOne) {
+  // block0 -> block1 -> block3; block2 (unreachable) -> block1, block3.
+  Function f(Signature{{Type::kI32}, {}});
+  FunctionBuilder b(&f);
+  const Block b0 = b.CreateBlock(), b1 = b.CreateBlock(), b2 = b.CreateBlock(), b3 = b.CreateBlock();
+  const Value n = b.AppendBlockParam(b0, Type::kI32);
+  b.SwitchToBlock(b0);
+  b.Jump(b1, {});
+  b.SwitchToBlock(b2);
+  b.BrIf(n, b1, {}, b3, {});
+  b.SwitchToBlock(b1);
+  b.Jump(b3, {});
+  b.SwitchToBlock(b3);
+  b.Return({});
+  ControlFlowGraph cfg(f);
+  EXPECT_FALSE(cfg.IsReachable(b2));
+  EXPECT_EQ(cfg.Predecessors(b1).size(), 2u);
+  f.layout.erase(std::find(f.layout.begin(), f.layout.end(), b2));
+  cfg.DropUnreachableEdges();
+  const ControlFlowGraph fresh(f);
+  for (Block x : {b0, b1, b2, b3}) {
+    EXPECT_THAT(cfg.Predecessors(x), ::testing::ElementsAreArray(fresh.Predecessors(x)));
+    EXPECT_THAT(cfg.Successors(x), ::testing::ElementsAreArray(fresh.Successors(x)));
+    EXPECT_EQ(cfg.Idom(x), fresh.Idom(x));
+  }
+  EXPECT_THAT(cfg.ReversePostOrder(), ::testing::ElementsAreArray(fresh.ReversePostOrder()));
+  // Computing in two steps gives the same graph as Compute.
+  ControlFlowGraph split;
+  split.ComputeOrder(f);
+  split.ComputeDominators();
+  for (Block x : {b0, b1, b3}) {
+    EXPECT_EQ(split.Idom(x), fresh.Idom(x));
+    EXPECT_THAT(split.DomChildren(x), ::testing::ElementsAreArray(fresh.DomChildren(x)));
+    EXPECT_TRUE(split.Dominates(b0, x));
+  }
 }
 
 TEST(VerifierTest, AcceptsWellFormedFunctions) {

@@ -91,38 +91,75 @@ Simplified Simplify(IrOpcode op, Type t, Value x, Value y, std::optional<uint64_
 
 class ConstantFolder {
  public:
-  explicit ConstantFolder(Function& f) : f_(f), removed_(f.insts.size(), false) {}
+  ConstantFolder(Function& f, PassContext& ctx)
+      : f_(f),
+        ctx_(ctx),
+        removed_(ctx.removed),
+        removed_in_(ctx.blocks),
+        const_kind_(ctx.flags_a),
+        const_bits_(ctx.u64_a) {
+    removed_.assign(f.insts.size(), false);
+    removed_in_.clear();
+    const_kind_.assign(f.values.size(), kNotConstant);
+    if (const_bits_.size() < f.values.size()) const_bits_.resize(f.values.size());
+  }
 
   bool Run() {
-    const ir::ControlFlowGraph cfg(f_);
+    const ir::ControlFlowGraph& cfg = ctx_.CfgOrder(f_);
     bool changed = false;
     for (Block b : cfg.ReversePostOrder()) {
-      for (Inst i : f_.block(b).insts) changed |= Fold(i);
+      block_ = b;
+      for (Inst i : f_.block(b).insts) {
+        changed |= Fold(i);
+        // Note what is a constant now, for the instructions after it.
+        const InstData& d = f_.inst(i);
+        if (OpcodeFormat(d.op) == Format::kConst && d.results_count == 1 && !removed_[i.index]) {
+          const Value r = f_.Result(i);
+          const_kind_[r.index] = d.op == IrOpcode::kIconst ? kIntConstant : kFloatConstant;
+          const_bits_[r.index] = d.imm64;
+        }
+      }
     }
-    RemoveMarked(f_, removed_);
+    RemoveMarkedIn(f_, removed_, removed_in_);
     return changed;
   }
 
  private:
-  Value Arg(Inst i, size_t k) const { return f_.Resolve(f_.Args(i)[k]); }
+  // What const_kind_ says of a value.
+  enum : uint8_t { kNotConstant, kIntConstant, kFloatConstant };
+
+  Value Arg(Inst i, size_t k) const { return f_.Resolve(f_.value_pool[f_.inst(i).args_begin + k]); }
+
+  // ConstantBits and IntConstant (util.h) of a resolved operand. The
+  // instruction defining it was visited already: a definition dominates its
+  // uses, and the visit goes in reverse post-order; so const_kind_, filled
+  // on the way, answers without looking at that instruction.
+  std::optional<uint64_t> ConstantBits(Value v) const {
+    if (const_kind_[v.index] == kNotConstant) return std::nullopt;
+    return const_bits_[v.index];
+  }
+  std::optional<uint64_t> IntConstant(Value v) const {
+    if (const_kind_[v.index] != kIntConstant) return std::nullopt;
+    return const_bits_[v.index];
+  }
 
   bool Fold(Inst i) {
     const InstData& d = f_.inst(i);
     switch (OpcodeFormat(d.op)) {
       case Format::kUnary: {
         const Value a = Arg(i, 0);
-        const std::optional<uint64_t> ca = ConstantBits(f_, a);
+        const std::optional<uint64_t> ca = ConstantBits(a);
         if (!ca) return false;
         return ToConstant(i, EvalUnary(d.op, d.type, f_.ValueType(a), *ca));
       }
       case Format::kBinary: {
         const Value x = Arg(i, 0), y = Arg(i, 1);
-        const std::optional<uint64_t> cx = ConstantBits(f_, x), cy = ConstantBits(f_, y);
+        const std::optional<uint64_t> cx = ConstantBits(x), cy = ConstantBits(y);
         if (cx && cy) return ToConstant(i, EvalBinary(d.op, d.type, *cx, *cy));
         if (!ir::IsInt(d.type)) return false;
         const Simplified s = Simplify(d.op, d.type, x, y, cx, cy);
         if (s.kind == Simplified::Kind::kValue) {
-          ReplaceInstWithValue(f_, i, s.value, removed_);
+          Replace(i, s.value);
           return true;
         }
         if (s.kind == Simplified::Kind::kConstant) return ToConstant(i, s.bits);
@@ -130,8 +167,8 @@ class ConstantFolder {
       }
       case Format::kIntCompare:
       case Format::kFloatCompare: {
-        const std::optional<uint64_t> cx = ConstantBits(f_, Arg(i, 0));
-        const std::optional<uint64_t> cy = ConstantBits(f_, Arg(i, 1));
+        const std::optional<uint64_t> cx = ConstantBits(Arg(i, 0));
+        const std::optional<uint64_t> cy = ConstantBits(Arg(i, 1));
         if (!cx || !cy) return false;
         const std::optional<bool> r = d.op == IrOpcode::kIcmp
                                           ? EvalIntCompare(d.cond, d.type, *cx, *cy)
@@ -141,48 +178,55 @@ class ConstantFolder {
         return true;
       }
       case Format::kSelect: {
-        const std::optional<uint64_t> c = IntConstant(f_, Arg(i, 0));
+        const std::optional<uint64_t> c = IntConstant(Arg(i, 0));
         if (c) {
-          ReplaceInstWithValue(f_, i, Arg(i, *c != 0 ? 1 : 2), removed_);
+          Replace(i, Arg(i, *c != 0 ? 1 : 2));
           return true;
         }
         if (Arg(i, 1) == Arg(i, 2)) {
-          ReplaceInstWithValue(f_, i, Arg(i, 1), removed_);
+          Replace(i, Arg(i, 1));
           return true;
         }
         return false;
       }
       case Format::kBrIf: {
-        const std::optional<uint64_t> c = IntConstant(f_, Arg(i, 0));
+        const std::optional<uint64_t> c = IntConstant(Arg(i, 0));
         if (c) {
-          RewriteAsJump(f_, i, *c != 0 ? 0 : 1);
+          ToJump(i, *c != 0 ? 0 : 1);
           return true;
         }
         const absl::Span<const BlockCall> t = f_.Targets(i);
         if (SameCall(t[0], t[1])) {
-          RewriteAsJump(f_, i, 0);
+          ToJump(i, 0);
           return true;
         }
         return false;
       }
       case Format::kBrTable: {
         const absl::Span<const BlockCall> t = f_.Targets(i);
-        const std::optional<uint64_t> c = IntConstant(f_, Arg(i, 0));
+        const std::optional<uint64_t> c = IntConstant(Arg(i, 0));
         if (c) {
           // Indexes past the cases (unsigned) take the default, the last.
-          RewriteAsJump(f_, i, *c < t.size() - 1 ? *c : t.size() - 1);
+          ToJump(i, *c < t.size() - 1 ? *c : t.size() - 1);
           return true;
         }
         for (const BlockCall& call : t) {
           if (!SameCall(call, t[0])) return false;
         }
-        RewriteAsJump(f_, i, 0);
+        ToJump(i, 0);
         return true;
       }
       default:
         return false;
     }
   }
+
+  void Replace(Inst i, Value v) {
+    ReplaceInstWithValue(f_, i, v, removed_);
+    if (removed_in_.empty() || removed_in_.back() != block_) removed_in_.push_back(block_);
+  }
+
+  void ToJump(Inst i, size_t target) { ctx_.RewriteAsJump(f_, i, target); }
 
   bool ToConstant(Inst i, std::optional<uint64_t> bits) {
     if (!bits) return false;
@@ -200,11 +244,23 @@ class ConstantFolder {
   }
 
   Function& f_;
-  std::vector<bool> removed_;
+  PassContext& ctx_;
+  Flags& removed_;
+  std::vector<Block>& removed_in_;  // the blocks of the removed instructions
+  Block block_;                     // the block being visited
+  // By value: whether an iconst, or an f32const / f64const, in a block
+  // visited so far defines it, and its bits.
+  Flags& const_kind_;
+  std::vector<uint64_t>& const_bits_;
 };
 
 }  // namespace
 
-bool RunConstantFolding(Function& f) { return ConstantFolder(f).Run(); }
+bool RunConstantFolding(Function& f, PassContext& ctx) { return ConstantFolder(f, ctx).Run(); }
+
+bool RunConstantFolding(Function& f) {
+  PassContext ctx;
+  return RunConstantFolding(f, ctx);
+}
 
 }  // namespace wasm::opt

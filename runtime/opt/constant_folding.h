@@ -29,11 +29,14 @@
 #define RUNTIME_OPT_CONSTANT_FOLDING_H_
 
 #include "runtime/ir/ir.h"
+#include "runtime/opt/util.h"
 
 namespace wasm::opt {
 
 // Returns true if it changed the function.
 bool RunConstantFolding(ir::Function& f);
+// The same, sharing the graph and scratch buffers of a pipeline (util.h).
+bool RunConstantFolding(ir::Function& f, PassContext& ctx);
 
 }  // namespace wasm::opt
 

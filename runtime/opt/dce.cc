@@ -11,95 +11,134 @@ using ir::BlockCall;
 using ir::InstData;
 using ir::ValueData;
 
-bool RemoveUnreachableBlocks(Function& f) {
-  const ir::ControlFlowGraph cfg(f);
-  std::vector<Block> layout;
-  for (Block b : f.layout) {
+bool RemoveUnreachableBlocks(Function& f, PassContext& ctx) {
+  const ir::ControlFlowGraph& cfg = ctx.CfgOrder(f);
+  size_t kept = 0;
+  for (size_t k = 0; k < f.layout.size(); ++k) {
+    const Block b = f.layout[k];
     if (cfg.IsReachable(b)) {
-      layout.push_back(b);
+      f.layout[kept++] = b;
       continue;
     }
     for (Inst i : f.block(b).insts) f.inst(i).block = Block();
     f.block(b).insts.clear();
   }
-  const bool changed = layout.size() != f.layout.size();
-  f.layout = std::move(layout);
-  return changed;
+  if (kept == f.layout.size()) return false;
+  f.layout.resize(kept);
+  ctx.DropUnreachableBlocks();
+  return true;
 }
 
-bool RunDce(Function& f) {
-  bool changed = RemoveUnreachableBlocks(f);
+bool RunDce(Function& f, PassContext& ctx) {
+  bool changed = RemoveUnreachableBlocks(f, ctx);
   if (f.layout.empty()) return changed;
+  // The branches into each block, as indexes into f.block_calls.
+  ctx.ComputeIncoming(f);
 
-  // The branches into each block, as indexes into f.block_calls; and whether
-  // a br_table reaches it.
-  std::vector<std::vector<uint32_t>> incoming(f.blocks.size());
-  std::vector<bool> br_table_target(f.blocks.size(), false);
-  for (Block b : f.layout) {
-    const Inst term = f.Terminator(b);
-    if (!term.valid()) continue;
-    const InstData& d = f.inst(term);
-    for (uint32_t t = 0; t < d.targets_count; ++t) {
-      const Block target = f.block_calls[d.targets_begin + t].block;
-      incoming[target.index].push_back(d.targets_begin + t);
-      if (d.op == IrOpcode::kBrTable) br_table_target[target.index] = true;
-    }
-  }
-
-  std::vector<bool> live_inst(f.insts.size(), false);
-  std::vector<bool> live_value(f.values.size(), false);
-  std::vector<Value> work;
+  Flags& live_inst = ctx.removed;
+  Flags& live_value = ctx.flags_a;
+  live_inst.assign(f.insts.size(), false);
+  live_value.assign(f.values.size(), false);
+  // Each value is pushed at most once.
+  std::vector<Value>& work = ctx.values;
+  if (work.size() < f.values.size()) work.resize(f.values.size());
+  Value* const stack = work.data();
+  size_t top = 0;
+  const InstData* const insts = f.insts.data();
+  const ValueData* const values = f.values.data();
+  const Value* const pool = f.value_pool.data();
+  uint8_t* const live_i = live_inst.data();
+  uint8_t* const live_v = live_value.data();
   auto mark_value = [&](Value v) {
-    v = f.Resolve(v);
-    if (live_value[v.index]) return;
-    live_value[v.index] = true;
-    work.push_back(v);
+    while (values[v.index].kind == ValueData::Kind::kAlias) v = Value(values[v.index].def);
+    if (live_v[v.index]) return;
+    live_v[v.index] = true;
+    stack[top++] = v;
   };
+  // Marks `i` live and its operands (not branch arguments: see below).
   auto mark_inst = [&](Inst i) {
-    if (live_inst[i.index]) return;
-    live_inst[i.index] = true;
-    for (Value v : f.Args(i)) mark_value(v);  // not branch arguments: see below
+    live_i[i.index] = true;
+    const InstData& d = insts[i.index];
+    for (uint32_t k = 0; k < d.args_count; ++k) mark_value(pool[d.args_begin + k]);
   };
+  // Blocks a br_table reaches (their parameters stay, below).
+  std::vector<Block>& br_table_targets = ctx.blocks;
+  br_table_targets.clear();
   for (Block b : f.layout) {
-    for (Inst i : f.block(b).insts) {
+    const std::vector<Inst>& list = f.block(b).insts;
+    for (Inst i : list) {
       if (!IsRemovableIfUnused(f, i)) mark_inst(i);
     }
+    if (!list.empty() && insts[list.back().index].op == IrOpcode::kBrTable) {
+      for (const BlockCall& c : f.Targets(list.back())) br_table_targets.push_back(c.block);
+    }
   }
-  while (!work.empty()) {
-    const Value v = work.back();
-    work.pop_back();
-    const ValueData& vd = f.value(v);
+  while (top > 0) {
+    const Value v = stack[--top];
+    const ValueData& vd = values[v.index];
     if (vd.kind == ValueData::Kind::kResult) {
       const Inst def(vd.def);
-      if (def.valid() && f.inst(def).block.valid()) mark_inst(def);
+      if (!live_i[def.index] && insts[def.index].block.valid()) mark_inst(def);
     } else if (vd.kind == ValueData::Kind::kParam) {
-      for (uint32_t call : incoming[vd.def]) {
+      for (uint32_t call : ctx.Incoming(Block(vd.def))) {
         const BlockCall& c = f.block_calls[call];
-        if (vd.index < c.args_count) mark_value(f.CallArgs(c)[vd.index]);
+        if (vd.index < c.args_count) mark_value(pool[c.args_begin + vd.index]);
       }
     }
   }
 
-  std::vector<bool> removed(f.insts.size(), false);
+  // Every instruction in the layout that is not live goes.
   for (Block b : f.layout) {
-    for (Inst i : f.block(b).insts) removed[i.index] = !live_inst[i.index];
-  }
-  changed |= RemoveMarked(f, removed);
-
-  std::vector<std::vector<bool>> dead_params(f.blocks.size());
-  for (Block b : f.layout) {
-    // The entry's parameters are the signature's. A br_table target has no
-    // parameters in valid IR; leave it alone if it somehow does.
-    if (b == f.layout[0] || br_table_target[b.index]) continue;
-    const std::vector<Value>& params = f.block(b).params;
-    for (size_t k = 0; k < params.size(); ++k) {
-      if (live_value[f.Resolve(params[k]).index] && f.Resolve(params[k]) == params[k]) continue;
-      dead_params[b.index].resize(params.size(), false);
-      dead_params[b.index][k] = true;
+    std::vector<Inst>& insts = f.block(b).insts;
+    size_t kept = 0;
+    for (size_t k = 0; k < insts.size(); ++k) {
+      const Inst i = insts[k];
+      if (live_inst[i.index]) {
+        insts[kept++] = i;
+      } else {
+        f.inst(i).block = Block();
+      }
+    }
+    if (kept != insts.size()) {
+      insts.resize(kept);
+      changed = true;
     }
   }
-  changed |= RemoveBlockParams(f, dead_params);
+
+  // Unused parameters go too, except the entry's (the signature's). A
+  // br_table target has no parameters in valid IR; leave it alone if it
+  // somehow does.
+  Flags& skip = ctx.flags_b;  // by block
+  skip.assign(f.blocks.size(), false);
+  skip[f.layout[0].index] = true;
+  for (Block b : br_table_targets) skip[b.index] = true;
+  Flags& dead_params = ctx.removed;  // by value; free again
+  dead_params.assign(f.values.size(), false);
+  std::vector<Block>& affected = ctx.blocks;
+  affected.clear();
+  for (Block b : f.layout) {
+    if (skip[b.index]) continue;
+    bool any = false;
+    for (Value p : f.block(b).params) {
+      const Value r = f.Resolve(p);
+      const bool dead = !live_value[r.index] || r != p;
+      dead_params[p.index] = dead;
+      any |= dead;
+    }
+    if (any) affected.push_back(b);
+  }
+  if (!affected.empty()) changed |= RemoveBlockParams(f, ctx, affected, dead_params);
   return changed;
+}
+
+bool RemoveUnreachableBlocks(Function& f) {
+  PassContext ctx;
+  return RemoveUnreachableBlocks(f, ctx);
+}
+
+bool RunDce(Function& f) {
+  PassContext ctx;
+  return RunDce(f, ctx);
 }
 
 }  // namespace wasm::opt

@@ -22,15 +22,19 @@
 #define RUNTIME_OPT_DCE_H_
 
 #include "runtime/ir/ir.h"
+#include "runtime/opt/util.h"
 
 namespace wasm::opt {
 
 // Returns true if it changed the function.
 bool RunDce(ir::Function& f);
+// The same, sharing the graph and scratch buffers of a pipeline (util.h).
+bool RunDce(ir::Function& f, PassContext& ctx);
 
 // Step 1 alone: removes the blocks not reachable from the entry from the
 // layout (their instructions get an invalid block). True if any was.
 bool RemoveUnreachableBlocks(ir::Function& f);
+bool RemoveUnreachableBlocks(ir::Function& f, PassContext& ctx);
 
 }  // namespace wasm::opt
 

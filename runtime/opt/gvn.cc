@@ -5,8 +5,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/inlined_vector.h"
 #include "runtime/ir/cfg.h"
 #include "runtime/opt/util.h"
 
@@ -19,105 +17,136 @@ using ir::Format;
 using ir::InstData;
 using ir::ValueData;
 
-// Everything that determines an eligible instruction's result.
-struct Key {
-  IrOpcode op;
-  Type type;
-  Cond cond;
-  uint32_t imm32, imm32b;
-  uint64_t imm64;
-  absl::InlinedVector<uint32_t, 3> args;  // resolved value indexes
-
-  bool operator==(const Key& o) const {
-    return op == o.op && type == o.type && cond == o.cond && imm32 == o.imm32 &&
-           imm32b == o.imm32b && imm64 == o.imm64 && args == o.args;
-  }
-  template <typename H>
-  friend H AbslHashValue(H h, const Key& k) {
-    return H::combine(std::move(h), k.op, k.type, k.cond, k.imm32, k.imm32b, k.imm64, k.args);
-  }
+// How an opcode takes part in value numbering, as bits.
+enum : uint8_t {
+  kEligible = 1,            // constants, unary, binary, compares, select
+  kUsesCond = 2,            // the condition is part of the key
+  kUsesImm64 = 4,           // the constant's bits are part of the key
+  kCommutative = 8,         // iadd, imul, band, bor, bxor
+  kCommutativeIfEqNe = 16,  // icmp eq / ne
 };
-
-bool Eligible(IrOpcode op) {
+constexpr uint8_t KeyBits(IrOpcode op) {
+  uint8_t bits = 0;
   switch (OpcodeFormat(op)) {
     case Format::kConst:
+      bits = kEligible | kUsesImm64;
+      break;
     case Format::kUnary:
     case Format::kBinary:
+    case Format::kSelect:
+      bits = kEligible;
+      break;
     case Format::kIntCompare:
     case Format::kFloatCompare:
-    case Format::kSelect:
-      return true;
+      bits = kEligible | kUsesCond;
+      break;
     default:
-      return false;
+      return 0;
   }
-}
-
-bool Commutative(const InstData& d) {
-  switch (d.op) {
+  switch (op) {
     case IrOpcode::kIadd:
     case IrOpcode::kImul:
     case IrOpcode::kBand:
     case IrOpcode::kBor:
     case IrOpcode::kBxor:
-      return true;
+      return bits | kCommutative;
     case IrOpcode::kIcmp:
-      return d.cond == Cond::kEq || d.cond == Cond::kNe;
+      return bits | kCommutativeIfEqNe;
     default:
-      return false;
+      return bits;
   }
 }
+struct KeyBitsTable {
+  uint8_t bits[ir::kNumIrOpcodes];
+};
+constexpr KeyBitsTable MakeKeyBitsTable() {
+  KeyBitsTable t{};
+  for (size_t i = 0; i < ir::kNumIrOpcodes; ++i) t.bits[i] = KeyBits(static_cast<IrOpcode>(i));
+  return t;
+}
+constexpr KeyBitsTable kKeyBits = MakeKeyBitsTable();
 
-Key MakeKey(const Function& f, Inst i) {
-  const InstData& d = f.inst(i);
-  Key k{d.op, d.type, d.cond, d.imm32, d.imm32b, d.imm64, {}};
-  // Fields a format does not use may hold anything; ignore them.
-  const Format format = OpcodeFormat(d.op);
-  if (format != Format::kIntCompare && format != Format::kFloatCompare) k.cond = Cond::kEq;
-  if (format != Format::kConst) k.imm64 = 0;
-  k.imm32 = k.imm32b = 0;
-  for (Value v : f.Args(i)) k.args.push_back(f.Resolve(v).index);
-  if (Commutative(d) && k.args[0] > k.args[1]) std::swap(k.args[0], k.args[1]);
-  return k;
+// Everything that determines an eligible instruction's result, packed:
+// opcode, type, condition (kEq unless a compare), operand count and the
+// resolved operands, and the constant's bits (0 unless a constant). The
+// 32-bit immediates take no part: no eligible format uses them. Eligible
+// formats have at most three operands (the verifier checks the counts).
+struct Key {
+  uint64_t words[3];
+
+  bool operator==(const Key& o) const {
+    return words[0] == o.words[0] && words[1] == o.words[1] && words[2] == o.words[2];
+  }
+  uint32_t Hash() const {
+    constexpr uint64_t kMul = 0x9e3779b97f4a7c15ull;
+    uint64_t h = words[0] * kMul;
+    h = (h ^ (h >> 29) ^ words[1]) * kMul;
+    h = (h ^ (h >> 29) ^ words[2]) * kMul;
+    return static_cast<uint32_t>(h >> 32);
+  }
+};
+
+// `bits` = kKeyBits of the instruction's opcode, eligible.
+inline Key MakeKey(const Function& f, const InstData& d, uint8_t bits) {
+  const Value* args = f.value_pool.data() + d.args_begin;
+  uint32_t a[3] = {0, 0, 0};
+  for (uint32_t k = 0; k < d.args_count; ++k) a[k] = f.Resolve(args[k]).index;
+  const bool uses_cond = bits & kUsesCond;
+  if (((bits & kCommutative) || ((bits & kCommutativeIfEqNe) && (d.cond == Cond::kEq ||
+                                                                  d.cond == Cond::kNe))) &&
+      a[0] > a[1]) {
+    std::swap(a[0], a[1]);
+  }
+  const uint64_t cond = static_cast<uint64_t>(uses_cond ? d.cond : Cond::kEq);
+  return Key{{static_cast<uint64_t>(d.op) | static_cast<uint64_t>(d.type) << 8 | cond << 16 |
+                  static_cast<uint64_t>(d.args_count) << 24 | static_cast<uint64_t>(a[0]) << 32,
+              static_cast<uint64_t>(a[1]) | static_cast<uint64_t>(a[2]) << 32,
+              (bits & kUsesImm64) ? d.imm64 : 0}};
 }
 
 }  // namespace
 
-bool PropagateBlockParamCopies(Function& f) {
+bool PropagateBlockParamCopies(Function& f, PassContext& ctx) {
   if (f.layout.empty()) return false;
-  const ir::ControlFlowGraph cfg(f);
+  const ir::ControlFlowGraph& cfg = ctx.CfgOrder(f);
   // Every branch into each block (from any block in the layout, reachable
   // or not, so that removing a parameter fixes every branch that passes it).
-  std::vector<std::vector<uint32_t>> incoming(f.blocks.size());
-  for (Block b : f.layout) {
-    const Inst term = f.Terminator(b);
-    if (!term.valid()) continue;
-    const InstData& d = f.inst(term);
-    for (uint32_t t = 0; t < d.targets_count; ++t) {
-      incoming[f.block_calls[d.targets_begin + t].block.index].push_back(d.targets_begin + t);
-    }
-  }
-  std::vector<std::vector<bool>> dead(f.blocks.size());
+  ctx.ComputeIncoming(f);
+  Flags& dead = ctx.flags_a;  // by value
+  dead.assign(f.values.size(), false);
+  std::vector<Block>& affected = ctx.blocks;  // blocks with dead parameters
+  Flags& is_affected = ctx.flags_b;           // by block
+  affected.clear();
+  is_affected.assign(f.blocks.size(), false);
+  ValueData* const values = f.values.data();
+  const Value* const pool = f.value_pool.data();
+  const BlockCall* const calls = f.block_calls.data();
+  constexpr uint32_t kNone = Value::kInvalid;
+  const absl::Span<const Block> rpo = cfg.ReversePostOrder();
   bool changed = false;
   for (bool progress = true; progress;) {
     progress = false;
-    for (Block b : cfg.ReversePostOrder()) {
-      if (b == f.layout[0]) continue;
+    for (Block b : rpo.subspan(1)) {  // not the entry
       const std::vector<Value>& params = f.block(b).params;
-      dead[b.index].resize(params.size(), false);
-      for (size_t k = 0; k < params.size(); ++k) {
-        const Value p = params[k];
-        if (dead[b.index][k] || f.value(p).kind != ValueData::Kind::kParam) continue;
-        Value same;
+      if (params.empty()) continue;
+      const absl::Span<const uint32_t> incoming = ctx.Incoming(b);
+      for (uint32_t k = 0; k < params.size(); ++k) {
+        const uint32_t p = params[k].index;
+        // Parameters made aliases here (the only ones: passes remove the
+        // parameters they alias) are done.
+        if (values[p].kind != ValueData::Kind::kParam) continue;
+        uint32_t same = kNone;
         bool trivial = true;
-        for (uint32_t call : incoming[b.index]) {
-          const BlockCall& c = f.block_calls[call];
+        for (uint32_t call : incoming) {
+          const BlockCall& c = calls[call];
           if (k >= c.args_count) {
             trivial = false;
             break;
           }
-          const Value a = f.Resolve(f.CallArgs(c)[k]);
+          uint32_t a = pool[c.args_begin + k].index;
+          while (values[a].kind == ValueData::Kind::kAlias) a = values[a].def;
           if (a == p) continue;
-          if (same.valid() && a != same) {
+          if (same != kNone && a != same) {
             trivial = false;
             break;
           }
@@ -125,55 +154,109 @@ bool PropagateBlockParamCopies(Function& f) {
         }
         // `same` is invalid when the block is only reached from itself;
         // such a block is unreachable and not visited.
-        if (!trivial || !same.valid()) continue;
-        f.ReplaceUses(p, same);
-        dead[b.index][k] = true;
+        if (!trivial || same == kNone) continue;
+        f.ReplaceUses(Value(p), Value(same));
+        dead[p] = true;
+        if (!is_affected[b.index]) {
+          is_affected[b.index] = true;
+          affected.push_back(b);
+        }
         progress = changed = true;
       }
     }
   }
-  RemoveBlockParams(f, dead);
+  if (changed) RemoveBlockParams(f, ctx, affected, dead);
   return changed;
 }
 
-bool NumberValues(Function& f) {
-  const ir::ControlFlowGraph cfg(f);
-  absl::flat_hash_map<Key, Value> table;
-  // Keys added per open dominator-tree scope, to drop when it closes.
-  std::vector<std::vector<Key>> scopes;
-  std::vector<bool> removed(f.insts.size(), false);
+bool NumberValues(Function& f, PassContext& ctx) {
+  const ir::ControlFlowGraph& cfg = ctx.Cfg(f);
+  // An open-addressing table (linear probing) of the instructions seen on
+  // the path from the entry: (hash << 32 | position + 1), 0 when empty,
+  // where `position` indexes `seen`, which holds each entry's key and value
+  // in insertion order. Entries leave in the reverse order they came (scopes
+  // close innermost first), so clearing a slot restores the table to what it
+  // was before the insertion; no tombstones needed, and the table is empty
+  // again at the end.
+  size_t num_insts = 0;
+  for (Block b : cfg.ReversePostOrder()) num_insts += f.block(b).insts.size();
+  std::vector<uint64_t>& table = ctx.value_table;
+  if (table.size() < 2 * num_insts || table.size() < 16) {
+    size_t capacity = 16;
+    while (capacity < 2 * num_insts) capacity *= 2;
+    table.assign(capacity, 0);
+  }
+  const size_t mask = table.size() - 1;
+  std::vector<PassContext::GvnEntry>& seen = ctx.gvn_seen;
+  std::vector<uint32_t>& scope_begin = ctx.u32_b;
+  seen.clear();
+  scope_begin.clear();
+  Flags& removed = ctx.removed;
+  removed.assign(f.insts.size(), false);
+  std::vector<Block>& removed_in = ctx.blocks;  // the blocks of the removed instructions
+  removed_in.clear();
+  const InstData* const insts = f.insts.data();
   bool changed = false;
   WalkDominatorTree(
-      cfg, f.blocks.size(),
+      cfg, ctx.walk_stack,
       [&](Block b) {
-        scopes.emplace_back();
+        scope_begin.push_back(static_cast<uint32_t>(seen.size()));
         for (Inst i : f.block(b).insts) {
-          if (!Eligible(f.inst(i).op)) continue;
-          Key key = MakeKey(f, i);
-          const auto it = table.find(key);
-          if (it != table.end()) {
-            ReplaceInstWithValue(f, i, it->second, removed);
-            changed = true;
-            continue;
+          const InstData& d = insts[i.index];
+          const uint8_t bits = kKeyBits.bits[static_cast<uint8_t>(d.op)];
+          if (!(bits & kEligible) || d.args_count > 3) continue;
+          const Key key = MakeKey(f, d, bits);
+          const uint32_t hash = key.Hash();
+          size_t slot = hash & mask;
+          bool found = false;
+          for (; table[slot] != 0; slot = (slot + 1) & mask) {
+            if (static_cast<uint32_t>(table[slot] >> 32) != hash) continue;
+            const PassContext::GvnEntry& twin = seen[static_cast<uint32_t>(table[slot]) - 1];
+            if (twin.key[0] == key.words[0] && twin.key[1] == key.words[1] &&
+                twin.key[2] == key.words[2]) {
+              ReplaceInstWithValue(f, i, twin.value, removed);
+              if (removed_in.empty() || removed_in.back() != b) removed_in.push_back(b);
+              changed = found = true;
+              break;
+            }
           }
-          table.emplace(key, f.Result(i));
-          scopes.back().push_back(std::move(key));
+          if (found) continue;
+          seen.push_back(PassContext::GvnEntry{{key.words[0], key.words[1], key.words[2]},
+                                               f.Result(i), static_cast<uint32_t>(slot)});
+          table[slot] = static_cast<uint64_t>(hash) << 32 | seen.size();
         }
       },
       [&](Block) {
-        for (const Key& k : scopes.back()) table.erase(k);
-        scopes.pop_back();
+        for (size_t k = seen.size(); k-- > scope_begin.back();) table[seen[k].slot] = 0;
+        seen.resize(scope_begin.back());
+        scope_begin.pop_back();
       });
-  RemoveMarked(f, removed);
+  RemoveMarkedIn(f, removed, removed_in);
   return changed;
 }
 
+bool RunGvn(Function& f, PassContext& ctx) {
+  const bool copies = PropagateBlockParamCopies(f, ctx);
+  const bool numbered = NumberValues(f, ctx);
+  // Merging values may have made more parameters trivial. (Copy propagation
+  // has just reached its fixed point: without merges it would find nothing.)
+  if (numbered) PropagateBlockParamCopies(f, ctx);
+  return copies || numbered;
+}
+
+bool PropagateBlockParamCopies(Function& f) {
+  PassContext ctx;
+  return PropagateBlockParamCopies(f, ctx);
+}
+
+bool NumberValues(Function& f) {
+  PassContext ctx;
+  return NumberValues(f, ctx);
+}
+
 bool RunGvn(Function& f) {
-  bool changed = PropagateBlockParamCopies(f);
-  changed |= NumberValues(f);
-  // Merging values may have made more parameters trivial.
-  if (changed) PropagateBlockParamCopies(f);
-  return changed;
+  PassContext ctx;
+  return RunGvn(f, ctx);
 }
 
 }  // namespace wasm::opt

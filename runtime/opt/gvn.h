@@ -27,15 +27,20 @@
 #define RUNTIME_OPT_GVN_H_
 
 #include "runtime/ir/ir.h"
+#include "runtime/opt/util.h"
 
 namespace wasm::opt {
 
 // Copy propagation, then value numbering. True if it changed the function.
 bool RunGvn(ir::Function& f);
+// The same, sharing the graph and scratch buffers of a pipeline (util.h).
+bool RunGvn(ir::Function& f, PassContext& ctx);
 
 // The two halves, for tests.
 bool PropagateBlockParamCopies(ir::Function& f);
 bool NumberValues(ir::Function& f);
+bool PropagateBlockParamCopies(ir::Function& f, PassContext& ctx);
+bool NumberValues(ir::Function& f, PassContext& ctx);
 
 }  // namespace wasm::opt
 

@@ -1,5 +1,8 @@
 #include "runtime/opt/pipeline.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "absl/strings/str_cat.h"
 #include "runtime/ir/verifier.h"
 #include "runtime/opt/constant_folding.h"
@@ -12,11 +15,22 @@ namespace wasm::opt {
 namespace {
 
 // In pipeline order.
+template <bool (*kRun)(ir::Function&, PassContext&)>
+bool RunAlone(ir::Function& f) {
+  PassContext ctx;
+  return kRun(f, ctx);
+}
+
+template <bool (*kRun)(ir::Function&, PassContext&)>
+constexpr Pass MakePass(absl::string_view name) {
+  return Pass{name, &RunAlone<kRun>, kRun};
+}
+
 constexpr Pass kPasses[] = {
-    {"constant_folding", &RunConstantFolding},
-    {"redundant_checks", &RunRedundantChecks},
-    {"gvn", &RunGvn},
-    {"dce", &RunDce},
+    MakePass<&RunConstantFolding>("constant_folding"),
+    MakePass<&RunRedundantChecks>("redundant_checks"),
+    MakePass<&RunGvn>("gvn"),
+    MakePass<&RunDce>("dce"),
 };
 
 absl::Status Verify(const ir::Function& f, absl::string_view when) {
@@ -37,15 +51,67 @@ const Pass* FindPass(absl::string_view name) {
 }
 
 absl::Status Optimize(ir::Function& f, const OptimizeOptions& options) {
+  // One context per thread, reused from function to function so that its
+  // buffers are allocated once; a nested call (none today) gets its own.
+  thread_local PassContext shared;
+  thread_local bool shared_in_use = false;
+  if (shared_in_use) {
+    PassContext own;
+    return Optimize(f, options, own);
+  }
+  shared_in_use = true;
+  absl::Status s = Optimize(f, options, shared);
+  shared_in_use = false;
+  // Do not keep the buffers of a big function for the rest of the thread
+  // (they are a few bytes per value and instruction).
+  constexpr size_t kKeepLimit = size_t{1} << 16;
+  if (f.values.size() > kKeepLimit || f.insts.size() > kKeepLimit) shared = PassContext();
+  return s;
+}
+
+absl::Status Optimize(ir::Function& f, const OptimizeOptions& options, PassContext& ctx) {
   if (options.verify) {
     if (absl::Status s = Verify(f, "before optimisation"); !s.ok()) return s;
   }
+  ctx.InvalidateCfg();
+  // A pass that changed nothing, run again on the same function, changes
+  // nothing again (passes are deterministic, and one that returns false has
+  // not touched the function): skip it until another pass changes
+  // something. clean_at[k] is the value of num_changes when pass k last
+  // returned false.
+  constexpr uint64_t kNever = ~uint64_t{0};
+  uint64_t num_changes = 0;
+  uint64_t clean_at[std::size(kPasses)];
+  std::fill(std::begin(clean_at), std::end(clean_at), kNever);
   for (int round = 0; round < options.max_iterations; ++round) {
     bool changed = false;
-    for (const Pass& pass : kPasses) {
-      changed |= pass.run(f);
+    for (size_t k = 0; k < std::size(kPasses); ++k) {
+      const Pass& pass = kPasses[k];
+      if (clean_at[k] == num_changes) {
+        if (options.verify) {
+          // Check the premise of skipping: the pass would change nothing.
+          ir::Function copy = f;
+          if (pass.run(copy)) {
+            return absl::InternalError(absl::StrCat(
+                pass.name, " changed a function on which it had just changed nothing"));
+          }
+        }
+        continue;
+      }
+      if (pass.run_in(f, ctx)) {
+        changed = true;
+        ++num_changes;
+        clean_at[k] = kNever;
+      } else {
+        clean_at[k] = num_changes;
+      }
       if (options.verify) {
         if (absl::Status s = Verify(f, absl::StrCat("after ", pass.name)); !s.ok()) return s;
+        if (!ctx.CheckCfgIsCurrent(f)) {
+          return absl::InternalError(absl::StrCat(
+              "after ", pass.name, ": the pass changed the control-flow graph without "
+              "invalidating the shared one (PassContext::InvalidateCfg)"));
+        }
       }
     }
     if (!changed) break;

@@ -17,6 +17,12 @@
 // the others left unused, which can make block parameters trivial for the
 // next round's GVN. When it returns, every operand is resolved
 // (Function::ResolveAllAliases), so later stages need not follow aliases.
+//
+// The passes share a PassContext (util.h): the control-flow graph, kept
+// until a pass changes edges, and scratch buffers, kept for the thread. A
+// pass that changed nothing is skipped until another pass changes
+// something (it would change nothing again), which gives the same result as
+// running every pass of every round.
 #ifndef RUNTIME_OPT_PIPELINE_H_
 #define RUNTIME_OPT_PIPELINE_H_
 
@@ -24,6 +30,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "runtime/ir/ir.h"
+#include "runtime/opt/util.h"
 
 namespace wasm::opt {
 
@@ -42,11 +49,16 @@ struct OptimizeOptions {
 // Returns the verifier's error, if verification is on and fails; the
 // function is then left as the failing pass made it.
 absl::Status Optimize(ir::Function& f, const OptimizeOptions& options = {});
+// The same with the caller's context (its buffers are reused; its graph is
+// recomputed for `f`).
+absl::Status Optimize(ir::Function& f, const OptimizeOptions& options, PassContext& ctx);
 
 // The passes, by the name filetests use ("constant_folding", ...).
 struct Pass {
   absl::string_view name;
   bool (*run)(ir::Function&);  // true if it changed the function
+  // The same, sharing the graph and scratch buffers of a pipeline.
+  bool (*run_in)(ir::Function&, PassContext&);
 };
 absl::Span<const Pass> AllPasses();
 // nullptr when there is no pass of that name.

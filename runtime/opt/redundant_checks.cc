@@ -5,7 +5,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "runtime/ir/cfg.h"
 #include "runtime/opt/util.h"
 
@@ -21,16 +20,34 @@ constexpr int kMaxDepth = 4;
 
 class CheckEliminator {
  public:
-  explicit CheckEliminator(Function& f) : f_(f), cfg_(f), removed_(f.insts.size(), false) {}
+  CheckEliminator(Function& f, PassContext& ctx)
+      : f_(f),
+        ctx_(ctx),
+        cfg_(ctx.Cfg(f)),
+        has_fact_(ctx.flags_a),
+        fact_nonzero_(ctx.flags_b),
+        learnt_(ctx.u32_a),
+        scope_begin_(ctx.u32_b),
+        removed_(ctx.removed),
+        removed_in_(ctx.blocks) {
+    removed_in_.clear();
+    has_fact_.assign(f.values.size(), false);
+    fact_nonzero_.assign(f.values.size(), false);
+    learnt_.clear();
+    scope_begin_.clear();
+    removed_.assign(f.insts.size(), false);
+  }
 
   bool Run() {
     WalkDominatorTree(
-        cfg_, f_.blocks.size(), [this](Block b) { Enter(b); },
+        cfg_, ctx_.walk_stack, [this](Block b) { Enter(b); },
         [this](Block) {
-          for (uint32_t v : scopes_.back()) facts_.erase(v);
-          scopes_.pop_back();
+          // Forget what this block learnt.
+          for (size_t k = scope_begin_.back(); k < learnt_.size(); ++k) has_fact_[learnt_[k]] = false;
+          learnt_.resize(scope_begin_.back());
+          scope_begin_.pop_back();
         });
-    RemoveMarked(f_, removed_);
+    RemoveMarkedIn(f_, removed_, removed_in_);
     return changed_;
   }
 
@@ -53,7 +70,7 @@ class CheckEliminator {
   std::optional<bool> Known(Value v, int depth = 0) const {
     v = f_.Resolve(v);
     if (const std::optional<uint64_t> c = IntConstant(f_, v)) return *c != 0;
-    if (const auto it = facts_.find(v.index); it != facts_.end()) return it->second;
+    if (has_fact_[v.index]) return fact_nonzero_[v.index];
     if (depth >= kMaxDepth) return std::nullopt;
     if (const auto test = ZeroTest(v)) {
       const std::optional<bool> x = Known(test->first, depth + 1);
@@ -65,15 +82,16 @@ class CheckEliminator {
 
   void Learn(Value v, bool nonzero, int depth = 0) {
     v = f_.Resolve(v);
-    if (IntConstant(f_, v) || facts_.contains(v.index)) return;
-    facts_[v.index] = nonzero;
-    scopes_.back().push_back(v.index);
+    if (IntConstant(f_, v) || has_fact_[v.index]) return;
+    has_fact_[v.index] = true;
+    fact_nonzero_[v.index] = nonzero;
+    learnt_.push_back(v.index);
     if (depth >= kMaxDepth) return;
     if (const auto test = ZeroTest(v)) Learn(test->first, test->second ? !nonzero : nonzero, depth + 1);
   }
 
   void Enter(Block b) {
-    scopes_.emplace_back();
+    scope_begin_.push_back(static_cast<uint32_t>(learnt_.size()));
     const absl::Span<const Block> preds = cfg_.Predecessors(b);
     // A single predecessor's brif tells what its condition was on the way
     // here (b is not the entry: then the edge would not be the only way in).
@@ -87,6 +105,12 @@ class CheckEliminator {
     for (Inst i : f_.block(b).insts) Visit(i);
   }
 
+  // Records that `i`'s block has a removed instruction.
+  void MarkBlock(Inst i) {
+    const Block b = f_.inst(i).block;
+    if (removed_in_.empty() || removed_in_.back() != b) removed_in_.push_back(b);
+  }
+
   void Visit(Inst i) {
     const InstData& d = f_.inst(i);
     switch (d.op) {
@@ -95,6 +119,7 @@ class CheckEliminator {
         const std::optional<bool> k = Known(c);
         if (k == false) {
           removed_[i.index] = true;
+          MarkBlock(i);
           changed_ = true;
         } else if (!k) {
           Learn(c, false);
@@ -103,13 +128,16 @@ class CheckEliminator {
       }
       case IrOpcode::kBrIf:
         if (const std::optional<bool> k = Known(f_.Args(i)[0])) {
-          RewriteAsJump(f_, i, *k ? 0 : 1);
+          // The walk goes on with the graph it started with; the next pass
+          // that asks gets one recomputed.
+          ctx_.RewriteAsJump(f_, i, *k ? 0 : 1);
           changed_ = true;
         }
         break;
       case IrOpcode::kSelect:
         if (const std::optional<bool> k = Known(f_.Args(i)[0])) {
           ReplaceInstWithValue(f_, i, f_.Resolve(f_.Args(i)[*k ? 1 : 2]), removed_);
+          MarkBlock(i);
           changed_ = true;
         }
         break;
@@ -133,18 +161,32 @@ class CheckEliminator {
   }
 
   Function& f_;
-  const ir::ControlFlowGraph cfg_;
-  absl::flat_hash_map<uint32_t, bool> facts_;  // value index -> non-zero
-  std::vector<std::vector<uint32_t>> scopes_;
-  std::vector<bool> removed_;
+  PassContext& ctx_;
+  // Kept as the walk started: rewriting a brif does not change which
+  // blocks dominate which for the rest of the walk.
+  const ir::ControlFlowGraph& cfg_;
+  // Facts by value index: known, and then whether non-zero.
+  Flags& has_fact_;
+  Flags& fact_nonzero_;
+  // The values with facts, in the order learnt, and where each open
+  // dominator-tree scope's part of that list begins.
+  std::vector<uint32_t>& learnt_;
+  std::vector<uint32_t>& scope_begin_;
+  Flags& removed_;
+  std::vector<Block>& removed_in_;  // the blocks of the removed instructions
   bool changed_ = false;
 };
 
 }  // namespace
 
-bool RunRedundantChecks(Function& f) {
+bool RunRedundantChecks(Function& f, PassContext& ctx) {
   if (f.layout.empty()) return false;
-  return CheckEliminator(f).Run();
+  return CheckEliminator(f, ctx).Run();
+}
+
+bool RunRedundantChecks(Function& f) {
+  PassContext ctx;
+  return RunRedundantChecks(f, ctx);
 }
 
 DivisionChecks RequiredDivisionChecks(const Function& f, Inst i) {

@@ -33,11 +33,14 @@
 #define RUNTIME_OPT_REDUNDANT_CHECKS_H_
 
 #include "runtime/ir/ir.h"
+#include "runtime/opt/util.h"
 
 namespace wasm::opt {
 
 // Returns true if it changed the function.
 bool RunRedundantChecks(ir::Function& f);
+// The same, sharing the graph and scratch buffers of a pipeline (util.h).
+bool RunRedundantChecks(ir::Function& f, PassContext& ctx);
 
 // Which run-time checks the lowering of sdiv / udiv / srem / urem `i` must
 // emit. `overflow` concerns sdiv (INT_MIN / -1 traps) and srem (INT_MIN % -1

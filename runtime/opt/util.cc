@@ -10,68 +10,21 @@ using ir::InstData;
 using ir::OpcodeFormat;
 using ir::ValueData;
 
-bool HasSideEffects(IrOpcode op) {
-  switch (op) {
-    case IrOpcode::kStore:
-    case IrOpcode::kGlobalSet:
-    case IrOpcode::kCall:
-    case IrOpcode::kCallIndirect:
-    case IrOpcode::kCallBuiltin:
-    case IrOpcode::kTrapIf:
-      return true;
-    default:
-      return ir::IsTerminator(op);
-  }
-}
+namespace internal {
 
-bool IsDivision(IrOpcode op) {
-  return op == IrOpcode::kSdiv || op == IrOpcode::kUdiv || op == IrOpcode::kSrem ||
-         op == IrOpcode::kUrem;
-}
-
-bool MayTrap(const Function& f, Inst i) {
+bool DivisionMayTrap(const Function& f, Inst i) {
   const InstData& d = f.inst(i);
-  switch (d.op) {
-    case IrOpcode::kLoad:
-    case IrOpcode::kFcvtToSint:
-    case IrOpcode::kFcvtToUint:
-    case IrOpcode::kCall:
-    case IrOpcode::kCallIndirect:
-    case IrOpcode::kCallBuiltin:
-    case IrOpcode::kTrap:
-    case IrOpcode::kTrapIf:
-      return true;
-    case IrOpcode::kSdiv:
-    case IrOpcode::kUdiv:
-    case IrOpcode::kSrem:
-    case IrOpcode::kUrem: {
-      const std::optional<uint64_t> divisor = IntConstant(f, f.Args(i)[1]);
-      if (!divisor || *divisor == 0) return true;
-      if (d.op != IrOpcode::kSdiv) return false;  // srem INT_MIN % -1 is 0, no trap
-      if (*divisor != Truncate(d.type, ~uint64_t{0})) return false;
-      // Divisor -1: only INT_MIN overflows.
-      const uint64_t int_min = d.type == Type::kI32 ? uint64_t{1} << 31 : uint64_t{1} << 63;
-      const std::optional<uint64_t> dividend = IntConstant(f, f.Args(i)[0]);
-      return !dividend || *dividend == int_min;
-    }
-    default:
-      return false;
-  }
+  const std::optional<uint64_t> divisor = IntConstant(f, f.Args(i)[1]);
+  if (!divisor || *divisor == 0) return true;
+  if (d.op != IrOpcode::kSdiv) return false;  // srem INT_MIN % -1 is 0, no trap
+  if (*divisor != Truncate(d.type, ~uint64_t{0})) return false;
+  // Divisor -1: only INT_MIN overflows.
+  const uint64_t int_min = d.type == Type::kI32 ? uint64_t{1} << 31 : uint64_t{1} << 63;
+  const std::optional<uint64_t> dividend = IntConstant(f, f.Args(i)[0]);
+  return !dividend || *dividend == int_min;
 }
 
-std::optional<uint64_t> ConstantBits(const Function& f, Value v) {
-  const Inst def = f.DefiningInst(v);
-  if (!def.valid()) return std::nullopt;
-  const InstData& d = f.inst(def);
-  if (OpcodeFormat(d.op) != Format::kConst || !d.block.valid()) return std::nullopt;
-  return d.imm64;
-}
-
-std::optional<uint64_t> IntConstant(const Function& f, Value v) {
-  const Inst def = f.DefiningInst(v);
-  if (!def.valid() || f.inst(def).op != IrOpcode::kIconst) return std::nullopt;
-  return ConstantBits(f, v);
-}
+}  // namespace internal
 
 void RewriteAsConstant(Function& f, Inst i, Type t, uint64_t bits) {
   InstData& d = f.inst(i);
@@ -84,71 +37,196 @@ void RewriteAsConstant(Function& f, Inst i, Type t, uint64_t bits) {
   d.args_count = 0;
 }
 
-void RewriteAsJump(Function& f, Inst i, size_t target) {
+bool RewriteAsJump(Function& f, Inst i, size_t target) {
   InstData& d = f.inst(i);
+  const Block kept = f.block_calls[d.targets_begin + target].block;
+  bool edge_removed = false;
+  for (uint32_t t = 0; t < d.targets_count; ++t) {
+    edge_removed |= f.block_calls[d.targets_begin + t].block != kept;
+  }
   d.op = IrOpcode::kJump;
   d.targets_begin += static_cast<uint32_t>(target);
   d.targets_count = 1;
   d.args_count = 0;
+  return edge_removed;
 }
 
-void ReplaceInstWithValue(Function& f, Inst i, Value v, std::vector<bool>& removed) {
+void ReplaceInstWithValue(Function& f, Inst i, Value v, Flags& removed) {
   f.ReplaceUses(f.Result(i), v);
   removed[i.index] = true;
 }
 
-bool RemoveMarked(Function& f, const std::vector<bool>& removed) {
-  bool changed = false;
-  for (Block b : f.layout) {
-    std::vector<Inst>& insts = f.block(b).insts;
-    const auto end = std::remove_if(insts.begin(), insts.end(), [&](Inst i) {
-      if (!removed[i.index]) return false;
+namespace {
+
+bool RemoveMarkedFrom(Function& f, const Flags& removed, Block b) {
+  std::vector<Inst>& insts = f.block(b).insts;
+  size_t kept = 0;
+  for (size_t k = 0; k < insts.size(); ++k) {
+    const Inst i = insts[k];
+    if (removed[i.index]) {
       f.inst(i).block = Block();
-      return true;
-    });
-    changed |= end != insts.end();
-    insts.erase(end, insts.end());
+    } else {
+      insts[kept++] = i;
+    }
+  }
+  if (kept == insts.size()) return false;
+  insts.resize(kept);
+  return true;
+}
+
+}  // namespace
+
+bool RemoveMarked(Function& f, const Flags& removed) {
+  bool changed = false;
+  for (Block b : f.layout) changed |= RemoveMarkedFrom(f, removed, b);
+  return changed;
+}
+
+bool RemoveMarkedIn(Function& f, const Flags& removed, absl::Span<const Block> blocks) {
+  bool changed = false;
+  for (Block b : blocks) changed |= RemoveMarkedFrom(f, removed, b);
+  return changed;
+}
+
+bool RemoveBlockParams(Function& f, const PassContext& ctx, absl::Span<const Block> blocks,
+                       const Flags& dead) {
+  bool changed = false;
+  for (Block b : blocks) {
+    std::vector<Value>& params = f.block(b).params;
+    // Branch arguments first, while the parameter positions are the old ones.
+    for (uint32_t c : ctx.Incoming(b)) {
+      BlockCall& call = f.block_calls[c];
+      Value* args = f.value_pool.data() + call.args_begin;
+      uint32_t kept = 0;
+      for (uint32_t k = 0; k < call.args_count; ++k) {
+        if (k < params.size() && dead[params[k].index]) continue;
+        args[kept++] = args[k];
+      }
+      call.args_count = kept;
+    }
+    size_t kept = 0;
+    for (size_t k = 0; k < params.size(); ++k) {
+      if (dead[params[k].index]) continue;
+      ValueData& vd = f.values[params[k].index];
+      if (vd.kind == ValueData::Kind::kParam) vd.index = static_cast<uint32_t>(kept);
+      params[kept++] = params[k];
+    }
+    changed |= kept != params.size();
+    params.resize(kept);
   }
   return changed;
 }
 
-bool RemoveBlockParams(Function& f, const std::vector<std::vector<bool>>& dead) {
-  auto any_dead = [&dead](Block b) {
-    return b.index < dead.size() &&
-           std::find(dead[b.index].begin(), dead[b.index].end(), true) != dead[b.index].end();
-  };
-  bool changed = false;
-  // Branch arguments first, while the parameter positions are the old ones.
+void PassContext::ComputeIncoming(const Function& f) {
+  if (incoming_valid_) return;
+  const size_t n = f.blocks.size();
+  // Count each block's branches into it (in incoming_end_), make the ranges,
+  // then fill them in layout order.
+  incoming_begin_.resize(n);
+  incoming_end_.assign(n, 0);
+  const InstData* const insts = f.insts.data();
+  const BlockCall* const calls = f.block_calls.data();
   for (Block b : f.layout) {
-    const Inst term = f.Terminator(b);
-    if (!term.valid()) continue;
-    const InstData& d = f.inst(term);
+    const std::vector<Inst>& list = f.block(b).insts;
+    if (list.empty()) continue;
+    const InstData& d = insts[list.back().index];
+    if (!ir::IsTerminator(d.op)) continue;
+    for (uint32_t t = 0; t < d.targets_count; ++t) ++incoming_end_[calls[d.targets_begin + t].block.index];
+  }
+  uint32_t total = 0;
+  for (size_t b = 0; b < n; ++b) {
+    incoming_begin_[b] = total;
+    total += incoming_end_[b];
+    incoming_end_[b] = incoming_begin_[b];
+  }
+  incoming_.resize(total);
+  incoming_source_.resize(total);
+  for (Block b : f.layout) {
+    const std::vector<Inst>& list = f.block(b).insts;
+    if (list.empty()) continue;
+    const InstData& d = insts[list.back().index];
+    if (!ir::IsTerminator(d.op)) continue;
     for (uint32_t t = 0; t < d.targets_count; ++t) {
-      BlockCall& call = f.block_calls[d.targets_begin + t];
-      if (!any_dead(call.block)) continue;
-      const std::vector<bool>& mask = dead[call.block.index];
-      uint32_t kept = 0;
-      for (uint32_t k = 0; k < call.args_count; ++k) {
-        if (k < mask.size() && mask[k]) continue;
-        f.value_pool[call.args_begin + kept++] = f.value_pool[call.args_begin + k];
+      const uint32_t k = incoming_end_[calls[d.targets_begin + t].block.index]++;
+      incoming_[k] = d.targets_begin + t;
+      incoming_source_[k] = b;
+    }
+  }
+  incoming_valid_ = true;
+}
+
+bool PassContext::RewriteAsJump(Function& f, Inst i, size_t target) {
+  if (incoming_valid_) {
+    // Drop the other block calls from their targets' lists (keeping order).
+    const InstData& d = f.inst(i);
+    for (uint32_t t = 0; t < d.targets_count; ++t) {
+      if (t == target) continue;
+      const uint32_t call = d.targets_begin + t;
+      const Block to = f.block_calls[call].block;
+      uint32_t out = incoming_begin_[to.index];
+      for (uint32_t k = out; k < incoming_end_[to.index]; ++k) {
+        if (incoming_[k] == call) continue;
+        incoming_[out] = incoming_[k];
+        incoming_source_[out] = incoming_source_[k];
+        ++out;
       }
-      call.args_count = kept;
+      incoming_end_[to.index] = out;
     }
   }
-  for (Block b : f.layout) {
-    if (!any_dead(b)) continue;
-    std::vector<Value>& params = f.block(b).params;
-    std::vector<Value> kept;
-    for (size_t k = 0; k < params.size(); ++k) {
-      if (k < dead[b.index].size() && dead[b.index][k]) continue;
-      ValueData& vd = f.values[params[k].index];
-      if (vd.kind == ValueData::Kind::kParam) vd.index = static_cast<uint32_t>(kept.size());
-      kept.push_back(params[k]);
-    }
-    changed |= kept.size() != params.size();
-    params = std::move(kept);
+  const bool edge_removed = opt::RewriteAsJump(f, i, target);
+  if (edge_removed) cfg_valid_ = dominators_valid_ = false;
+  return edge_removed;
+}
+
+void PassContext::DropUnreachableBlocks() {
+  if (!cfg_valid_) {
+    incoming_valid_ = false;
+    return;
   }
-  return changed;
+  // Branches from unreachable blocks go (while cfg_ still knows them).
+  if (incoming_valid_) {
+    for (size_t b = 0; b < incoming_begin_.size(); ++b) {
+      uint32_t out = incoming_begin_[b];
+      for (uint32_t k = out; k < incoming_end_[b]; ++k) {
+        if (!cfg_.IsReachable(incoming_source_[k])) continue;
+        incoming_[out] = incoming_[k];
+        incoming_source_[out] = incoming_source_[k];
+        ++out;
+      }
+      incoming_end_[b] = out;
+    }
+  }
+  cfg_.DropUnreachableEdges();
+}
+
+bool PassContext::CheckCfgIsCurrent(const Function& f) const {
+  auto same = [](auto a, auto b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); };
+  if (cfg_valid_) {
+    const ir::ControlFlowGraph fresh(f);
+    if (cfg_.NumBlocks() != f.blocks.size()) return false;
+    if (!same(fresh.ReversePostOrder(), cfg_.ReversePostOrder())) return false;
+    for (uint32_t i = 0; i < f.blocks.size(); ++i) {
+      const Block b(i);
+      if (!same(fresh.Successors(b), cfg_.Successors(b)) ||
+          !same(fresh.Predecessors(b), cfg_.Predecessors(b)) ||
+          fresh.IsReachable(b) != cfg_.IsReachable(b)) {
+        return false;
+      }
+      if (dominators_valid_ && (!same(fresh.DomChildren(b), cfg_.DomChildren(b)) ||
+                                fresh.Idom(b) != cfg_.Idom(b))) {
+        return false;
+      }
+    }
+  }
+  if (incoming_valid_) {
+    PassContext fresh;
+    fresh.ComputeIncoming(f);
+    if (incoming_begin_.size() != f.blocks.size()) return false;
+    for (uint32_t i = 0; i < f.blocks.size(); ++i) {
+      if (!same(fresh.Incoming(Block(i)), Incoming(Block(i)))) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace wasm::opt

@@ -1,108 +1,211 @@
 #include "runtime/translator/ssa_builder.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace wasm {
 
-SsaBuilder::SsaBuilder(ir::Function* f, ir::FunctionBuilder* b, std::vector<ir::Type> var_types)
-    : f_(f), b_(b), var_types_(std::move(var_types)) {}
+namespace {
 
-std::vector<SsaBuilder::Edge>& SsaBuilder::EdgesOf(ir::Block b) {
-  if (preds_.size() <= b.index) preds_.resize(f_->blocks.size());
-  return preds_[b.index];
-}
-
-void SsaBuilder::AddEdge(ir::Block pred, ir::Inst branch, ir::Block block) {
-  EdgesOf(block).push_back(Edge{pred, branch});
-}
-
-bool SsaBuilder::HasPredecessors(ir::Block block) const {
-  return block.index < preds_.size() && !preds_[block.index].empty();
-}
-
-void SsaBuilder::SealBlock(ir::Block block) {
-  if (sealed_.size() <= block.index) sealed_.resize(f_->blocks.size(), false);
-  sealed_[block.index] = true;
-  auto it = incomplete_.find(block.index);
-  if (it != incomplete_.end()) {
-    for (const PendingParam& p : it->second) worklist_.push_back(p);
-    incomplete_.erase(it);
-    ResolvePending();
+// Empties `v`, and frees its memory when it holds more than `limit` elements'
+// worth, so that one huge function does not pin memory for the rest.
+template <typename T>
+void ClearKeepingUpTo(std::vector<T>& v, size_t limit) {
+  if (v.capacity() > limit) {
+    std::vector<T>().swap(v);
+  } else {
+    v.clear();
   }
 }
 
-ir::Value SsaBuilder::UseVar(uint32_t var) {
-  const ir::Value v = Read(var, b_->current());
+}  // namespace
+
+void SsaBuilder::Reset(ir::Function* f, ir::FunctionBuilder* b,
+                       absl::Span<const ir::Type> var_types) {
+  constexpr size_t kKeep = size_t{1} << 16;
+  f_ = f;
+  b_ = b;
+  var_types_.assign(var_types.begin(), var_types.end());
+  num_vars_ = static_cast<uint32_t>(var_types_.size());
+  // dense_defs_ keeps its contents: GrowRows overwrites each row it reuses.
+  if (dense_defs_.capacity() > kKeep) std::vector<ir::Value>().swap(dense_defs_);
+  rows_ = 0;
+  sparse_ = false;
+  sparse_defs_ = absl::flat_hash_map<uint64_t, ir::Value>();
+  ClearKeepingUpTo(blocks_, kKeep);
+  ClearKeepingUpTo(edges_, kKeep);
+  ClearKeepingUpTo(incomplete_, kKeep);
+  ClearKeepingUpTo(worklist_, kKeep);
+  ClearKeepingUpTo(edge_args_, kKeep);
+  ClearKeepingUpTo(call_next_, kKeep);
+}
+
+void SsaBuilder::GrowRows(uint32_t min_rows) {
+  uint32_t rows = static_cast<uint32_t>(f_->blocks.size());
+  if (rows < min_rows) rows = min_rows;
+  if (size_t{rows} * num_vars_ <= kMaxDenseDefs) {
+    const size_t begin = size_t{rows_} * num_vars_, end = size_t{rows} * num_vars_;
+    if (dense_defs_.size() < end) dense_defs_.resize(std::max(end, 2 * dense_defs_.size()));
+    std::fill(dense_defs_.begin() + begin, dense_defs_.begin() + end, ir::Value());
+    rows_ = rows;
+    return;
+  }
+  // Too many blocks x locals for a dense table: move to the hash map.
+  sparse_defs_.reserve(size_t{rows_} * num_vars_ / 2);
+  for (uint32_t b = 0; b < rows_; ++b) {
+    for (uint32_t var = 0; var < num_vars_; ++var) {
+      const ir::Value v = dense_defs_[size_t{b} * num_vars_ + var];
+      if (v.valid()) sparse_defs_[Key(var, ir::Block(b))] = v;
+    }
+  }
+  dense_defs_ = std::vector<ir::Value>();
+  rows_ = 0;
+  sparse_ = true;
+}
+
+ir::Value SsaBuilder::LookupSparse(uint32_t var, ir::Block block) const {
+  const auto it = sparse_defs_.find(Key(var, block));
+  return it == sparse_defs_.end() ? ir::Value() : it->second;
+}
+
+void SsaBuilder::WriteSlow(uint32_t var, ir::Block block, ir::Value v) {
+  if (!sparse_) GrowRows(block.index + 1);
+  if (block.index < rows_) {
+    dense_defs_[size_t{block.index} * num_vars_ + var] = v;
+  } else {
+    sparse_defs_[Key(var, block)] = v;
+  }
+}
+
+void SsaBuilder::AddEdge(ir::Block pred, ir::Inst branch, ir::Block block) {
+  const uint32_t e = static_cast<uint32_t>(edges_.size());
+  uint32_t call = kNone, calls = 0;
+  const ir::InstData& d = f_->inst(branch);
+  for (uint32_t t = 0; t < d.targets_count; ++t) {
+    if (f_->block_calls[d.targets_begin + t].block != block) continue;
+    call = d.targets_begin + t;
+    ++calls;
+  }
+  edges_.push_back(Edge{pred, branch, calls == 1 ? call : kNone, kNone});
+  BlockState& s = State(block);
+  if (s.last_edge == kNone) {
+    s.first_edge = e;
+  } else {
+    edges_[s.last_edge].next = e;
+  }
+  s.last_edge = e;
+  ++s.num_edges;
+}
+
+void SsaBuilder::SealBlock(ir::Block block) {
+  BlockState& s = State(block);
+  s.sealed = true;
+  if (s.first_incomplete == kNone) return;
+  for (uint32_t k = s.first_incomplete; k != kNone; k = incomplete_[k].next) {
+    worklist_.push_back(incomplete_[k].param);
+  }
+  s.first_incomplete = s.last_incomplete = kNone;
   ResolvePending();
+}
+
+ir::Value SsaBuilder::UseVarSlow(uint32_t var) {
+  const ir::Value v = Read(var, b_->current());
+  if (!worklist_.empty()) ResolvePending();
   return v;
 }
 
 ir::Value SsaBuilder::Read(uint32_t var, ir::Block block) {
-  walked_.clear();
+  const ir::Block start = block;
   ir::Value result;
   for (;;) {
-    auto it = defs_.find(Key(var, block));
-    if (it != defs_.end()) {
-      result = it->second;
-      break;
-    }
-    if (!IsSealed(block)) {
-      result = b_->AppendBlockParam(block, var_types_[var]);
-      incomplete_[block.index].push_back(PendingParam{block, var, result});
-      Write(var, block, result);
-      break;
-    }
-    const std::vector<Edge>& preds = EdgesOf(block);
-    if (preds.size() == 1) {
-      walked_.push_back(block);
-      block = preds[0].pred;
+    result = Lookup(var, block);
+    if (result.valid()) break;
+    BlockState& s = State(block);
+    if (s.sealed && s.num_edges == 1) {
+      block = edges_[s.first_edge].pred;
       continue;
     }
-    if (preds.empty()) {
-      // Only the entry block has no predecessors, and every local is defined
-      // there; reaching this means an unreachable block: any value will do,
-      // so use a parameter of that block, which the verifier accepts.
-      result = b_->AppendBlockParam(block, var_types_[var]);
-      Write(var, block, result);
-      break;
-    }
-    result = b_->AppendBlockParam(block, var_types_[var]);
+    result = NewParam(var, block);
     Write(var, block, result);
-    worklist_.push_back(PendingParam{block, var, result});
+    if (!s.sealed) {
+      const uint32_t k = static_cast<uint32_t>(incomplete_.size());
+      incomplete_.push_back(Incomplete{PendingParam{block, var, result}, kNone});
+      if (s.last_incomplete == kNone) {
+        s.first_incomplete = k;
+      } else {
+        incomplete_[s.last_incomplete].next = k;
+      }
+      s.last_incomplete = k;
+    } else if (s.num_edges > 1) {
+      worklist_.push_back(PendingParam{block, var, result});
+    }
+    // else no predecessors: only the entry block has none, and every local
+    // is defined there; reaching this means an unreachable block: any value
+    // will do, so use a parameter of that block, which the verifier accepts.
     break;
   }
-  for (ir::Block w : walked_) Write(var, w, result);
+  // Remember the result in the single-predecessor blocks walked through.
+  for (ir::Block b = start; b != block; b = edges_[blocks_[b.index].first_edge].pred) {
+    Write(var, b, result);
+  }
   return result;
 }
 
 void SsaBuilder::ResolvePending() {
   // First in, first out: a block's parameters are completed in the order they
-  // were created, so every edge's arguments line up with them.
+  // were created, so every edge's arguments line up with them (Finish adds
+  // them to the branches in the same order).
   for (size_t next = 0; next < worklist_.size(); ++next) {
     const PendingParam p = worklist_[next];
-    // Copy: Read may grow preds_ (it does not add edges, but keep it safe).
-    const std::vector<Edge> edges = EdgesOf(p.block);
-    for (const Edge& e : edges) AppendEdgeArg(e, p.block, Read(p.var, e.pred));
+    for (uint32_t e = blocks_[p.block.index].first_edge; e != kNone; e = edges_[e].next) {
+      const Edge edge = edges_[e];
+      ir::Value v = Lookup(p.var, edge.pred);
+      if (!v.valid()) v = Read(p.var, edge.pred);
+      if (edge.call != kNone) {
+        edge_args_.push_back(EdgeArg{edge.call, v});
+        continue;
+      }
+      const ir::InstData& d = f_->inst(edge.branch);
+      for (uint32_t t = 0; t < d.targets_count; ++t) {
+        if (f_->block_calls[d.targets_begin + t].block == p.block) {
+          edge_args_.push_back(EdgeArg{d.targets_begin + t, v});
+        }
+      }
+    }
   }
   worklist_.clear();
 }
 
-void SsaBuilder::AppendEdgeArg(const Edge& edge, ir::Block target, ir::Value v) {
-  ir::InstData& d = f_->inst(edge.branch);
-  for (uint32_t t = 0; t < d.targets_count; ++t) {
-    ir::BlockCall& call = f_->block_calls[d.targets_begin + t];
-    if (call.block != target) continue;
-    // Move the call's arguments to the end of the pool unless already there.
-    if (call.args_begin + call.args_count != f_->value_pool.size()) {
-      const uint32_t begin = static_cast<uint32_t>(f_->value_pool.size());
-      for (uint32_t k = 0; k < call.args_count; ++k) {
-        f_->value_pool.push_back(f_->value_pool[call.args_begin + k]);
-      }
-      call.args_begin = begin;
-    }
-    f_->value_pool.push_back(v);
-    ++call.args_count;
+void SsaBuilder::Finish() {
+  if (edge_args_.empty()) return;
+  std::vector<ir::BlockCall>& calls = f_->block_calls;
+  std::vector<ir::Value>& pool = f_->value_pool;
+  // Per block call: the number of arguments to add, then where the next goes.
+  std::vector<uint32_t>& next = call_next_;
+  next.assign(calls.size(), 0);
+  for (const EdgeArg& a : edge_args_) ++next[a.call];
+  size_t size = pool.size() + edge_args_.size();
+  for (size_t c = 0; c < calls.size(); ++c) {
+    if (next[c] != 0) size += calls[c].args_count;
   }
+  // Each call that gets arguments moves to the end of the pool with room for
+  // them; its old range stays behind unused (usually empty or one value:
+  // the explicit arguments of a block's results).
+  uint32_t end = static_cast<uint32_t>(pool.size());
+  pool.resize(size);
+  ir::Value* data = pool.data();
+  for (size_t c = 0; c < calls.size(); ++c) {
+    if (next[c] == 0) continue;
+    ir::BlockCall& call = calls[c];
+    for (uint32_t k = 0; k < call.args_count; ++k) data[end + k] = data[call.args_begin + k];
+    call.args_begin = end;
+    const uint32_t added = next[c];
+    next[c] = end + call.args_count;
+    call.args_count += added;
+    end += call.args_count;
+  }
+  for (const EdgeArg& a : edge_args_) data[next[a.call]++] = a.value;
+  edge_args_.clear();
 }
 
 }  // namespace wasm

@@ -12,6 +12,17 @@
 //   SsaBuilder ssa(&f, &b, local_types);
 //   ssa.DefineVar(0, v);          // local.set 0 in the current block
 //   Value x = ssa.UseVar(0);      // local.get 0
+//   ...
+//   ssa.Finish();                 // branches get the parameters' arguments
+//
+// Storage: the definitions are a dense table, one row of locals per block,
+// while that stays small (blocks x locals below kMaxDenseDefs); beyond, a
+// hash map keyed by (block, local). Predecessor edges and the parameters
+// waiting for a block to be sealed are linked lists in flat arrays, so a
+// block costs no allocation of its own. The arguments completed parameters
+// add to branches are collected and written once, by Finish: appending them
+// one by one would move each branch's arguments in the shared value pool
+// every time.
 //
 // Invariant: no recursion on input — reads walk single-predecessor chains in a
 // loop and resolve new parameters through a worklist.
@@ -27,55 +38,131 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/types/span.h"
 #include "runtime/ir/ir.h"
 
 namespace wasm {
 
 class SsaBuilder {
  public:
-  SsaBuilder(ir::Function* f, ir::FunctionBuilder* b, std::vector<ir::Type> var_types);
+  SsaBuilder(ir::Function* f, ir::FunctionBuilder* b, absl::Span<const ir::Type> var_types) {
+    Reset(f, b, var_types);
+  }
+  // Unusable until Reset.
+  SsaBuilder() = default;
+
+  // Starts over on another function, keeping the buffers' memory (up to a
+  // limit) so that translating many functions does not allocate each time.
+  void Reset(ir::Function* f, ir::FunctionBuilder* b, absl::Span<const ir::Type> var_types);
 
   // Records that `pred`'s terminator `branch` jumps to `block`.
   void AddEdge(ir::Block pred, ir::Inst branch, ir::Block block);
   // All predecessors of `block` are known: completes its pending parameters.
   void SealBlock(ir::Block block);
-  bool HasPredecessors(ir::Block block) const;
+  bool HasPredecessors(ir::Block block) const {
+    return block.index < blocks_.size() && blocks_[block.index].num_edges > 0;
+  }
 
   void DefineVar(uint32_t var, ir::Value v) { Write(var, b_->current(), v); }
   void DefineVarIn(uint32_t var, ir::Block block, ir::Value v) { Write(var, block, v); }
-  ir::Value UseVar(uint32_t var);
+  ir::Value UseVar(uint32_t var) {
+    // Most often defined in the current block already.
+    const ir::Value v = Lookup(var, b_->current());
+    return v.valid() ? v : UseVarSlow(var);
+  }
+
+  // Appends the arguments that completed parameters pass to the branches
+  // (until then they are kept aside). Call once, when the function is done.
+  void Finish();
 
  private:
+  static constexpr uint32_t kNone = 0xffffffffu;
+  // Above this many (block, local) entries the definitions go to a hash map.
+  static constexpr size_t kMaxDenseDefs = size_t{1} << 22;
+
+  struct BlockState {
+    uint32_t first_edge = kNone;  // into edges_, in the order added
+    uint32_t last_edge = kNone;
+    uint32_t num_edges = 0;
+    uint32_t first_incomplete = kNone;  // into incomplete_, in the order created
+    uint32_t last_incomplete = kNone;
+    bool sealed = false;
+  };
   struct Edge {
     ir::Block pred;
     ir::Inst branch;
+    // The branch's block call to the block when it has exactly one (the
+    // usual case), else kNone: then each such call gets the arguments.
+    uint32_t call;
+    uint32_t next;  // the block's next edge, or kNone
   };
   struct PendingParam {
     ir::Block block;
     uint32_t var;
     ir::Value param;
   };
+  // A parameter of an unsealed block, completed by SealBlock.
+  struct Incomplete {
+    PendingParam param;
+    uint32_t next;  // the block's next one, or kNone
+  };
+  // An argument to append to a block call in Finish.
+  struct EdgeArg {
+    uint32_t call;  // into Function::block_calls
+    ir::Value value;
+  };
 
+  BlockState& State(ir::Block b) {
+    if (b.index >= blocks_.size()) blocks_.resize(f_->blocks.size() > b.index ? f_->blocks.size() : b.index + 1);
+    return blocks_[b.index];
+  }
+  ir::Value Lookup(uint32_t var, ir::Block block) const {
+    if (block.index < rows_) return dense_defs_[size_t{block.index} * num_vars_ + var];
+    return sparse_ ? LookupSparse(var, block) : ir::Value();
+  }
+  ir::Value LookupSparse(uint32_t var, ir::Block block) const;
+  void Write(uint32_t var, ir::Block block, ir::Value v) {
+    if (block.index < rows_) {
+      dense_defs_[size_t{block.index} * num_vars_ + var] = v;
+    } else {
+      WriteSlow(var, block, v);
+    }
+  }
+  void WriteSlow(uint32_t var, ir::Block block, ir::Value v);
+  ir::Value UseVarSlow(uint32_t var);
   static uint64_t Key(uint32_t var, ir::Block block) {
     return (static_cast<uint64_t>(block.index) << 32) | var;
   }
-  void Write(uint32_t var, ir::Block block, ir::Value v) { defs_[Key(var, block)] = v; }
+  void GrowRows(uint32_t min_rows);
+  // Adds a parameter for `var` to `block`, making room for a few locals'
+  // parameters at once rather than growing the list one at a time.
+  ir::Value NewParam(uint32_t var, ir::Block block) {
+    std::vector<ir::Value>& params = f_->block(block).params;
+    if (params.size() == params.capacity()) {
+      const size_t room = num_vars_ < 16 ? num_vars_ : 16;
+      params.reserve(params.size() + (params.size() > room ? params.size() : room));
+    }
+    return b_->AppendBlockParam(block, var_types_[var]);
+  }
   ir::Value Read(uint32_t var, ir::Block block);
   void ResolvePending();
-  void AppendEdgeArg(const Edge& edge, ir::Block target, ir::Value v);
-  std::vector<Edge>& EdgesOf(ir::Block b);
-  bool IsSealed(ir::Block b) const { return b.index < sealed_.size() && sealed_[b.index]; }
 
-  ir::Function* f_;
-  ir::FunctionBuilder* b_;
+  ir::Function* f_ = nullptr;
+  ir::FunctionBuilder* b_ = nullptr;
   std::vector<ir::Type> var_types_;
-  absl::flat_hash_map<uint64_t, ir::Value> defs_;
-  std::vector<std::vector<Edge>> preds_;  // by block index
-  std::vector<bool> sealed_;
-  // Parameters of unsealed blocks, completed by SealBlock.
-  absl::flat_hash_map<uint32_t, std::vector<PendingParam>> incomplete_;
+  uint32_t num_vars_ = 0;
+  // Definitions: dense_defs_[block * num_vars_ + var] for blocks below rows_
+  // (none once sparse_), else sparse_defs_[Key(var, block)].
+  std::vector<ir::Value> dense_defs_;
+  uint32_t rows_ = 0;
+  bool sparse_ = false;
+  absl::flat_hash_map<uint64_t, ir::Value> sparse_defs_;
+  std::vector<BlockState> blocks_;  // by block index
+  std::vector<Edge> edges_;
+  std::vector<Incomplete> incomplete_;
   std::vector<PendingParam> worklist_;
-  std::vector<ir::Block> walked_;
+  std::vector<EdgeArg> edge_args_;  // in the order they were added
+  std::vector<uint32_t> call_next_;   // Finish's scratch, by block call
 };
 
 }  // namespace wasm

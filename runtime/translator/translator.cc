@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "absl/base/attributes.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/errors.h"
 #include "runtime/instruction.h"
@@ -36,6 +38,12 @@ using ir::Block;
 using ir::IrOpcode;
 using ir::Value;
 
+absl::InlinedVector<ir::Type, 4> IrTypesInline(absl::Span<const ValType> types) {
+  absl::InlinedVector<ir::Type, 4> out;
+  for (ValType t : types) out.push_back(IrType(t));
+  return out;
+}
+
 std::vector<ir::Type> IrTypes(absl::Span<const ValType> types) {
   std::vector<ir::Type> out;
   out.reserve(types.size());
@@ -43,38 +51,57 @@ std::vector<ir::Type> IrTypes(absl::Span<const ValType> types) {
   return out;
 }
 
+struct Frame {
+  Opcode kind;          // kBlock, kLoop, kIf, kElse; the function's frame is a kBlock
+  bool dead;            // entered in unreachable code: nothing is emitted for it
+  bool is_function;
+  Block label;          // branch target: the loop header, or the merge block
+  Block merge;          // where control continues after `end`
+  Block else_block;     // kIf
+  absl::Span<const ValType> params;
+  absl::Span<const ValType> results;
+  size_t height;        // operand stack height below the parameters
+  std::vector<Value> if_params;  // kIf: the parameters, for the else branch
+  absl::Span<const ValType> LabelTypes() const { return kind == Opcode::kLoop ? params : results; }
+};
+
+// What a translation needs besides the Function it builds. A thread keeps
+// one from function to function (see Translator), so that translating a
+// module reuses these buffers instead of allocating them for each function.
+struct Scratch {
+  SsaBuilder ssa;
+  std::vector<Value> stack;
+  std::vector<Frame> frames;
+  std::vector<ir::Type> local_types;
+  bool in_use = false;
+};
+
 class Translator {
  public:
-  Translator(const Module& m, uint32_t defined_index)
+  Translator(const Module& m, uint32_t defined_index, Scratch& scratch)
       : m_(m),
         func_index_(m.num_imported_functions + defined_index),
         body_(m.bodies[defined_index]),
         type_(m.FunctionType(func_index_)),
         f_(IrSignature(type_)),
-        b_(&f_) {}
+        b_(&f_),
+        ssa_(&scratch.ssa),
+        stack_(scratch.stack),
+        frames_(scratch.frames),
+        local_types_(scratch.local_types) {
+    stack_.clear();
+    frames_.clear();
+    local_types_.clear();
+  }
 
   absl::StatusOr<ir::Function> Run();
 
  private:
-  struct Frame {
-    Opcode kind;          // kBlock, kLoop, kIf, kElse; the function's frame is a kBlock
-    bool dead;            // entered in unreachable code: nothing is emitted for it
-    bool is_function;
-    Block label;          // branch target: the loop header, or the merge block
-    Block merge;          // where control continues after `end`
-    Block else_block;     // kIf
-    absl::Span<const ValType> params;
-    absl::Span<const ValType> results;
-    size_t height;        // operand stack height below the parameters
-    std::vector<Value> if_params;  // kIf: the parameters, for the else branch
-    absl::Span<const ValType> LabelTypes() const { return kind == Opcode::kLoop ? params : results; }
-  };
-
   absl::Status Step(const Instruction& in);
   absl::Status Numeric(const Instruction& in, bool* handled);
   absl::Status Misc(const Instruction& in);
 
-  void Push(Value v) { stack_.push_back(v); }
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void Push(Value v) { stack_.push_back(v); }
   Value Pop() {
     const Value v = stack_.back();
     stack_.pop_back();
@@ -85,7 +112,14 @@ class Translator {
     stack_.resize(stack_.size() - n);
     return out;
   }
-  std::vector<Value> TopN(size_t n) const { return std::vector<Value>(stack_.end() - n, stack_.end()); }
+  // The top n values; valid until the stack changes.
+  absl::Span<const Value> TopN(size_t n) const {
+    return absl::MakeConstSpan(stack_).subspan(stack_.size() - n);
+  }
+  // Pushes the results of `inst`.
+  void PushResults(ir::Inst inst) {
+    for (Value v : f_.Results(inst)) Push(v);
+  }
 
   absl::Span<const ValType> BlockParams(const BlockType& bt) const;
   absl::Span<const ValType> BlockResults(const BlockType& bt) const;
@@ -93,8 +127,8 @@ class Translator {
   // The just-emitted terminator of the current block.
   ir::Inst LastInst() const { return f_.block(b_.current()).insts.back(); }
   // Emits a branch from the current block to frame `depth` with its label values.
-  void BranchTo(uint32_t depth, const std::vector<Value>& args);
-  void JumpAndRecord(Block target, const std::vector<Value>& args);
+  void BranchTo(uint32_t depth, absl::Span<const Value> args);
+  void JumpAndRecord(Block target, absl::Span<const Value> args);
   void SetUnreachable() { reachable_ = false; }
 
   const Module& m_;
@@ -103,9 +137,10 @@ class Translator {
   const FuncType& type_;
   ir::Function f_;
   ir::FunctionBuilder b_;
-  std::unique_ptr<SsaBuilder> ssa_;
-  std::vector<Value> stack_;
-  std::vector<Frame> frames_;
+  SsaBuilder* const ssa_;
+  std::vector<Value>& stack_;
+  std::vector<Frame>& frames_;
+  std::vector<ir::Type>& local_types_;
   bool reachable_ = true;
 };
 
@@ -135,13 +170,13 @@ Block Translator::NewBlockWithParams(absl::Span<const ValType> types) {
   return b;
 }
 
-void Translator::JumpAndRecord(Block target, const std::vector<Value>& args) {
+void Translator::JumpAndRecord(Block target, absl::Span<const Value> args) {
   const Block from = b_.current();
   b_.Jump(target, args);
   ssa_->AddEdge(from, LastInst(), target);
 }
 
-void Translator::BranchTo(uint32_t depth, const std::vector<Value>& args) {
+void Translator::BranchTo(uint32_t depth, absl::Span<const Value> args) {
   const Frame& target = frames_[frames_.size() - 1 - depth];
   if (target.is_function) {
     b_.Return(args);
@@ -152,14 +187,23 @@ void Translator::BranchTo(uint32_t depth, const std::vector<Value>& args) {
 
 absl::StatusOr<ir::Function> Translator::Run() {
   f_.name = absl::StrCat("f", func_index_);
+  // Room for typical code (about one instruction per four bytes), so the
+  // arrays rarely grow while translating.
+  const size_t code_bytes = body_.range.offset + body_.range.size - body_.code_offset;
+  f_.insts.reserve(code_bytes / 4 + 8);
+  f_.values.reserve(code_bytes / 3 + 8);
+  f_.value_pool.reserve(code_bytes + 8);
+  f_.blocks.reserve(code_bytes / 16 + 4);
+  f_.block_calls.reserve(code_bytes / 16 + 4);
   // Locals: parameters, then declared locals (zero-initialised).
-  std::vector<ir::Type> local_types = IrTypes(type_.params);
+  std::vector<ir::Type>& local_types = local_types_;
+  for (ValType t : type_.params) local_types.push_back(IrType(t));
   for (const LocalDecl& d : body_.locals) local_types.insert(local_types.end(), d.count, IrType(d.type));
   const Block entry = b_.CreateBlock();
   std::vector<Value> params;
   for (ValType t : type_.params) params.push_back(b_.AppendBlockParam(entry, IrType(t)));
   b_.SwitchToBlock(entry);
-  ssa_ = std::make_unique<SsaBuilder>(&f_, &b_, local_types);
+  ssa_->Reset(&f_, &b_, local_types);
   ssa_->SealBlock(entry);
   for (uint32_t i = 0; i < params.size(); ++i) ssa_->DefineVar(i, params[i]);
   Value zero[4];  // i32, i64, f32, f64 zeros, made on first use
@@ -185,6 +229,7 @@ absl::StatusOr<ir::Function> Translator::Run() {
     RETURN_IF_ERROR(reader.Next(&in));
     RETURN_IF_ERROR(Step(in));
   }
+  ssa_->Finish();
   return std::move(f_);
 }
 
@@ -273,6 +318,23 @@ absl::Status Translator::Step(const Instruction& in) {
       break;
   }
   if (!reachable_) return absl::OkStatus();
+  // The most frequent instructions first, without the two big switches.
+  switch (in.op) {
+    case Opcode::kLocalGet:
+      Push(ssa_->UseVar(in.index));
+      return absl::OkStatus();
+    case Opcode::kLocalSet:
+      ssa_->DefineVar(in.index, Pop());
+      return absl::OkStatus();
+    case Opcode::kLocalTee:
+      ssa_->DefineVar(in.index, stack_.back());
+      return absl::OkStatus();
+    case Opcode::kI32Const:
+      Push(b_.Iconst(ir::Type::kI32, in.bits));
+      return absl::OkStatus();
+    default:
+      break;
+  }
   bool handled = false;
   RETURN_IF_ERROR(Numeric(in, &handled));
   if (handled) return absl::OkStatus();
@@ -392,7 +454,7 @@ absl::Status Translator::Misc(const Instruction& in) {
     case Opcode::kBrIf: {
       const Value cond = Pop();
       const Frame& t = frames_[frames_.size() - 1 - in.index];
-      const std::vector<Value> args = TopN(t.LabelTypes().size());
+      const absl::Span<const Value> args = TopN(t.LabelTypes().size());
       const Block cont = b_.CreateBlock();
       const Block from = b_.current();
       if (t.is_function) {
@@ -418,7 +480,7 @@ absl::Status Translator::Misc(const Instruction& in) {
       // block that jumps on with the label's values.
       const uint32_t default_depth = in.targets.back();
       const size_t arity = frames_[frames_.size() - 1 - default_depth].LabelTypes().size();
-      const std::vector<Value> args = TopN(arity);
+      const absl::Span<const Value> args = TopN(arity);
       std::vector<uint32_t> depths(in.targets.begin(), in.targets.end());
       absl::flat_hash_map<uint32_t, Block> edge_of;
       std::vector<Block> targets;
@@ -452,8 +514,10 @@ absl::Status Translator::Misc(const Instruction& in) {
       return absl::OkStatus();
     case Opcode::kCall: {
       const FuncType& t = m_.FunctionType(in.index);
-      const std::vector<Value> args = PopN(t.params.size());
-      for (Value v : b_.Call(in.index, args, IrTypes(t.results))) Push(v);
+      const absl::InlinedVector<ir::Type, 4> results = IrTypesInline(t.results);
+      const ir::Inst call = b_.CallInst(in.index, TopN(t.params.size()), results);
+      stack_.resize(stack_.size() - t.params.size());
+      PushResults(call);
       return absl::OkStatus();
     }
     case Opcode::kCallIndirect: {
@@ -591,7 +655,23 @@ absl::StatusOr<ir::Function> TranslateFunction(const Module& module, uint32_t de
   if (defined_index >= module.bodies.size()) {
     return absl::InvalidArgumentError(absl::StrCat("no defined function ", defined_index));
   }
-  return Translator(module, defined_index).Run();
+  // One Scratch per thread, reused; a nested call (none today) gets its own.
+  thread_local Scratch scratch;
+  if (scratch.in_use) {
+    Scratch own;
+    own.in_use = true;
+    return Translator(module, defined_index, own).Run();
+  }
+  scratch.in_use = true;
+  absl::StatusOr<ir::Function> f = Translator(module, defined_index, scratch).Run();
+  scratch.in_use = false;
+  // Do not keep a big function's buffers for the rest of the thread (the
+  // SSA builder trims its own on the next Reset).
+  constexpr size_t kKeep = size_t{1} << 16;
+  if (scratch.stack.capacity() > kKeep) scratch.stack = std::vector<Value>();
+  if (scratch.frames.capacity() > kKeep) scratch.frames = std::vector<Frame>();
+  if (scratch.local_types.capacity() > kKeep) scratch.local_types = std::vector<ir::Type>();
+  return f;
 }
 
 }  // namespace wasm

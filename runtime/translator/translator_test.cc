@@ -105,5 +105,23 @@ TEST(TranslatorTest, CodeAfterBranchesIsNotTranslated) {
             "}\n");
 }
 
+TEST(TranslatorTest, ManyLocalsAndBlocksGiveTheSameIrAsFewLocals) {
+  // Blocks x locals beyond the SSA builder's dense table (it moves to a hash
+  // map): the IR must be the one a function with only the used locals gets.
+  // 100 times: block; br_if 0 (local 0); x = x + 1; end. Then return x.
+  auto code = [](uint32_t x) {
+    Bytes out;
+    for (int k = 0; k < 100; ++k) {
+      out = Concat({out, {0x02, 0x40, 0x20, 0, 0x0d, 0, 0x20}, Leb(x), {0x41, 1, 0x6a, 0x21},
+                    Leb(x), {0x0b}});
+    }
+    return Concat({out, {0x20}, Leb(x), {0x0b}});
+  };
+  const std::string many = Translate(OneFunctionModule({kI32}, {kI32}, code(49999), {{49999, kI32}}));
+  const std::string few = Translate(OneFunctionModule({kI32}, {kI32}, code(1), {{1, kI32}}));
+  EXPECT_FALSE(few.empty());
+  EXPECT_EQ(many, few);
+}
+
 }  // namespace
 }  // namespace wasm
