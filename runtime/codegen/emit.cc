@@ -53,9 +53,12 @@ class Emitter {
       const std::vector<Edit>& edits = alloc_.edits[b];
       size_t e = 0;
       for (size_t k = 0; k < mb.insts.size(); ++k) {
+        held_.clear();
+        const size_t first_edit = e;
         for (; e < edits.size() && edits[e].inst == k && edits[e].where == Edit::Where::kBefore; ++e) {
           EmitMoves(edits[e].moves);
         }
+        NoteHeldRegisters(edits, first_edit, e);
         const MachInst& mi = mb.insts[k];
         if (mi.kind == MachInst::Kind::kJmp && k + 1 == mb.insts.size() &&
             Target(mi.label) == next) {
@@ -175,6 +178,34 @@ class Emitter {
     }
   }
 
+  // After the allocator's moves before an instruction: values just stored
+  // from a register to their slot that the moves left in that register. The
+  // instruction may read them there instead of reloading them.
+  void NoteHeldRegisters(const std::vector<Edit>& edits, size_t from, size_t to) {
+    x64::RegSet written;
+    for (size_t i = from; i < to; ++i) {
+      for (const AllocMove& m : edits[i].moves) {
+        if (m.to.is_reg()) written.Add(m.to.reg);
+      }
+    }
+    for (size_t i = from; i < to; ++i) {
+      for (const AllocMove& m : edits[i].moves) {
+        if (m.from.is_reg() && m.to.is_slot() && !written.Contains(m.from.reg)) {
+          held_[m.vreg.index] = m.from.reg;
+        }
+      }
+    }
+  }
+
+  // Where instruction (b, k) reads `v`: its allocated location, or the
+  // register still holding it (held_) when the instruction only reads it.
+  Location UseLoc(VReg v, uint32_t b, uint32_t k, bool only_read) const {
+    const Location loc = alloc_.At(v, b, k);
+    if (!loc.is_slot() || !only_read) return loc;
+    auto it = held_.find(v.index);
+    return it == held_.end() ? loc : Location::InReg(it->second);
+  }
+
   Mem SlotMem(uint32_t slot) const {
     return Mem(x64::kRbp, -(saved_bytes_ + 8 * static_cast<int32_t>(slot + 1)));
   }
@@ -226,7 +257,7 @@ class Emitter {
   absl::Status EmitParallelMove(const MachInst& mi, uint32_t b, uint32_t k) {
     std::vector<LocMove> gpr, xmm;
     for (const MoveOp& m : code_.Moves(mi)) {
-      const Location d = alloc_.At(m.dst, b, k), s = alloc_.At(m.src, b, k);
+      const Location d = alloc_.At(m.dst, b, k), s = UseLoc(m.src, b, k, /*only_read=*/true);
       if (d.kind == Location::Kind::kNone || s.kind == Location::Kind::kNone) {
         return absl::InternalError(absl::StrCat("parallel move of unallocated ", VRegName(m.src)));
       }
@@ -295,6 +326,40 @@ class Emitter {
       }
       if (v.valid()) sites.push_back({r.operand_index, which, r.access, v});
     });
+    // Where each site's vreg is: a vreg only read here may still be in the
+    // register it was just stored from.
+    std::vector<Location> locs;
+    for (const Site& s : sites) {
+      bool only_read = true;
+      for (const Site& o : sites) {
+        if (o.v == s.v && o.access != x64::Access::kUse) only_read = false;
+      }
+      locs.push_back(UseLoc(s.v, b, k_inst, only_read));
+      if (locs.back().kind == Location::Kind::kNone) {
+        return absl::InternalError(absl::StrCat("unallocated ", VRegName(s.v), " in ",
+                                                x64::ToString(mi.inst)));
+      }
+    }
+    // A copy between a register and a stack part: one load or store.
+    const Form form = mi.inst.form();
+    if ((form == Form::kMov64RM || form == Form::kMov32RM || form == Form::kMovapsRM) &&
+        !mi.trap && sites.size() == 2 && sites[0].op == 0 && sites[0].which == 0 &&
+        sites[0].access == x64::Access::kDef && sites[1].op == 1 && sites[1].which == 0 &&
+        sites[1].access == x64::Access::kUse && !(sites[0].v == sites[1].v)) {
+      const Location& d = locs[0];
+      const Location& src = locs[1];
+      const bool gpr = code_.Class(sites[0].v) == x64::RegClass::kGpr;
+      if (d.is_reg() && src.is_slot()) {
+        const Form load = !gpr ? Form::kMovsdRM : form;  // mov r32 zero-extends
+        Emit(x64::Inst(load, {d.reg, SlotMem(src.slot)}));
+        return absl::OkStatus();
+      }
+      // (A 32-bit copy may truncate: it stays a register operation.)
+      if (d.is_slot() && src.is_reg() && form != Form::kMov32RM) {
+        MoveLoc(d, src, code_.Class(sites[0].v));
+        return absl::OkStatus();
+      }
+    }
     x64::Inst inst = mi.inst;
     // Spilled vregs → scratch registers; uses get the scratches first.
     absl::flat_hash_map<uint32_t, x64::Reg> scratch;
@@ -303,14 +368,11 @@ class Emitter {
     const x64::Reg kXmms[] = {kScratchXmm0, kScratchXmm1};
     std::vector<VReg> reload, store;
     for (int pass = 0; pass < 2; ++pass) {
-      for (const Site& s : sites) {
+      for (size_t i = 0; i < sites.size(); ++i) {
+        const Site& s = sites[i];
         const bool use = s.access == x64::Access::kUse || s.access == x64::Access::kUseDef;
         if ((pass == 0) != use) continue;
-        const Location loc = alloc_.At(s.v, b, k_inst);
-        if (loc.kind == Location::Kind::kNone) {
-          return absl::InternalError(absl::StrCat("unallocated ", VRegName(s.v), " in ",
-                                                  x64::ToString(mi.inst)));
-        }
+        const Location& loc = locs[i];
         if (!loc.is_slot() || scratch.contains(s.v.index)) continue;
         const bool gpr = code_.Class(s.v) == x64::RegClass::kGpr;
         int& next = gpr ? next_gpr : next_xmm;
@@ -324,9 +386,10 @@ class Emitter {
         if (use) reload.push_back(s.v);
       }
     }
-    for (const Site& s : sites) {
+    for (size_t i = 0; i < sites.size(); ++i) {
+      const Site& s = sites[i];
       const bool def = s.access == x64::Access::kDef || s.access == x64::Access::kUseDef;
-      const Location loc = alloc_.At(s.v, b, k_inst);
+      const Location& loc = locs[i];
       const x64::Reg reg = loc.is_reg() ? loc.reg : scratch[s.v.index];
       if (loc.is_slot() && def &&
           std::find(store.begin(), store.end(), s.v) == store.end()) {
@@ -376,6 +439,7 @@ class Emitter {
   x64::Label stack_stub_;
   std::vector<bool> skipped_;                              // per block: threaded away
   absl::flat_hash_map<uint32_t, x64::Label> redirect_;     // label id → jump target
+  absl::flat_hash_map<uint32_t, x64::Reg> held_;           // see NoteHeldRegisters
 };
 
 }  // namespace
