@@ -215,7 +215,35 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
     absl::Status s = LowerBlock(b);
     if (!s.ok()) return s;
   }
+  RemoveDeadConstants();
   return std::move(out_);
+}
+
+// An iconst whose every use was folded as an immediate (shift counts,
+// add / cmp / imul operands) is still materialised by MovImm; nothing reads
+// it. Dropping those moves keeps them from taking registers.
+void Lowerer::RemoveDeadConstants() {
+  VCode& code = out_.vcode;
+  std::vector<bool> used(code.num_vregs(), false);
+  for (uint32_t b = 0; b < code.num_blocks(); ++b) {
+    for (const MachInst& mi : code.block(b).insts) {
+      ForEachVOperand(code, mi, [&](const VOperand& op) {
+        if (op.vreg.valid() && op.access != x64::Access::kDef) used[op.vreg.index] = true;
+      });
+    }
+  }
+  for (uint32_t b = 0; b < code.num_blocks(); ++b) {
+    auto& insts = code.block(b).insts;
+    insts.erase(std::remove_if(insts.begin(), insts.end(),
+                               [&](const MachInst& mi) {
+                                 const Form f = mi.inst.form();
+                                 return mi.kind == MachInst::Kind::kInst && !mi.trap &&
+                                        (f == Form::kMov32OI || f == Form::kMov64OI ||
+                                         f == Form::kMov64MI) &&
+                                        mi.vregs[0].valid() && !used[mi.vregs[0].index];
+                               }),
+                insts.end());
+  }
 }
 
 void Lowerer::LowerEntryParams() {

@@ -54,6 +54,7 @@ class Lowerer {
   absl::Status LowerBlock(ir::Block b);
   absl::Status LowerInst(ir::Inst i);
   void LowerEntryParams();
+  void RemoveDeadConstants();
   void LowerIntBinary(ir::Inst i);
   void LowerDivRem(ir::Inst i);
   void LowerShift(ir::Inst i);
