@@ -117,11 +117,14 @@ void Lowerer::MovImm(VReg d, Type t, uint64_t bits) {
   }
 }
 
+// A 64-bit move for i32 too: an i32 value's upper half is already zero
+// (abi.h), and the emitter drops a 64-bit move the register allocator made a
+// self-move (a 32-bit one would still zero-extend).
 void Lowerer::Copy(VReg d, VReg s, Type t) {
   if (IsFloat(t)) {
     E(x64::Inst(Form::kMovapsRM, {X, X}), {d, s});
   } else {
-    E(x64::Inst(F(t == Type::kI64, Form::kMov32RM, Form::kMov64RM), {G, G}), {d, s});
+    E(x64::Inst(Form::kMov64RM, {G, G}), {d, s});
   }
 }
 
@@ -529,7 +532,9 @@ void Lowerer::LowerIntUnary(ir::Inst i) {
     case IrOpcode::kSext16: form = F(w, Form::kMovsx32RM16, Form::kMovsx64RM16); break;
     case IrOpcode::kSext32:
     case IrOpcode::kSextend: form = Form::kMovsxd64RM32; break;
-    default: form = Form::kMov32RM; break;  // ireduce, uextend: mov r32, r32 zero-extends
+    // uextend: the i32's upper half is already zero (abi.h), a plain copy.
+    case IrOpcode::kUextend: form = Form::kMov64RM; break;
+    default: form = Form::kMov32RM; break;  // ireduce: mov r32, r32 zero-extends
   }
   E(x64::Inst(form, {G, G}), {r, a});
 }
