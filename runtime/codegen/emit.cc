@@ -1,6 +1,8 @@
 // Emission: frame layout, prologue / epilogue, rewriting vreg operands to
-// their allocated registers (with reloads and spill stores through the
-// scratch registers), parallel moves, trap stubs and jump tables.
+// where the allocator put that part of their life (with reloads and spill
+// stores through the scratch registers), the allocator's moves (RegAllocResult
+// edits, before / after instructions), parallel moves, threading of empty
+// edge blocks, trap stubs and jump tables.
 #include "runtime/codegen/emit.h"
 
 #include <cstdint>
@@ -32,20 +34,40 @@ class Emitter {
 
   absl::Status Run(x64::Label entry) {
     Frame();
+    ThreadEmptyBlocks();
     as_.Bind(entry);
     Label(entry);
     Prologue();
     for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
+      if (skipped_[b]) continue;
       const MachBlock& mb = code_.block(b);
       as_.Bind(mb.label);
       Label(mb.label, mb.name);
-      const x64::Label next = b + 1 < code_.num_blocks() ? code_.block(b + 1).label : x64::Label();
+      x64::Label next;
+      for (uint32_t n = b + 1; n < code_.num_blocks(); ++n) {
+        if (!skipped_[n]) {
+          next = code_.block(n).label;
+          break;
+        }
+      }
+      const std::vector<Edit>& edits = alloc_.edits[b];
+      size_t e = 0;
       for (size_t k = 0; k < mb.insts.size(); ++k) {
+        held_.clear();
+        const size_t first_edit = e;
+        for (; e < edits.size() && edits[e].inst == k && edits[e].where == Edit::Where::kBefore; ++e) {
+          EmitMoves(edits[e].moves);
+        }
+        NoteHeldRegisters(edits, first_edit, e);
         const MachInst& mi = mb.insts[k];
-        if (mi.kind == MachInst::Kind::kJmp && k + 1 == mb.insts.size() && mi.label == next) {
+        if (mi.kind == MachInst::Kind::kJmp && k + 1 == mb.insts.size() &&
+            Target(mi.label) == next) {
           continue;  // falls through
         }
-        RETURN_IF_ERROR(EmitInst(mi));
+        RETURN_IF_ERROR(EmitInst(mi, b, static_cast<uint32_t>(k)));
+        for (; e < edits.size() && edits[e].inst == k && edits[e].where == Edit::Where::kAfter; ++e) {
+          EmitMoves(edits[e].moves);
+        }
       }
     }
     for (const auto& [kind, label] : lowered_.trap_stubs) Stub(kind, label);
@@ -55,6 +77,7 @@ class Emitter {
       as_.Bind(jt.table);
       Label(jt.table);
       for (x64::Label t : jt.targets) {
+        t = Target(t);
         as_.JumpTableEntry(t, jt.table);
         Line(absl::StrCat(".long L", t.id(), " - L", jt.table.id()));
       }
@@ -85,6 +108,102 @@ class Emitter {
     saved_bytes_ = 8 * static_cast<int32_t>(saved_.size());
     locals_ = 8 * alloc_.num_spill_slots + code_.results_buffer_bytes + code_.outgoing_arg_bytes;
     if ((saved_bytes_ + locals_) % 16 != 0) locals_ += 8;
+  }
+
+  // Blocks that hold nothing after allocation but a jump (edge blocks whose
+  // moves all vanished) are not emitted: jumps to them go to their target.
+  void ThreadEmptyBlocks() {
+    const uint32_t nb = code_.num_blocks();
+    skipped_.assign(nb, false);
+    absl::flat_hash_map<uint32_t, uint32_t> block_of_label;
+    for (uint32_t b = 0; b < nb; ++b) block_of_label[code_.block(b).label.id()] = b;
+    std::vector<x64::Label> jump_to(nb);
+    for (uint32_t b = 1; b < nb; ++b) {  // the entry block follows the prologue
+      const MachBlock& mb = code_.block(b);
+      if (!alloc_.edits[b].empty() || mb.insts.empty() ||
+          mb.insts.back().kind != MachInst::Kind::kJmp) {
+        continue;
+      }
+      bool empty = true;
+      for (size_t k = 0; k + 1 < mb.insts.size() && empty; ++k) {
+        const MachInst& mi = mb.insts[k];
+        if (mi.kind != MachInst::Kind::kParallelMove) {
+          empty = false;
+          break;
+        }
+        for (const MoveOp& m : code_.Moves(mi)) {
+          const uint32_t kk = static_cast<uint32_t>(k);
+          if (!(alloc_.At(m.dst, b, kk) == alloc_.At(m.src, b, kk))) empty = false;
+        }
+      }
+      if (empty) jump_to[b] = mb.insts.back().label;
+    }
+    // Follow chains of empty blocks; a cycle of them (an empty infinite
+    // loop) keeps its blocks.
+    for (uint32_t b = 0; b < nb; ++b) {
+      if (!jump_to[b].is_valid()) continue;
+      x64::Label t = jump_to[b];
+      bool cycle = false;
+      for (uint32_t steps = 0;; ++steps) {
+        auto it = block_of_label.find(t.id());
+        if (it == block_of_label.end() || !jump_to[it->second].is_valid()) break;
+        if (steps > nb) {
+          cycle = true;
+          break;
+        }
+        t = jump_to[it->second];
+      }
+      if (cycle) continue;
+      skipped_[b] = true;
+      redirect_[code_.block(b).label.id()] = t;
+    }
+  }
+
+  x64::Label Target(x64::Label l) const {
+    auto it = redirect_.find(l.id());
+    return it == redirect_.end() ? l : it->second;
+  }
+
+  // One parallel move of the allocator (split, edge or store moves).
+  void EmitMoves(const std::vector<AllocMove>& moves) {
+    std::vector<LocMove> gpr, xmm;
+    for (const AllocMove& m : moves) {
+      (code_.Class(m.vreg) == x64::RegClass::kGpr ? gpr : xmm).push_back({m.to, m.from});
+    }
+    for (const LocMove& m : SequentializeMoves(gpr, x64::RegClass::kGpr)) {
+      MoveLoc(m.dst, m.src, x64::RegClass::kGpr);
+    }
+    for (const LocMove& m : SequentializeMoves(xmm, x64::RegClass::kXmm)) {
+      MoveLoc(m.dst, m.src, x64::RegClass::kXmm);
+    }
+  }
+
+  // After the allocator's moves before an instruction: values just stored
+  // from a register to their slot that the moves left in that register. The
+  // instruction may read them there instead of reloading them.
+  void NoteHeldRegisters(const std::vector<Edit>& edits, size_t from, size_t to) {
+    x64::RegSet written;
+    for (size_t i = from; i < to; ++i) {
+      for (const AllocMove& m : edits[i].moves) {
+        if (m.to.is_reg()) written.Add(m.to.reg);
+      }
+    }
+    for (size_t i = from; i < to; ++i) {
+      for (const AllocMove& m : edits[i].moves) {
+        if (m.from.is_reg() && m.to.is_slot() && !written.Contains(m.from.reg)) {
+          held_[m.vreg.index] = m.from.reg;
+        }
+      }
+    }
+  }
+
+  // Where instruction (b, k) reads `v`: its allocated location, or the
+  // register still holding it (held_) when the instruction only reads it.
+  Location UseLoc(VReg v, uint32_t b, uint32_t k, bool only_read) const {
+    const Location loc = alloc_.At(v, b, k);
+    if (!loc.is_slot() || !only_read) return loc;
+    auto it = held_.find(v.index);
+    return it == held_.end() ? loc : Location::InReg(it->second);
   }
 
   Mem SlotMem(uint32_t slot) const {
@@ -135,10 +254,10 @@ class Emitter {
     }
   }
 
-  absl::Status EmitParallelMove(const MachInst& mi) {
+  absl::Status EmitParallelMove(const MachInst& mi, uint32_t b, uint32_t k) {
     std::vector<LocMove> gpr, xmm;
     for (const MoveOp& m : code_.Moves(mi)) {
-      const Location d = alloc_.locations[m.dst.index], s = alloc_.locations[m.src.index];
+      const Location d = alloc_.At(m.dst, b, k), s = UseLoc(m.src, b, k, /*only_read=*/true);
       if (d.kind == Location::Kind::kNone || s.kind == Location::Kind::kNone) {
         return absl::InternalError(absl::StrCat("parallel move of unallocated ", VRegName(m.src)));
       }
@@ -153,23 +272,23 @@ class Emitter {
     return absl::OkStatus();
   }
 
-  absl::Status EmitInst(const MachInst& mi) {
+  absl::Status EmitInst(const MachInst& mi, uint32_t b, uint32_t k) {
     using Kind = MachInst::Kind;
     switch (mi.kind) {
       case Kind::kJmp:
-        as_.Jmp(mi.label);
-        Line(absl::StrCat("    jmp L", mi.label.id()));
+        as_.Jmp(Target(mi.label));
+        Line(absl::StrCat("    jmp L", Target(mi.label).id()));
         return absl::OkStatus();
       case Kind::kJcc:
-        as_.J(mi.cond, mi.label);
-        Line(absl::StrCat("    j", x64::CondName(mi.cond), " L", mi.label.id()));
+        as_.J(mi.cond, Target(mi.label));
+        Line(absl::StrCat("    j", x64::CondName(mi.cond), " L", Target(mi.label).id()));
         return absl::OkStatus();
       case Kind::kBind:
         as_.Bind(mi.label);
         Label(mi.label);
         return absl::OkStatus();
       case Kind::kParallelMove:
-        return EmitParallelMove(mi);
+        return EmitParallelMove(mi, b, k);
       case Kind::kMovExternal:
         as_.MovExternalAddress(*mi.inst.operand(0).reg(), x64::ExternalSymbol(mi.symbol));
         Line(absl::StrCat("    movabs ", x64::RegName(*mi.inst.operand(0).reg()), ", sym",
@@ -183,10 +302,10 @@ class Emitter {
       case Kind::kInst:
         break;
     }
-    return RewriteAndEmit(mi);
+    return RewriteAndEmit(mi, b, k);
   }
 
-  absl::Status RewriteAndEmit(const MachInst& mi) {
+  absl::Status RewriteAndEmit(const MachInst& mi, uint32_t b, uint32_t k_inst) {
     struct Site {
       int op;
       int which;  // 0 register operand, 1 memory base, 2 memory index
@@ -207,6 +326,40 @@ class Emitter {
       }
       if (v.valid()) sites.push_back({r.operand_index, which, r.access, v});
     });
+    // Where each site's vreg is: a vreg only read here may still be in the
+    // register it was just stored from.
+    std::vector<Location> locs;
+    for (const Site& s : sites) {
+      bool only_read = true;
+      for (const Site& o : sites) {
+        if (o.v == s.v && o.access != x64::Access::kUse) only_read = false;
+      }
+      locs.push_back(UseLoc(s.v, b, k_inst, only_read));
+      if (locs.back().kind == Location::Kind::kNone) {
+        return absl::InternalError(absl::StrCat("unallocated ", VRegName(s.v), " in ",
+                                                x64::ToString(mi.inst)));
+      }
+    }
+    // A copy between a register and a stack part: one load or store.
+    const Form form = mi.inst.form();
+    if ((form == Form::kMov64RM || form == Form::kMov32RM || form == Form::kMovapsRM) &&
+        !mi.trap && sites.size() == 2 && sites[0].op == 0 && sites[0].which == 0 &&
+        sites[0].access == x64::Access::kDef && sites[1].op == 1 && sites[1].which == 0 &&
+        sites[1].access == x64::Access::kUse && !(sites[0].v == sites[1].v)) {
+      const Location& d = locs[0];
+      const Location& src = locs[1];
+      const bool gpr = code_.Class(sites[0].v) == x64::RegClass::kGpr;
+      if (d.is_reg() && src.is_slot()) {
+        const Form load = !gpr ? Form::kMovsdRM : form;  // mov r32 zero-extends
+        Emit(x64::Inst(load, {d.reg, SlotMem(src.slot)}));
+        return absl::OkStatus();
+      }
+      // (A 32-bit copy may truncate: it stays a register operation.)
+      if (d.is_slot() && src.is_reg() && form != Form::kMov32RM) {
+        MoveLoc(d, src, code_.Class(sites[0].v));
+        return absl::OkStatus();
+      }
+    }
     x64::Inst inst = mi.inst;
     // Spilled vregs → scratch registers; uses get the scratches first.
     absl::flat_hash_map<uint32_t, x64::Reg> scratch;
@@ -215,14 +368,11 @@ class Emitter {
     const x64::Reg kXmms[] = {kScratchXmm0, kScratchXmm1};
     std::vector<VReg> reload, store;
     for (int pass = 0; pass < 2; ++pass) {
-      for (const Site& s : sites) {
+      for (size_t i = 0; i < sites.size(); ++i) {
+        const Site& s = sites[i];
         const bool use = s.access == x64::Access::kUse || s.access == x64::Access::kUseDef;
         if ((pass == 0) != use) continue;
-        const Location& loc = alloc_.locations[s.v.index];
-        if (loc.kind == Location::Kind::kNone) {
-          return absl::InternalError(absl::StrCat("unallocated ", VRegName(s.v), " in ",
-                                                  x64::ToString(mi.inst)));
-        }
+        const Location& loc = locs[i];
         if (!loc.is_slot() || scratch.contains(s.v.index)) continue;
         const bool gpr = code_.Class(s.v) == x64::RegClass::kGpr;
         int& next = gpr ? next_gpr : next_xmm;
@@ -236,9 +386,10 @@ class Emitter {
         if (use) reload.push_back(s.v);
       }
     }
-    for (const Site& s : sites) {
+    for (size_t i = 0; i < sites.size(); ++i) {
+      const Site& s = sites[i];
       const bool def = s.access == x64::Access::kDef || s.access == x64::Access::kUseDef;
-      const Location& loc = alloc_.locations[s.v.index];
+      const Location& loc = locs[i];
       const x64::Reg reg = loc.is_reg() ? loc.reg : scratch[s.v.index];
       if (loc.is_slot() && def &&
           std::find(store.begin(), store.end(), s.v) == store.end()) {
@@ -254,7 +405,7 @@ class Emitter {
       }
     }
     for (VReg v : reload) {
-      MoveLoc(Location::InReg(scratch[v.index]), alloc_.locations[v.index], code_.Class(v));
+      MoveLoc(Location::InReg(scratch[v.index]), alloc_.At(v, b, k_inst), code_.Class(v));
     }
     // A register copied onto itself (the allocator honoured a move hint).
     const bool self_move =
@@ -272,7 +423,7 @@ class Emitter {
     }
     if (mi.trap) Line(absl::StrCat("    ; trap ", TrapKindName(*mi.trap)));
     for (VReg v : store) {
-      MoveLoc(alloc_.locations[v.index], Location::InReg(scratch[v.index]), code_.Class(v));
+      MoveLoc(alloc_.At(v, b, k_inst), Location::InReg(scratch[v.index]), code_.Class(v));
     }
     return absl::OkStatus();
   }
@@ -286,6 +437,9 @@ class Emitter {
   int32_t saved_bytes_ = 0;
   int32_t locals_ = 0;
   x64::Label stack_stub_;
+  std::vector<bool> skipped_;                              // per block: threaded away
+  absl::flat_hash_map<uint32_t, x64::Label> redirect_;     // label id → jump target
+  absl::flat_hash_map<uint32_t, x64::Reg> held_;           // see NoteHeldRegisters
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // Floats and conversions are in lower_float.cc.
 #include "runtime/codegen/lower.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -32,6 +33,14 @@ DumpOptions DumpOptionsFromEnv() {
   d.vcode = absl::StrContains(s, "vcode");
   d.asm_text = absl::StrContains(s, "asm");
   return d;
+}
+
+RegAllocOptions RegAllocOptionsFromEnv() {
+  RegAllocOptions o;
+  const char* env = std::getenv("WASM_JIT_REGS");
+  if (env == nullptr) return o;
+  o.max_gprs = o.max_xmms = std::atoi(env);
+  return o;
 }
 
 namespace {
@@ -108,11 +117,14 @@ void Lowerer::MovImm(VReg d, Type t, uint64_t bits) {
   }
 }
 
+// A 64-bit move for i32 too: an i32 value's upper half is already zero
+// (abi.h), and the emitter drops a 64-bit move the register allocator made a
+// self-move (a 32-bit one would still zero-extend).
 void Lowerer::Copy(VReg d, VReg s, Type t) {
   if (IsFloat(t)) {
     E(x64::Inst(Form::kMovapsRM, {X, X}), {d, s});
   } else {
-    E(x64::Inst(F(t == Type::kI64, Form::kMov32RM, Form::kMov64RM), {G, G}), {d, s});
+    E(x64::Inst(Form::kMov64RM, {G, G}), {d, s});
   }
 }
 
@@ -152,6 +164,13 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
   vregs_.assign(f_.values.size(), VReg());
   mblock_.assign(f_.blocks.size(), UINT32_MAX);
   use_counts_ = ir::CountUses(f_);
+  incoming_edges_.assign(f_.blocks.size(), 0);
+  if (!f_.layout.empty()) ++incoming_edges_[f_.layout[0].index];
+  for (ir::Block b : cfg_.ReversePostOrder()) {
+    const ir::Inst term = f_.Terminator(b);
+    if (!term.valid()) continue;
+    for (const ir::BlockCall& c : f_.Targets(term)) ++incoming_edges_[c.block.index];
+  }
   out_.has_results_out = f_.signature.results.size() >= 2;
 
   // Fusion candidates: a compare used once, by a brif / select / trap_if.
@@ -199,7 +218,35 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
     absl::Status s = LowerBlock(b);
     if (!s.ok()) return s;
   }
+  RemoveDeadConstants();
   return std::move(out_);
+}
+
+// An iconst whose every use was folded as an immediate (shift counts,
+// add / cmp / imul operands) is still materialised by MovImm; nothing reads
+// it. Dropping those moves keeps them from taking registers.
+void Lowerer::RemoveDeadConstants() {
+  VCode& code = out_.vcode;
+  std::vector<bool> used(code.num_vregs(), false);
+  for (uint32_t b = 0; b < code.num_blocks(); ++b) {
+    for (const MachInst& mi : code.block(b).insts) {
+      ForEachVOperand(code, mi, [&](const VOperand& op) {
+        if (op.vreg.valid() && op.access != x64::Access::kDef) used[op.vreg.index] = true;
+      });
+    }
+  }
+  for (uint32_t b = 0; b < code.num_blocks(); ++b) {
+    auto& insts = code.block(b).insts;
+    insts.erase(std::remove_if(insts.begin(), insts.end(),
+                               [&](const MachInst& mi) {
+                                 const Form f = mi.inst.form();
+                                 return mi.kind == MachInst::Kind::kInst && !mi.trap &&
+                                        (f == Form::kMov32OI || f == Form::kMov64OI ||
+                                         f == Form::kMov64MI) &&
+                                        mi.vregs[0].valid() && !used[mi.vregs[0].index];
+                               }),
+                insts.end());
+  }
 }
 
 void Lowerer::LowerEntryParams() {
@@ -485,7 +532,9 @@ void Lowerer::LowerIntUnary(ir::Inst i) {
     case IrOpcode::kSext16: form = F(w, Form::kMovsx32RM16, Form::kMovsx64RM16); break;
     case IrOpcode::kSext32:
     case IrOpcode::kSextend: form = Form::kMovsxd64RM32; break;
-    default: form = Form::kMov32RM; break;  // ireduce, uextend: mov r32, r32 zero-extends
+    // uextend: the i32's upper half is already zero (abi.h), a plain copy.
+    case IrOpcode::kUextend: form = Form::kMov64RM; break;
+    default: form = Form::kMov32RM; break;  // ireduce: mov r32, r32 zero-extends
   }
   E(x64::Inst(form, {G, G}), {r, a});
 }
@@ -747,9 +796,14 @@ void Lowerer::LowerBuiltin(ir::Inst i) {
 
 // ---- Terminators --------------------------------------------------------------------
 
+// The machine block a branch from a block with several successors goes to:
+// the target itself, or a new edge block holding the block-argument moves
+// (when there are arguments) or nothing (when the edge is critical: the
+// target has other predecessors). The register allocator puts its edge moves
+// there; the emitter threads jumps through edge blocks that stay empty.
 uint32_t Lowerer::EdgeTarget(const ir::BlockCall& call) {
   const uint32_t target = mblock_[call.block.index];
-  if (call.args_count == 0) return target;
+  if (call.args_count == 0 && incoming_edges_[call.block.index] <= 1) return target;
   const uint32_t saved = cur_;
   const uint32_t edge = out_.vcode.NewBlock(
       as_.NewLabel(), absl::StrCat("edge", out_.vcode.num_blocks(), "_to_block", call.block.index));
@@ -800,7 +854,17 @@ void Lowerer::LowerTerminator(ir::Inst i) {
     case IrOpcode::kBrTable: {
       auto targets = f_.Targets(i);
       const size_t n = targets.size() - 1;
-      const uint32_t def_b = mblock_[targets[n].block.index];
+      // One edge block per distinct target (br_table targets carry no
+      // arguments), shared by its table entries and the default.
+      absl::flat_hash_map<uint32_t, uint32_t> edge_of;
+      auto target_of = [&](const ir::BlockCall& call) {
+        auto it = edge_of.find(call.block.index);
+        if (it != edge_of.end()) return it->second;
+        const uint32_t t = EdgeTarget(call);
+        edge_of[call.block.index] = t;
+        return t;
+      };
+      const uint32_t def_b = target_of(targets[n]);
       const VReg index = V(f_.Args(i)[0]);
       std::vector<uint32_t> succs;
       if (n > 0) {
@@ -809,9 +873,9 @@ void Lowerer::LowerTerminator(ir::Inst i) {
         JumpTable jt;
         jt.table = as_.NewLabel();
         for (size_t k = 0; k < n; ++k) {
-          const uint32_t t = mblock_[targets[k].block.index];
+          const uint32_t t = target_of(targets[k]);
           jt.targets.push_back(out_.vcode.block(t).label);
-          succs.push_back(t);
+          if (std::find(succs.begin(), succs.end(), t) == succs.end()) succs.push_back(t);
         }
         // lea base, [rip+table]; movsxd off, [base+index*4]; add base, off; jmp base
         const VReg base = NewGpr(), off = NewGpr();
@@ -823,7 +887,7 @@ void Lowerer::LowerTerminator(ir::Inst i) {
       } else {
         Jmp(out_.vcode.block(def_b).label);
       }
-      succs.push_back(def_b);
+      if (std::find(succs.begin(), succs.end(), def_b) == succs.end()) succs.push_back(def_b);
       out_.vcode.block(cur_).succs = std::move(succs);
       return;
     }

@@ -41,6 +41,10 @@ struct DumpOptions {
 };
 DumpOptions DumpOptionsFromEnv();
 
+// WASM_JIT_REGS=N restricts every class to N allocatable registers (a stress
+// test of the register allocator: run the spec suite with N = 2, 3, 5).
+RegAllocOptions RegAllocOptionsFromEnv();
+
 // Module-wide state shared by the functions of one module compiled into one
 // Assembler.
 struct ModuleCodegenContext {
@@ -50,7 +54,7 @@ struct ModuleCodegenContext {
   // defined functions (imports stay unbound: they are called through FuncRefs).
   std::vector<x64::Label> function_labels;
   DumpOptions dump = DumpOptionsFromEnv();
-  RegAllocOptions regalloc;
+  RegAllocOptions regalloc = RegAllocOptionsFromEnv();
   // When set, CompileFunction appends the final instructions as text (the
   // golden tests' and the asm dump's listing).
   std::vector<std::string>* listing = nullptr;

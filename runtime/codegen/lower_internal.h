@@ -54,6 +54,7 @@ class Lowerer {
   absl::Status LowerBlock(ir::Block b);
   absl::Status LowerInst(ir::Inst i);
   void LowerEntryParams();
+  void RemoveDeadConstants();
   void LowerIntBinary(ir::Inst i);
   void LowerDivRem(ir::Inst i);
   void LowerShift(ir::Inst i);
@@ -103,6 +104,11 @@ class Lowerer {
   uint32_t cur_ = 0;
   std::vector<VReg> vregs_;                     // per IR value
   std::vector<uint32_t> mblock_;                // per IR block: machine block
+  // Per IR block: branch targets naming it, over all reachable terminators
+  // (with multiplicity), plus 1 for the entry block (the function's entry).
+  // More than one: edges into it from blocks with several successors get an
+  // edge block (no critical edges, vcode.h).
+  std::vector<uint32_t> incoming_edges_;
   std::vector<uint32_t> use_counts_;
   absl::flat_hash_set<uint32_t> fused_;          // compare values lowered at their user
   absl::flat_hash_map<uint8_t, x64::Label> trap_labels_;

@@ -1,25 +1,25 @@
-// Linear-scan register allocation; the algorithm is described in regalloc.h.
+// Register allocation, part 1: the machine CFG, loops and the allocation
+// order, liveness, and live intervals with weighted use positions. The
+// algorithm is described in regalloc.h; the scan is in regalloc_scan.cc, the
+// moves in regalloc_resolve.cc.
 #include "runtime/codegen/regalloc.h"
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "runtime/codegen/abi.h"
+#include "runtime/codegen/regalloc_internal.h"
 
 namespace wasm::codegen {
-namespace {
-
-struct Range {
-  uint32_t from, to;  // [from, to)
-};
-
-using Ranges = std::vector<Range>;
+namespace regalloc {
 
 void Normalize(Ranges& r) {
   std::sort(r.begin(), r.end(), [](const Range& a, const Range& b) { return a.from < b.from; });
@@ -35,19 +35,33 @@ void Normalize(Ranges& r) {
   r = std::move(out);
 }
 
-bool Intersects(const Ranges& a, const Ranges& b) {
+bool Intersects(const Ranges& a, const Ranges& b) { return FirstIntersection(a, b, 0) != kNone; }
+
+uint32_t FirstIntersection(const Ranges& a, const Ranges& b, uint32_t from) {
   size_t i = 0, j = 0;
+  while (i < a.size() && a[i].to <= from) ++i;
+  while (j < b.size() && b[j].to <= from) ++j;
   while (i < a.size() && j < b.size()) {
     if (a[i].to <= b[j].from) {
       ++i;
     } else if (b[j].to <= a[i].from) {
       ++j;
     } else {
-      return true;
+      return std::max({a[i].from, b[j].from, from});
     }
   }
-  return false;
+  return kNone;
 }
+
+bool Covers(const Ranges& r, uint32_t pos) {
+  auto it = std::upper_bound(r.begin(), r.end(), pos,
+                             [](uint32_t p, const Range& x) { return p < x.from; });
+  if (it == r.begin()) return false;
+  --it;
+  return pos < it->to;
+}
+
+namespace {
 
 bool IsAllocatable(x64::Reg r) {
   for (x64::Reg g : kAllocatableGprs) if (g == r) return true;
@@ -55,299 +69,424 @@ bool IsAllocatable(x64::Reg r) {
   return false;
 }
 
-class Allocator {
- public:
-  Allocator(const VCode& code, const RegAllocOptions& options) : code_(code), options_(options) {}
+}  // namespace
 
-  absl::StatusOr<RegAllocResult> Run() {
-    Number();
-    ComputeLiveness();
-    BuildIntervals();
-    Scan();
-    AssignSlots();
-    return std::move(result_);
-  }
+absl::StatusOr<RegAllocResult> Allocator::Run() {
+  AnalyzeCfg();
+  ComputeLoops();
+  ComputeOrder();
+  ComputeSafePoints();
+  ComputeLiveness();
+  BuildIntervals();
+  AddLoopPseudoUses();
+  Scan();
+  if (absl::Status s = Resolve(); !s.ok()) return s;
+  return std::move(result_);
+}
 
- private:
-  void Number() {
-    uint32_t i = 0;
-    for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
-      block_first_.push_back(i);
-      i += static_cast<uint32_t>(code_.block(b).insts.size());
-    }
-    block_first_.push_back(i);
-  }
+uint64_t Allocator::Weight(uint32_t block) const {
+  uint64_t w = 1;
+  for (uint32_t d = std::min<uint32_t>(depth_[block], 8); d > 0; --d) w *= 10;
+  return w;
+}
 
-  void ComputeLiveness() {
-    const uint32_t nb = code_.num_blocks();
-    const uint32_t nv = code_.num_vregs();
-    gen_.assign(nb, std::vector<bool>(nv, false));
-    kill_.assign(nb, std::vector<bool>(nv, false));
-    for (uint32_t b = 0; b < nb; ++b) {
-      for (const MachInst& mi : code_.block(b).insts) {
-        std::vector<uint32_t> defs;
-        ForEachVOperand(code_, mi, [&](const VOperand& op) {
-          if (!op.vreg.valid()) return;
-          if (op.access == x64::Access::kUse || op.access == x64::Access::kUseDef) {
-            if (!kill_[b][op.vreg.index]) gen_[b][op.vreg.index] = true;
-          }
-          if (op.access == x64::Access::kDef || op.access == x64::Access::kUseDef) {
-            defs.push_back(op.vreg.index);
-          }
-        });
-        for (uint32_t d : defs) kill_[b][d] = true;
-      }
-    }
-    live_in_.assign(nb, std::vector<bool>(nv, false));
-    live_out_.assign(nb, std::vector<bool>(nv, false));
-    bool changed = true;
-    while (changed) {
-      changed = false;
-      for (uint32_t b = nb; b-- > 0;) {
-        std::vector<bool> out(nv, false);
-        for (uint32_t s : code_.block(b).succs) {
-          for (uint32_t v = 0; v < nv; ++v) if (live_in_[s][v]) out[v] = true;
-        }
-        std::vector<bool> in(nv, false);
-        for (uint32_t v = 0; v < nv; ++v) in[v] = gen_[b][v] || (out[v] && !kill_[b][v]);
-        if (out != live_out_[b] || in != live_in_[b]) {
-          changed = true;
-          live_out_[b] = std::move(out);
-          live_in_[b] = std::move(in);
-        }
-      }
+// Distinct successors and predecessors, a depth-first walk from the entry:
+// reverse post-order and back edges (to a block still on the walk's stack).
+void Allocator::AnalyzeCfg() {
+  const uint32_t nb = code_.num_blocks();
+  succs_.assign(nb, {});
+  preds_.assign(nb, {});
+  for (uint32_t b = 0; b < nb; ++b) {
+    for (uint32_t s : code_.block(b).succs) {
+      if (std::find(succs_[b].begin(), succs_[b].end(), s) != succs_[b].end()) continue;
+      succs_[b].push_back(s);
+      preds_[s].push_back(b);
     }
   }
-
-  // Walks every block backwards, building vreg intervals and fixed ranges.
-  void BuildIntervals() {
-    const uint32_t nv = code_.num_vregs();
-    ranges_.assign(nv, {});
-    hints_.assign(nv, x64::Reg());
-    fixed_.assign(32, {});
-    for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
-      const uint32_t from = 2 * block_first_[b], to = 2 * block_first_[b + 1];
-      std::vector<int64_t> end(nv, -1);  // -1: not live
-      std::vector<int64_t> pend(32, -1);
-      std::vector<uint32_t> def_count(nv, 0);
-      std::vector<Range> block_hull(nv, Range{UINT32_MAX, 0});
-      auto add = [&](uint32_t v, uint32_t f, uint32_t t) {
-        ranges_[v].push_back({f, t});
-        block_hull[v].from = std::min(block_hull[v].from, f);
-        block_hull[v].to = std::max(block_hull[v].to, t);
-      };
-      for (uint32_t v = 0; v < nv; ++v) if (live_out_[b][v]) end[v] = to;
-      const auto& insts = code_.block(b).insts;
-      for (size_t k = insts.size(); k-- > 0;) {
-        const MachInst& mi = insts[k];
-        const uint32_t pos = 2 * (block_first_[b] + static_cast<uint32_t>(k));
-        std::vector<VOperand> ops;
-        ForEachVOperand(code_, mi, [&](const VOperand& op) { ops.push_back(op); });
-        // Hints: a plain move between a vreg and an allocatable register.
-        if (mi.kind == MachInst::Kind::kInst && ops.size() == 2 &&
-            (mi.inst.form() == x64::Form::kMov64RM || mi.inst.form() == x64::Form::kMov32RM ||
-             mi.inst.form() == x64::Form::kMovapsRM)) {
-          if (ops[0].vreg.valid() && !ops[1].vreg.valid() && IsAllocatable(ops[1].preg)) {
-            hints_[ops[0].vreg.index] = ops[1].preg;
-          } else if (!ops[0].vreg.valid() && ops[1].vreg.valid() && IsAllocatable(ops[0].preg)) {
-            hints_[ops[1].vreg.index] = ops[0].preg;
-          }
+  rpo_.clear();
+  loops_.clear();
+  if (nb == 0) return;
+  std::vector<uint8_t> state(nb, 0);  // 0 unseen, 1 on the stack, 2 done
+  std::vector<uint32_t> post;
+  std::vector<std::pair<uint32_t, size_t>> stack = {{0, 0}};
+  state[0] = 1;
+  while (!stack.empty()) {
+    auto& [b, next] = stack.back();
+    if (next < succs_[b].size()) {
+      const uint32_t s = succs_[b][next++];
+      if (state[s] == 0) {
+        state[s] = 1;
+        stack.push_back({s, 0});
+      } else if (state[s] == 1) {
+        // A back edge b -> s: s heads a loop with latch b.
+        auto it = std::find_if(loops_.begin(), loops_.end(),
+                               [&](const Loop& l) { return l.header == s; });
+        if (it == loops_.end()) {
+          loops_.push_back(Loop{s, {}, {}});
+          it = loops_.end() - 1;
         }
-        for (const VOperand& op : ops) {
-          if (op.access != x64::Access::kDef && op.access != x64::Access::kUseDef) continue;
-          if (op.vreg.valid()) {
-            const uint32_t v = op.vreg.index;
-            ++def_count[v];
-            if (end[v] >= 0) {
-              add(v, pos + 1, static_cast<uint32_t>(end[v]));
-              end[v] = -1;
-            } else {
-              add(v, pos + 1, pos + 2);
-            }
-          } else if (IsAllocatable(op.preg)) {
-            const int r = op.preg.index();
-            if (pend[r] >= 0) {
-              fixed_[r].push_back({pos + 1, static_cast<uint32_t>(pend[r])});
-              pend[r] = -1;
-            } else {
-              fixed_[r].push_back({pos + 1, pos + 2});
-            }
-          }
-        }
-        for (const VOperand& op : ops) {
-          if (op.access != x64::Access::kUse && op.access != x64::Access::kUseDef) continue;
-          if (op.vreg.valid()) {
-            if (end[op.vreg.index] < 0) end[op.vreg.index] = pos + 1;
-          } else if (IsAllocatable(op.preg)) {
-            if (pend[op.preg.index()] < 0) pend[op.preg.index()] = pos + 1;
-          }
-        }
+        it->latches.push_back(b);
       }
-      for (uint32_t v = 0; v < nv; ++v) {
-        if (end[v] >= 0) add(v, from, static_cast<uint32_t>(end[v]));
-        if (def_count[v] >= 2) ranges_[v].push_back(block_hull[v]);
-      }
-      for (int r = 0; r < 32; ++r) {
-        if (pend[r] >= 0) fixed_[r].push_back({from, static_cast<uint32_t>(pend[r])});
-      }
-    }
-    for (Ranges& r : ranges_) Normalize(r);
-    for (Ranges& r : fixed_) Normalize(r);
-  }
-
-  std::vector<x64::Reg> Candidates(x64::RegClass cls) const {
-    std::vector<x64::Reg> regs;
-    if (cls == x64::RegClass::kGpr) {
-      int n = options_.max_gprs > 0 ? options_.max_gprs : static_cast<int>(std::size(kAllocatableGprs));
-      for (int i = 0; i < n; ++i) regs.push_back(kAllocatableGprs[i]);
     } else {
-      int n = options_.max_xmms > 0 ? options_.max_xmms : static_cast<int>(std::size(kAllocatableXmms));
-      for (int i = 0; i < n; ++i) regs.push_back(kAllocatableXmms[i]);
-    }
-    return regs;
-  }
-
-  void Scan() {
-    const uint32_t nv = code_.num_vregs();
-    result_.locations.assign(nv, Location());
-    std::vector<uint32_t> order;
-    for (uint32_t v = 0; v < nv; ++v) if (!ranges_[v].empty()) order.push_back(v);
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return ranges_[a][0].from < ranges_[b][0].from ||
-             (ranges_[a][0].from == ranges_[b][0].from && a < b);
-    });
-    std::vector<std::vector<uint32_t>> assigned(32);  // per register: vregs
-    for (uint32_t v : order) {
-      const Ranges& cur = ranges_[v];
-      const uint32_t start = cur.front().from;
-      std::vector<x64::Reg> cands = Candidates(code_.Class(VReg(v)));
-      if (hints_[v].is_valid()) {
-        auto it = std::find(cands.begin(), cands.end(), hints_[v]);
-        if (it != cands.end()) {
-          cands.erase(it);
-          cands.insert(cands.begin(), hints_[v]);
-        }
-      }
-      // Expire intervals that ended before `start`.
-      for (x64::Reg r : cands) {
-        auto& list = assigned[r.index()];
-        list.erase(std::remove_if(list.begin(), list.end(),
-                                  [&](uint32_t w) { return ranges_[w].back().to <= start; }),
-                   list.end());
-      }
-      bool done = false;
-      for (x64::Reg r : cands) {
-        if (Intersects(cur, fixed_[r.index()])) continue;
-        bool free = true;
-        for (uint32_t w : assigned[r.index()]) {
-          if (Intersects(cur, ranges_[w])) {
-            free = false;
-            break;
-          }
-        }
-        if (!free) continue;
-        Assign(v, r, assigned);
-        done = true;
-        break;
-      }
-      if (done) continue;
-      // Spill: the furthest-ending interval loses.
-      const uint32_t cur_end = cur.back().to;
-      x64::Reg best;
-      uint32_t best_min_end = cur_end;
-      for (x64::Reg r : cands) {
-        if (Intersects(cur, fixed_[r.index()])) continue;
-        uint32_t min_end = UINT32_MAX;
-        for (uint32_t w : assigned[r.index()]) {
-          if (Intersects(cur, ranges_[w])) min_end = std::min(min_end, ranges_[w].back().to);
-        }
-        if (min_end > best_min_end) {
-          best_min_end = min_end;
-          best = r;
-        }
-      }
-      if (!best.is_valid()) {
-        Spill(v);
-        continue;
-      }
-      auto& list = assigned[best.index()];
-      std::vector<uint32_t> keep;
-      for (uint32_t w : list) {
-        if (Intersects(cur, ranges_[w])) {
-          Spill(w);
-        } else {
-          keep.push_back(w);
-        }
-      }
-      list = std::move(keep);
-      Assign(v, best, assigned);
+      state[b] = 2;
+      post.push_back(b);
+      stack.pop_back();
     }
   }
+  rpo_.assign(post.rbegin(), post.rend());
+}
 
-  void Assign(uint32_t v, x64::Reg r, std::vector<std::vector<uint32_t>>& assigned) {
-    result_.locations[v] = Location::InReg(r);
-    assigned[r.index()].push_back(v);
-    if (x64::kSysVCalleeSaved.Contains(r)) result_.callee_saved_used.Add(r);
+// Natural loops: the blocks that reach a latch without passing the header.
+void Allocator::ComputeLoops() {
+  const uint32_t nb = code_.num_blocks();
+  depth_.assign(nb, 0);
+  is_header_.assign(nb, false);
+  for (Loop& l : loops_) {
+    l.body.assign(nb, false);
+    l.body[l.header] = true;
+    std::vector<uint32_t> work;
+    for (uint32_t latch : l.latches) {
+      if (!l.body[latch]) {
+        l.body[latch] = true;
+        work.push_back(latch);
+      }
+    }
+    while (!work.empty()) {
+      const uint32_t b = work.back();
+      work.pop_back();
+      for (uint32_t p : preds_[b]) {
+        if (!l.body[p]) {
+          l.body[p] = true;
+          work.push_back(p);
+        }
+      }
+    }
+    is_header_[l.header] = true;
+    for (uint32_t b = 0; b < nb; ++b) depth_[b] += l.body[b] ? 1 : 0;
+  }
+}
+
+// Reverse post-order with every loop contiguous: walking the RPO, the first
+// block met of a loop nested in the current one is its header; the whole
+// loop is placed there, recursively.
+void Allocator::ComputeOrder() {
+  const uint32_t nb = code_.num_blocks();
+  const uint32_t nl = static_cast<uint32_t>(loops_.size());
+  std::vector<uint32_t> size(nl, 0);
+  for (uint32_t l = 0; l < nl; ++l) {
+    size[l] = static_cast<uint32_t>(std::count(loops_[l].body.begin(), loops_[l].body.end(), true));
+  }
+  // A strict order on loops (bigger first; then by index) keeps `parent`
+  // acyclic even for irreducible control flow.
+  auto outer = [&](uint32_t m, uint32_t l) { return size[m] > size[l] || (size[m] == size[l] && m < l); };
+  std::vector<uint32_t> parent(nl, kNone), innermost(nb, kNone);
+  for (uint32_t l = 0; l < nl; ++l) {
+    for (uint32_t m = 0; m < nl; ++m) {
+      if (m == l || !loops_[m].body[loops_[l].header] || !outer(m, l)) continue;
+      if (parent[l] == kNone || outer(parent[l], m)) parent[l] = m;
+    }
+  }
+  for (uint32_t b = 0; b < nb; ++b) {
+    for (uint32_t l = 0; l < nl; ++l) {
+      if (loops_[l].body[b] && (innermost[b] == kNone || outer(innermost[b], l))) innermost[b] = l;
+    }
+  }
+  order_.clear();
+  std::vector<bool> placed(nb, false);
+  std::function<void(uint32_t)> place = [&](uint32_t loop) {
+    for (uint32_t b : rpo_) {
+      if (placed[b] || (loop != kNone && !loops_[loop].body[b])) continue;
+      // The loop directly inside `loop` that contains b, if any.
+      uint32_t child = kNone;
+      for (uint32_t x = innermost[b]; x != kNone && x != loop; x = parent[x]) child = x;
+      if (child != kNone) place(child);
+      if (!placed[b]) {
+        placed[b] = true;
+        order_.push_back(b);
+      }
+    }
+  };
+  place(kNone);
+  for (uint32_t b = 0; b < nb; ++b) {
+    if (!placed[b]) order_.push_back(b);  // unreachable
   }
 
-  void Spill(uint32_t v) {
-    result_.locations[v] = Location::InSlot(0);
-    spilled_.push_back(v);
-    ++result_.num_spilled_vregs;
+  block_first_.assign(nb + 1, 0);
+  block_of_inst_.clear();
+  uint32_t n = 0;
+  for (uint32_t b : order_) {
+    block_first_[b] = n;
+    n += static_cast<uint32_t>(code_.block(b).insts.size());
+    block_of_inst_.resize(n, b);
   }
+  num_insts_ = n;
+  block_start_.assign(n + 1, false);
+  for (uint32_t b = 0; b < nb; ++b) block_start_[block_first_[b]] = true;
 
-  // Stack slots, shared between spilled vregs whose ranges do not intersect.
-  void AssignSlots() {
-    std::sort(spilled_.begin(), spilled_.end(),
-              [&](uint32_t a, uint32_t b) { return ranges_[a][0].from < ranges_[b][0].from; });
-    std::vector<std::vector<uint32_t>> slots;
-    for (uint32_t v : spilled_) {
-      uint32_t chosen = static_cast<uint32_t>(slots.size());
-      for (uint32_t s = 0; s < slots.size(); ++s) {
-        bool ok = true;
-        for (uint32_t w : slots[s]) {
-          if (Intersects(ranges_[v], ranges_[w])) {
-            ok = false;
-            break;
+  // The end of each block's outermost loop: how far a spill decision made
+  // inside the loop looks ahead (SpillCost).
+  outer_loop_end_.assign(nb, kNone);
+  for (uint32_t l = 0; l < nl; ++l) {
+    if (parent[l] != kNone) continue;
+    uint32_t end = 0;
+    for (uint32_t b = 0; b < nb; ++b) {
+      if (loops_[l].body[b]) {
+        end = std::max<uint32_t>(end, 2 * (block_first_[b] + code_.block(b).insts.size()));
+      }
+    }
+    for (uint32_t b = 0; b < nb; ++b) {
+      if (!loops_[l].body[b]) continue;
+      if (outer_loop_end_[b] == kNone || outer_loop_end_[b] < end) outer_loop_end_[b] = end;
+    }
+  }
+}
+
+// safe_[j]: a move placed before instruction j runs on every path through
+// the block that reaches j. Not so between a local jump and its label, nor
+// after the block's first jump to another block.
+void Allocator::ComputeSafePoints() {
+  safe_.assign(num_insts_ + 1, true);
+  absl::flat_hash_set<uint32_t> block_labels;
+  for (uint32_t b = 0; b < code_.num_blocks(); ++b) block_labels.insert(code_.block(b).label.id());
+  for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
+    const auto& insts = code_.block(b).insts;
+    absl::flat_hash_set<uint32_t> local, open;
+    for (const MachInst& mi : insts) {
+      if (mi.kind == MachInst::Kind::kBind) local.insert(mi.label.id());
+    }
+    bool tail = false;
+    for (size_t k = 0; k < insts.size(); ++k) {
+      const MachInst& mi = insts[k];
+      safe_[block_first_[b] + k] = open.empty() && !tail;
+      switch (mi.kind) {
+        case MachInst::Kind::kBind:
+          open.erase(mi.label.id());
+          break;
+        case MachInst::Kind::kJcc:
+        case MachInst::Kind::kJmp:
+          if (local.contains(mi.label.id())) {
+            open.insert(mi.label.id());
+          } else if (block_labels.contains(mi.label.id())) {
+            tail = true;
+          }  // else a trap stub: values do not matter there
+          break;
+        case MachInst::Kind::kRet:
+          tail = true;
+          break;
+        case MachInst::Kind::kInst:
+          if (mi.inst.form() == x64::Form::kJmpM) tail = true;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+}
+
+void Allocator::ComputeLiveness() {
+  const uint32_t nb = code_.num_blocks();
+  const uint32_t nv = code_.num_vregs();
+  gen_.assign(nb, std::vector<bool>(nv, false));
+  kill_.assign(nb, std::vector<bool>(nv, false));
+  for (uint32_t b = 0; b < nb; ++b) {
+    for (const MachInst& mi : code_.block(b).insts) {
+      std::vector<uint32_t> defs;
+      ForEachVOperand(code_, mi, [&](const VOperand& op) {
+        if (!op.vreg.valid()) return;
+        if (op.access == x64::Access::kUse || op.access == x64::Access::kUseDef) {
+          if (!kill_[b][op.vreg.index]) gen_[b][op.vreg.index] = true;
+        }
+        if (op.access == x64::Access::kDef || op.access == x64::Access::kUseDef) {
+          defs.push_back(op.vreg.index);
+        }
+      });
+      for (uint32_t d : defs) kill_[b][d] = true;
+    }
+  }
+  live_in_.assign(nb, std::vector<bool>(nv, false));
+  live_out_.assign(nb, std::vector<bool>(nv, false));
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (size_t k = order_.size(); k-- > 0;) {
+      const uint32_t b = order_[k];
+      std::vector<bool> out(nv, false);
+      for (uint32_t s : succs_[b]) {
+        for (uint32_t v = 0; v < nv; ++v) if (live_in_[s][v]) out[v] = true;
+      }
+      std::vector<bool> in(nv, false);
+      for (uint32_t v = 0; v < nv; ++v) in[v] = gen_[b][v] || (out[v] && !kill_[b][v]);
+      if (out != live_out_[b] || in != live_in_[b]) {
+        changed = true;
+        live_out_[b] = std::move(out);
+        live_in_[b] = std::move(in);
+      }
+    }
+  }
+}
+
+// Walks every block backwards, building vreg ranges, weighted use positions,
+// move hints and fixed ranges.
+void Allocator::BuildIntervals() {
+  const uint32_t nv = code_.num_vregs();
+  vreg_ranges_.assign(nv, {});
+  vreg_uses_.assign(nv, {});
+  def_count_.assign(nv, 0);
+  def_pos_.assign(nv, kNone);
+  hints_.assign(nv, x64::Reg());
+  partners_.assign(nv, {});
+  fixed_.assign(32, {});
+  for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
+    const uint32_t from = 2 * block_first_[b];
+    const uint32_t to = 2 * (block_first_[b] + static_cast<uint32_t>(code_.block(b).insts.size()));
+    const uint64_t w = Weight(b);
+    std::vector<int64_t> end(nv, -1);  // -1: not live
+    std::vector<int64_t> pend(32, -1);
+    std::vector<uint32_t> block_defs(nv, 0);
+    std::vector<Range> block_hull(nv, Range{UINT32_MAX, 0});
+    auto add = [&](uint32_t v, uint32_t f, uint32_t t) {
+      vreg_ranges_[v].push_back({f, t});
+      block_hull[v].from = std::min(block_hull[v].from, f);
+      block_hull[v].to = std::max(block_hull[v].to, t);
+    };
+    for (uint32_t v = 0; v < nv; ++v) if (live_out_[b][v]) end[v] = to;
+    const auto& insts = code_.block(b).insts;
+    for (size_t k = insts.size(); k-- > 0;) {
+      const MachInst& mi = insts[k];
+      const uint32_t pos = 2 * (block_first_[b] + static_cast<uint32_t>(k));
+      std::vector<VOperand> ops;
+      ForEachVOperand(code_, mi, [&](const VOperand& op) { ops.push_back(op); });
+      const UsePos::Kind kind =
+          mi.kind == MachInst::Kind::kParallelMove ? UsePos::Kind::kAny : UsePos::Kind::kReg;
+      // Hints: a plain move between a vreg and an allocatable register, and
+      // block-parameter moves (partners: coalescing them saves moves on
+      // edges, back edges especially). Plain vreg copies are not partners:
+      // lowering's two-address copies do better with the default order.
+      if (mi.kind == MachInst::Kind::kInst && ops.size() == 2 &&
+          (mi.inst.form() == x64::Form::kMov64RM || mi.inst.form() == x64::Form::kMov32RM ||
+           mi.inst.form() == x64::Form::kMovapsRM)) {
+        if (ops[0].vreg.valid() && !ops[1].vreg.valid() && IsAllocatable(ops[1].preg)) {
+          hints_[ops[0].vreg.index] = ops[1].preg;
+        } else if (!ops[0].vreg.valid() && ops[1].vreg.valid() && IsAllocatable(ops[0].preg)) {
+          hints_[ops[1].vreg.index] = ops[0].preg;
+        }
+      }
+      if (mi.kind == MachInst::Kind::kParallelMove) {
+        for (const MoveOp& m : code_.Moves(mi)) {
+          partners_[m.dst.index].push_back(m.src.index);
+          partners_[m.src.index].push_back(m.dst.index);
+        }
+      }
+      for (const VOperand& op : ops) {
+        if (op.access != x64::Access::kDef && op.access != x64::Access::kUseDef) continue;
+        if (op.vreg.valid()) {
+          const uint32_t v = op.vreg.index;
+          ++block_defs[v];
+          ++def_count_[v];
+          def_pos_[v] = pos + 1;
+          vreg_uses_[v].push_back({pos + 1, w, kind});
+          if (end[v] >= 0) {
+            add(v, pos + 1, static_cast<uint32_t>(end[v]));
+            end[v] = -1;
+          } else {
+            add(v, pos + 1, pos + 2);
+          }
+        } else if (IsAllocatable(op.preg)) {
+          const int r = op.preg.index();
+          if (pend[r] >= 0) {
+            fixed_[r].push_back({pos + 1, static_cast<uint32_t>(pend[r])});
+            pend[r] = -1;
+          } else {
+            fixed_[r].push_back({pos + 1, pos + 2});
           }
         }
-        if (ok) {
-          chosen = s;
+      }
+      for (const VOperand& op : ops) {
+        if (op.access != x64::Access::kUse && op.access != x64::Access::kUseDef) continue;
+        if (op.vreg.valid()) {
+          vreg_uses_[op.vreg.index].push_back({pos, w, kind});
+          if (end[op.vreg.index] < 0) end[op.vreg.index] = pos + 1;
+        } else if (IsAllocatable(op.preg)) {
+          if (pend[op.preg.index()] < 0) pend[op.preg.index()] = pos + 1;
+        }
+      }
+    }
+    for (uint32_t v = 0; v < nv; ++v) {
+      if (end[v] >= 0) add(v, from, static_cast<uint32_t>(end[v]));
+      if (block_defs[v] >= 2) vreg_ranges_[v].push_back(block_hull[v]);
+    }
+    for (int r = 0; r < 32; ++r) {
+      if (pend[r] >= 0) fixed_[r].push_back({from, static_cast<uint32_t>(pend[r])});
+    }
+  }
+  for (Ranges& r : vreg_ranges_) Normalize(r);
+  for (Ranges& r : fixed_) Normalize(r);
+  for (auto& u : vreg_uses_) {
+    std::sort(u.begin(), u.end(), [](const UsePos& a, const UsePos& b) { return a.pos < b.pos; });
+  }
+}
+
+// A vreg live into a loop's header and used inside the loop is wanted again
+// at the end of each latch: a pseudo-use there makes spill costs see it.
+void Allocator::AddLoopPseudoUses() {
+  for (const Loop& l : loops_) {
+    for (uint32_t v = 0; v < code_.num_vregs(); ++v) {
+      if (!live_in_[l.header][v]) continue;
+      bool used = false;
+      for (const UsePos& u : vreg_uses_[v]) {
+        if (l.body[BlockOfPos(u.pos)]) {
+          used = true;
           break;
         }
       }
-      if (chosen == slots.size()) slots.emplace_back();
-      slots[chosen].push_back(v);
-      result_.locations[v] = Location::InSlot(chosen);
+      if (!used) continue;
+      for (uint32_t latch : l.latches) {
+        const uint32_t n = static_cast<uint32_t>(code_.block(latch).insts.size());
+        if (n == 0) continue;
+        vreg_uses_[v].push_back(
+            {2 * (block_first_[latch] + n - 1), Weight(latch), UsePos::Kind::kLoop});
+      }
     }
-    result_.num_spill_slots = static_cast<uint32_t>(slots.size());
   }
+  for (auto& u : vreg_uses_) {
+    std::stable_sort(u.begin(), u.end(), [](const UsePos& a, const UsePos& b) { return a.pos < b.pos; });
+  }
+}
 
-  const VCode& code_;
-  const RegAllocOptions options_;
-  std::vector<uint32_t> block_first_;
-  std::vector<std::vector<bool>> gen_, kill_, live_in_, live_out_;
-  std::vector<Ranges> ranges_;
-  std::vector<x64::Reg> hints_;
-  std::vector<Ranges> fixed_;  // per Reg::index()
-  std::vector<uint32_t> spilled_;
-  RegAllocResult result_;
-};
+}  // namespace regalloc
 
-}  // namespace
+Location RegAllocResult::At(VReg v, uint32_t block, uint32_t inst) const {
+  if (!v.valid() || v.index >= parts.size() || block >= block_base.size()) return Location();
+  const uint32_t pos = 2 * (block_base[block] + inst);
+  const std::vector<LivePart>& ps = parts[v.index];
+  auto it = std::upper_bound(ps.begin(), ps.end(), pos,
+                             [](uint32_t p, const LivePart& x) { return p < x.begin; });
+  if (it == ps.begin()) return Location();
+  --it;
+  return pos < it->end ? it->loc : Location();
+}
 
 absl::StatusOr<RegAllocResult> AllocateRegisters(const VCode& code,
                                                  const RegAllocOptions& options) {
-  Allocator a(code, options);
+  regalloc::Allocator a(code, options);
   return a.Run();
 }
 
 std::string PrintAllocation(const RegAllocResult& result) {
+  auto loc = [](const Location& l) {
+    return l.is_reg() ? std::string(x64::RegName(l.reg)) : absl::StrCat("slot", l.slot);
+  };
   std::vector<std::string> parts;
-  for (uint32_t v = 0; v < result.locations.size(); ++v) {
-    const Location& l = result.locations[v];
-    if (l.is_reg()) parts.push_back(absl::StrCat(VRegName(VReg(v)), " -> ", x64::RegName(l.reg)));
-    if (l.is_slot()) parts.push_back(absl::StrCat(VRegName(VReg(v)), " -> slot", l.slot));
+  for (uint32_t v = 0; v < result.parts.size(); ++v) {
+    const std::vector<LivePart>& ps = result.parts[v];
+    if (ps.empty()) continue;
+    if (ps.size() == 1) {
+      parts.push_back(absl::StrCat(VRegName(VReg(v)), " -> ", loc(ps[0].loc)));
+      continue;
+    }
+    std::string s = absl::StrCat(VRegName(VReg(v)), " ->");
+    for (const LivePart& p : ps) absl::StrAppend(&s, " [", p.begin, ",", p.end, ") ", loc(p.loc));
+    parts.push_back(std::move(s));
   }
   return absl::StrJoin(parts, ", ");
 }

@@ -1,45 +1,81 @@
-// Register allocation: virtual registers of a VCode → physical registers or
-// stack slots.
+// Register allocation: virtual registers of a VCode → physical registers and
+// stack slots, per stretch of each value's life.
 //
-// The algorithm (linear scan over live intervals with holes, after Poletto &
-// Sarkar and Wimmer & Mössenböck, without interval splitting):
+// The algorithm: linear scan over live intervals with holes, with interval
+// splitting and loop-weighted spill decisions (Poletto & Sarkar; Wimmer &
+// Mössenböck, "Optimized Interval Splitting in a Linear Scan Register
+// Allocator"; Wimmer & Franz for the resolution of SSA-form edges):
 //
-//  1. Linearise: instructions numbered in machine-block order; instruction i
-//     reads its operands at position 2i and writes its results at 2i+1.
-//  2. Liveness: per-block upward-exposed uses and defs, then the usual
-//     backward dataflow to a fixed point (live-in / live-out). Values carried
-//     around a loop are live-out of the latch and live-in of the header, so
-//     their intervals cover the whole loop body: live ranges are loop-aware.
-//  3. Intervals: one sorted list of [from, to) ranges per vreg, built by a
-//     backward walk over each block (Wimmer's BuildIntervals). A vreg defined
-//     more than once inside one block (the results of branchy expansions such
-//     as fcvt or fmin) gets one range from its first def to its last use in
-//     that block, because local forward branches may skip a def.
-//  4. Fixed ranges: the same walk over physical registers: explicit moves to
-//     and from fixed registers (idiv's rax/rdx, shifts' cl, call arguments and
-//     results) and every call's clobber set (all caller-saved registers,
-//     [2i+1, 2i+2)). A vreg may not take a register during one of its ranges,
-//     so a value live across a call ends up in a callee-saved GPR (rbx, r12,
-//     r13) or, for floats (SysV has no callee-saved XMM), on the stack.
-//  5. Scan intervals by start. Candidate registers: a move hint first (the
-//     physical register a vreg is copied to or from), then caller-saved, then
-//     callee-saved. A register is free when neither its fixed ranges nor the
-//     intervals already assigned to it intersect the current interval (holes
-//     count: two values may share a register when their ranges interleave).
-//  6. No free register: the interval with the furthest end among the current
-//     one and those occupying some register (whose conflicts are all
-//     evictable) is spilled — for its whole life ("spill everywhere").
-//  7. Spilled vregs get 8-byte stack slots, shared between spilled intervals
-//     that do not overlap. The emitter reloads a spilled use into a scratch
-//     register (r10 / r11, xmm14 / xmm15) before the instruction and stores a
-//     spilled def after it.
+//  1. Machine CFG: predecessors, a depth-first walk from the entry, back
+//     edges (an edge to a block on the walk's stack), natural loops (the
+//     blocks reaching a back edge's source without passing its header; loops
+//     sharing a header merged) and per block its loop depth.
+//  2. Allocation order: reverse post-order, rearranged so that every loop's
+//     blocks are contiguous (a loop is placed whole where its header comes).
+//     Instructions are numbered in that order; instruction i reads its
+//     operands at position 2i and writes its results at 2i+1. The emitter
+//     keeps its own block order: allocation results are indexed by
+//     (block, instruction), never by position.
+//  3. Liveness: per-block upward-exposed uses and defs, then backward dataflow
+//     to a fixed point (live-in / live-out), so a value carried around a loop
+//     is live in the whole loop.
+//  4. Intervals: per vreg, sorted [from, to) ranges built by a backward walk
+//     over each block (Wimmer's BuildIntervals), and its use positions, each
+//     weighted 10^depth of its block. A vreg defined more than once inside one
+//     block (branchy expansions such as fcvt or fmin) gets one range from its
+//     first def to its last use there, because local forward branches may
+//     skip a def. A vreg live around a loop and used inside it also gets a
+//     weighted pseudo-use at the end of each latch: it will be wanted again.
+//     Fixed ranges come from the same walk over physical registers: explicit
+//     moves to and from fixed registers (idiv's rax/rdx, shifts' cl, call
+//     arguments and results) and every call's clobbers ([2i+1, 2i+2)).
+//  5. Scan (Wimmer's active / inactive / unhandled sets), for the interval
+//     `cur` starting at `pos`:
+//     a. A register free for all of cur: a move hint first (a physical
+//        register the vreg is copied to or from, or the register of a vreg it
+//        is copied to or from), then caller-saved ones, then callee-saved
+//        ones. Holes count: values whose ranges interleave share a register.
+//     b. Otherwise the register free for longest (until a fixed range, a call
+//        clobber, or another value's next range): cur keeps it until a split
+//        position before that point; the rest is a new interval, queued.
+//     c. Otherwise (no register free at pos) compare spill costs. The cost of
+//        taking a value's register away at pos is the weight of its next use:
+//        10^depth if that use lies inside the outermost loop around pos,
+//        1 if it lies beyond (its reload can move out of the loop), so values
+//        used in inner loops keep their registers; ties go to the value whose
+//        next use is furthest (Belady). If cur is the cheapest, cur goes to
+//        the stack until just before its next use; otherwise the values in
+//        the cheapest register are split at pos: the part before keeps the
+//        register, the part after goes to the stack until before its next
+//        use, and from there on is queued again (it may get another register,
+//        or stay on the stack when its uses are rare).
+//     Split positions: between instructions (even positions), chosen within
+//     the allowed window at the smallest loop depth, latest among those (a
+//     block start counts with the depth of the edges entering it, so a split
+//     at a loop header is a split on the loop's entry edges). A split where
+//     the value is live may not fall where a move would not run on every
+//     path: between a block-local jump and its label, or after a block's
+//     first jump to another block (its terminator sequence).
+//  6. Spill slots: one 8-byte slot per value with any stack part, shared by
+//     all its stack parts; values whose lives do not intersect share slots.
+//     Stores: a value defined once is stored once, right after its def, when
+//     that is cheaper (by weight) than storing at each register → stack
+//     transition; then those transitions cost nothing.
+//  7. Moves (RegAllocResult::edits): where a value lives on across a split
+//     position inside a block, a move at that position; on every CFG edge,
+//     where a live-in value's location at the predecessor's end differs from
+//     the successor's start, a move on the edge — at the successor's start
+//     when it has one predecessor, else before the predecessor's final jump
+//     (it then has one successor: VCode has no critical edges, lowering
+//     inserts edge blocks, vcode.h). All moves at one point form one parallel
+//     move; the emitter sequentialises it (parallel_move.h).
 //
-// Parallel moves (block parameters) read all sources at 2i and write all
-// destinations at 2i+1; the emitter sequentialises them (parallel_move.h).
+// The emitter reloads an operand whose part is on the stack into a scratch
+// register (r10 / r11, xmm14 / xmm15) before the instruction and stores a
+// def on the stack after it.
 //
-// Not done: splitting an interval into a register part and a stack part
-// (a spilled value is reloaded at every use even where registers are free),
-// and loop-depth spill weights.
+// Not done: rematerialising constants instead of spilling them; splitting a
+// value's stack part into several slots; coalescing beyond move hints.
 #ifndef RUNTIME_CODEGEN_REGALLOC_H_
 #define RUNTIME_CODEGEN_REGALLOC_H_
 
@@ -53,7 +89,7 @@
 
 namespace wasm::codegen {
 
-// Where a vreg lives for its whole life.
+// Where a vreg lives during one part of its life.
 struct Location {
   enum class Kind : uint8_t { kNone, kReg, kSlot };
   Kind kind = Kind::kNone;
@@ -69,11 +105,43 @@ struct Location {
   }
 };
 
+// One part of a vreg's life: positions [begin, end) of the allocation order
+// (instruction i at 2i and 2i+1, i = RegAllocResult::block_base[b] + k).
+// Invariant: a vreg's parts are sorted, disjoint, and begin at even positions.
+struct LivePart {
+  uint32_t begin = 0, end = 0;
+  Location loc;
+};
+
+// A move of one vreg between two of its locations.
+struct AllocMove {
+  VReg vreg;
+  Location from, to;
+};
+
+// Moves the emitter inserts before or after instruction `inst` of a block;
+// all of one Edit's moves are one parallel move.
+struct Edit {
+  enum class Where : uint8_t { kBefore, kAfter };
+  uint32_t inst = 0;
+  Where where = Where::kBefore;
+  std::vector<AllocMove> moves;
+};
+
 struct RegAllocResult {
-  std::vector<Location> locations;  // per vreg
+  std::vector<std::vector<LivePart>> parts;  // per vreg
+  std::vector<uint32_t> block_base;          // per block: its first instruction's number
+  std::vector<uint32_t> loop_depth;          // per block
+  // Per block, sorted by (inst, where); several Edits at one point run in order.
+  std::vector<std::vector<Edit>> edits;
   uint32_t num_spill_slots = 0;
-  uint32_t num_spilled_vregs = 0;
-  x64::RegSet callee_saved_used;  // among rbx, r12, r13
+  uint32_t num_spilled_vregs = 0;  // vregs with a stack part
+  uint32_t num_split_vregs = 0;    // vregs with more than one part
+  x64::RegSet callee_saved_used;   // among rbx, r12, r13
+
+  // Where `v` is while instruction `inst` of `block` reads and writes it
+  // (kNone where v is not live).
+  Location At(VReg v, uint32_t block, uint32_t inst) const;
 };
 
 struct RegAllocOptions {
@@ -86,7 +154,7 @@ struct RegAllocOptions {
 absl::StatusOr<RegAllocResult> AllocateRegisters(const VCode& code,
                                                  const RegAllocOptions& options = {});
 
-// "%3 -> rbx, %4 -> slot0, ..." for dumps.
+// "%3 -> rbx, %4 -> [10,24) rax [24,40) slot0, ..." for dumps.
 std::string PrintAllocation(const RegAllocResult& result);
 
 }  // namespace wasm::codegen

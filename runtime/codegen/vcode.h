@@ -23,6 +23,12 @@
 //
 // Invariant: physical registers are never live across a machine-block
 //   boundary, except argument registers at the start of the entry block.
+// Invariant: no critical edges: a block with several successors only
+//   branches to blocks with a single predecessor (lowering inserts an edge
+//   block, empty if the branch has no arguments, wherever the target has
+//   other predecessors; the entry block counts the function's entry as one).
+//   The register allocator places its edge moves in them; the emitter does
+//   not emit edge blocks that end up empty, jumping straight to the target.
 // Invariant: a block's local labels (kBind) are only jumped to forward from
 //   the same block, and a vreg used after a local label is defined on every
 //   path to it (lowering defines results before branching).

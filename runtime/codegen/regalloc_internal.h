@@ -1,0 +1,149 @@
+// The register allocator's state, shared by its three files:
+//   regalloc.cc          CFG, loops, allocation order, liveness, intervals
+//   regalloc_scan.cc     the linear scan with splitting
+//   regalloc_resolve.cc  spill slots, stores, split and edge moves
+// The algorithm is described in regalloc.h.
+#ifndef RUNTIME_CODEGEN_REGALLOC_INTERNAL_H_
+#define RUNTIME_CODEGEN_REGALLOC_INTERNAL_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "runtime/codegen/regalloc.h"
+#include "runtime/codegen/vcode.h"
+#include "runtime/x64/regs.h"
+
+namespace wasm::codegen::regalloc {
+
+inline constexpr uint32_t kNone = 0xffffffffu;
+
+struct Range {
+  uint32_t from, to;  // [from, to)
+};
+using Ranges = std::vector<Range>;
+
+// Sorts and merges touching or overlapping ranges.
+void Normalize(Ranges& r);
+bool Intersects(const Ranges& a, const Ranges& b);
+// The first position >= `from` covered by both, or kNone.
+uint32_t FirstIntersection(const Ranges& a, const Ranges& b, uint32_t from);
+bool Covers(const Ranges& r, uint32_t pos);
+
+struct UsePos {
+  enum class Kind : uint8_t {
+    kReg,   // an instruction operand: served from a register, or reloaded into a scratch one
+    kAny,   // a parallel-move operand: a stack slot is as good as a register
+    kLoop,  // not an operand: a loop's pseudo-use at a latch end
+  };
+  uint32_t pos;
+  uint64_t weight;  // 10^loop depth
+  Kind kind;
+  bool real() const { return kind != Kind::kLoop; }
+  bool wants_reg() const { return kind == Kind::kReg; }
+};
+
+// One interval being allocated: a part of one vreg's life.
+struct Interval {
+  uint32_t vreg = 0;
+  Ranges ranges;             // non-empty while queued or assigned
+  std::vector<UsePos> uses;  // sorted, within [begin, end)
+  uint32_t begin = 0, end = 0;  // owned positions (see LivePart)
+  Location loc;
+  uint32_t start() const { return ranges.front().from; }
+  uint32_t last() const { return ranges.back().to; }
+};
+
+class Allocator {
+ public:
+  Allocator(const VCode& code, const RegAllocOptions& options) : code_(code), options_(options) {}
+  absl::StatusOr<RegAllocResult> Run();
+
+ private:
+  // ---- regalloc.cc ----
+  void AnalyzeCfg();
+  void ComputeLoops();
+  void ComputeOrder();
+  void ComputeSafePoints();
+  void ComputeLiveness();
+  void BuildIntervals();
+  void AddLoopPseudoUses();
+  uint64_t Weight(uint32_t block) const;
+  uint32_t BlockOfPos(uint32_t pos) const { return block_of_inst_[pos / 2]; }
+
+  // ---- regalloc_scan.cc ----
+  void Scan();
+  std::vector<x64::Reg> Candidates(x64::RegClass cls) const;
+  bool TryAllocateFree(uint32_t cur);
+  void AllocateBlocked(uint32_t cur);
+  // Splits interval `i` at even position `s`: `i` keeps [begin, s), the
+  // returned new interval owns [s, end) (kNone when nothing of it is live).
+  uint32_t SplitAt(uint32_t i, uint32_t s);
+  // An even split position in (lo, hi] where a move for `i` may go, at the
+  // smallest loop depth, latest among those; kNone if there is none.
+  uint32_t SplitPosition(const Interval& it, uint32_t lo, uint32_t hi) const;
+  bool LegalSplit(const Interval& it, uint32_t s) const;
+  uint32_t SplitDepth(uint32_t s) const;
+  // Puts interval `i` on the stack from its start until a split position
+  // before its first use after `after` that wants a register; the rest is
+  // queued.
+  void SpillUntilNextUse(uint32_t i, uint32_t after);
+  // Spill cost of taking `i`'s register at `pos`, and its next use (kNone).
+  uint64_t SpillCost(const Interval& it, uint32_t pos) const;
+  enum class UseFilter : uint8_t { kAll, kWantsReg };
+  uint32_t NextUse(const Interval& it, uint32_t pos, UseFilter filter) const;
+  uint32_t LastRealUseBefore(const Interval& it, uint32_t pos) const;
+  void Queue(uint32_t i);
+  void AssignReg(uint32_t i, x64::Reg r);
+  void AssignStack(uint32_t i);
+  x64::Reg HintFor(const Interval& it) const;
+
+  // ---- regalloc_resolve.cc ----
+  absl::Status Resolve();
+  Location LocAt(uint32_t vreg, uint32_t pos) const;
+  void AssignSlots();
+
+  const VCode& code_;
+  const RegAllocOptions options_;
+
+  // CFG and order.
+  std::vector<std::vector<uint32_t>> succs_, preds_;  // distinct
+  std::vector<uint32_t> rpo_;
+  std::vector<uint32_t> order_;             // allocation order of blocks
+  std::vector<uint32_t> depth_;             // per block
+  std::vector<bool> is_header_;             // per block
+  std::vector<uint32_t> outer_loop_end_;    // per block: end position of its outermost loop, or kNone
+  struct Loop {
+    uint32_t header;
+    std::vector<uint32_t> latches;
+    std::vector<bool> body;  // per block
+  };
+  std::vector<Loop> loops_;
+  std::vector<uint32_t> block_first_;    // per block: first instruction number
+  std::vector<uint32_t> block_of_inst_;  // per instruction number
+  std::vector<bool> block_start_;        // per instruction number (+1 for the end)
+  std::vector<bool> safe_;               // per instruction number: a move may go before it
+  uint32_t num_insts_ = 0;
+
+  // Liveness and intervals.
+  std::vector<std::vector<bool>> gen_, kill_, live_in_, live_out_;
+  std::vector<Ranges> vreg_ranges_;           // per vreg, its whole life
+  std::vector<std::vector<UsePos>> vreg_uses_;
+  std::vector<uint32_t> def_count_;           // per vreg
+  std::vector<uint32_t> def_pos_;             // per vreg: the last def's position seen
+  std::vector<x64::Reg> hints_;               // per vreg: a physical register
+  std::vector<std::vector<uint32_t>> partners_;  // per vreg: vregs copied to / from it
+  std::vector<Ranges> fixed_;                 // per Reg::index()
+
+  // Scan state.
+  std::vector<Interval> intervals_;
+  std::vector<std::vector<uint32_t>> vreg_parts_;  // per vreg: interval indexes
+  std::vector<uint32_t> unhandled_;                // a min-heap by start
+  std::vector<uint32_t> active_, inactive_;
+
+  RegAllocResult result_;
+};
+
+}  // namespace wasm::codegen::regalloc
+
+#endif  // RUNTIME_CODEGEN_REGALLOC_INTERNAL_H_

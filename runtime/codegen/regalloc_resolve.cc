@@ -1,0 +1,182 @@
+// Register allocation, part 3: from allocated intervals to the result —
+// parts per vreg, spill slots, stores, and the moves at split positions and
+// on CFG edges (regalloc.h, steps 6 and 7).
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "runtime/codegen/regalloc_internal.h"
+
+namespace wasm::codegen::regalloc {
+
+Location Allocator::LocAt(uint32_t vreg, uint32_t pos) const {
+  const std::vector<LivePart>& ps = result_.parts[vreg];
+  auto it = std::upper_bound(ps.begin(), ps.end(), pos,
+                             [](uint32_t p, const LivePart& x) { return p < x.begin; });
+  if (it == ps.begin()) return Location();
+  --it;
+  return pos < it->end ? it->loc : Location();
+}
+
+// One slot per vreg with a stack part; vregs whose lives do not intersect
+// share one.
+void Allocator::AssignSlots() {
+  std::vector<uint32_t> spilled;
+  for (uint32_t v = 0; v < result_.parts.size(); ++v) {
+    for (const LivePart& p : result_.parts[v]) {
+      if (p.loc.is_slot()) {
+        spilled.push_back(v);
+        break;
+      }
+    }
+  }
+  std::sort(spilled.begin(), spilled.end(), [&](uint32_t a, uint32_t b) {
+    return vreg_ranges_[a][0].from < vreg_ranges_[b][0].from;
+  });
+  std::vector<std::vector<uint32_t>> slots;
+  for (uint32_t v : spilled) {
+    uint32_t chosen = static_cast<uint32_t>(slots.size());
+    for (uint32_t s = 0; s < slots.size(); ++s) {
+      bool ok = true;
+      for (uint32_t w : slots[s]) {
+        if (Intersects(vreg_ranges_[v], vreg_ranges_[w])) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) {
+        chosen = s;
+        break;
+      }
+    }
+    if (chosen == slots.size()) slots.emplace_back();
+    slots[chosen].push_back(v);
+    for (LivePart& p : result_.parts[v]) {
+      if (p.loc.is_slot()) p.loc.slot = chosen;
+    }
+  }
+  result_.num_spill_slots = static_cast<uint32_t>(slots.size());
+  result_.num_spilled_vregs = static_cast<uint32_t>(spilled.size());
+}
+
+absl::Status Allocator::Resolve() {
+  const uint32_t nv = code_.num_vregs();
+  const uint32_t nb = code_.num_blocks();
+  result_.parts.assign(nv, {});
+  for (const Interval& it : intervals_) {
+    if (it.ranges.empty()) continue;
+    if (it.loc.kind == Location::Kind::kNone) {
+      return absl::InternalError(absl::StrCat("unallocated interval of ", VRegName(VReg(it.vreg))));
+    }
+    result_.parts[it.vreg].push_back(LivePart{it.begin, it.end, it.loc});
+  }
+  for (uint32_t v = 0; v < nv; ++v) {
+    auto& ps = result_.parts[v];
+    std::sort(ps.begin(), ps.end(),
+              [](const LivePart& a, const LivePart& b) { return a.begin < b.begin; });
+    if (ps.size() > 1) ++result_.num_split_vregs;
+    for (const LivePart& p : ps) {
+      if (p.loc.is_reg() && x64::kSysVCalleeSaved.Contains(p.loc.reg)) {
+        result_.callee_saved_used.Add(p.loc.reg);
+      }
+    }
+  }
+  AssignSlots();
+
+  // Candidate moves: (block, inst, order) → moves. Order 0: split moves
+  // before an instruction; 1: edge moves; 2: stores after a def.
+  struct Pending {
+    uint32_t block, inst, order;
+    AllocMove move;
+    uint64_t weight;
+  };
+  std::vector<Pending> pending;
+  for (uint32_t v = 0; v < nv; ++v) {
+    const auto& ps = result_.parts[v];
+    for (size_t k = 1; k < ps.size(); ++k) {
+      const uint32_t s = ps[k].begin;
+      if (ps[k - 1].end != s || ps[k - 1].loc == ps[k].loc) continue;
+      const uint32_t j = s / 2;
+      if (j >= num_insts_ || block_start_[j]) continue;  // block starts: edge moves
+      if (!Covers(vreg_ranges_[v], s - 1) || !Covers(vreg_ranges_[v], s)) continue;
+      const uint32_t b = block_of_inst_[j];
+      pending.push_back({b, j - block_first_[b], 0, {VReg(v), ps[k - 1].loc, ps[k].loc}, Weight(b)});
+    }
+  }
+  for (uint32_t p = 0; p < nb; ++p) {
+    const uint32_t n = static_cast<uint32_t>(code_.block(p).insts.size());
+    if (n == 0) continue;
+    const uint32_t end_pos = 2 * (block_first_[p] + n) - 1;
+    for (uint32_t s : succs_[p]) {
+      for (uint32_t v = 0; v < nv; ++v) {
+        if (!live_in_[s][v]) continue;
+        const Location from = LocAt(v, end_pos), to = LocAt(v, 2 * block_first_[s]);
+        if (from.kind == Location::Kind::kNone || to.kind == Location::Kind::kNone) {
+          return absl::InternalError(absl::StrCat(VRegName(VReg(v)), " live on the edge ", p,
+                                                  " -> ", s, " but not allocated"));
+        }
+        if (from == to) continue;
+        const MachInst& last = code_.block(p).insts.back();
+        if (preds_[s].size() == 1 && s != 0) {
+          pending.push_back({s, 0, 1, {VReg(v), from, to}, Weight(s)});
+        } else if (last.kind == MachInst::Kind::kJmp && safe_[block_first_[p] + n - 1]) {
+          pending.push_back({p, n - 1, 1, {VReg(v), from, to}, Weight(p)});
+        } else {
+          return absl::InternalError(absl::StrCat("critical edge ", code_.block(p).name, " -> ",
+                                                  code_.block(s).name, " needs moves"));
+        }
+      }
+    }
+  }
+
+  // Stores. A vreg defined once has a valid slot from its def on when it is
+  // stored there (or defined straight into it), and then needs no store at
+  // its register → stack transitions.
+  std::vector<bool> slot_valid_after_def(nv, false);
+  std::vector<uint64_t> transition_weight(nv, 0);
+  for (const Pending& m : pending) {
+    if (m.move.from.is_reg() && m.move.to.is_slot()) transition_weight[m.move.vreg.index] += m.weight;
+  }
+  for (uint32_t v = 0; v < nv; ++v) {
+    if (def_count_[v] != 1 || transition_weight[v] == 0) continue;
+    const Location at_def = LocAt(v, def_pos_[v]);
+    const uint32_t b = BlockOfPos(def_pos_[v]);
+    if (at_def.is_slot()) {
+      slot_valid_after_def[v] = true;
+    } else if (at_def.is_reg() && Weight(b) <= transition_weight[v]) {
+      slot_valid_after_def[v] = true;
+      Location slot;
+      for (const LivePart& p : result_.parts[v]) {
+        if (p.loc.is_slot()) slot = p.loc;
+      }
+      pending.push_back({b, def_pos_[v] / 2 - block_first_[b], 2, {VReg(v), at_def, slot}, 0});
+    }
+  }
+
+  std::map<std::tuple<uint32_t, uint32_t, uint32_t>, std::vector<AllocMove>> grouped;
+  for (const Pending& m : pending) {
+    if (m.order != 2 && slot_valid_after_def[m.move.vreg.index] && m.move.from.is_reg() &&
+        m.move.to.is_slot()) {
+      continue;  // the slot already holds the value
+    }
+    grouped[{m.block, m.inst, m.order}].push_back(m.move);
+  }
+  result_.edits.assign(nb, {});
+  for (auto& [key, moves] : grouped) {
+    const auto [block, inst, order] = key;
+    Edit e;
+    e.inst = inst;
+    e.where = order == 2 ? Edit::Where::kAfter : Edit::Where::kBefore;
+    e.moves = std::move(moves);
+    result_.edits[block].push_back(std::move(e));
+  }
+  result_.block_base.assign(block_first_.begin(), block_first_.begin() + nb);
+  result_.loop_depth = depth_;
+  return absl::OkStatus();
+}
+
+}  // namespace wasm::codegen::regalloc

@@ -1,0 +1,381 @@
+// Register allocation, part 2: the linear scan with interval splitting
+// (regalloc.h, step 5).
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "runtime/codegen/abi.h"
+#include "runtime/codegen/regalloc_internal.h"
+
+namespace wasm::codegen::regalloc {
+
+namespace {
+
+// Orders the unhandled min-heap: by start, then by creation.
+struct Later {
+  const std::vector<Interval>* intervals;
+  bool operator()(uint32_t a, uint32_t b) const {
+    const uint32_t sa = (*intervals)[a].start(), sb = (*intervals)[b].start();
+    return sa > sb || (sa == sb && a > b);
+  }
+};
+
+}  // namespace
+
+std::vector<x64::Reg> Allocator::Candidates(x64::RegClass cls) const {
+  std::vector<x64::Reg> regs;
+  if (cls == x64::RegClass::kGpr) {
+    const int all = static_cast<int>(std::size(kAllocatableGprs));
+    const int n = options_.max_gprs > 0 ? std::min(options_.max_gprs, all) : all;
+    for (int i = 0; i < n; ++i) regs.push_back(kAllocatableGprs[i]);
+  } else {
+    const int all = static_cast<int>(std::size(kAllocatableXmms));
+    const int n = options_.max_xmms > 0 ? std::min(options_.max_xmms, all) : all;
+    for (int i = 0; i < n; ++i) regs.push_back(kAllocatableXmms[i]);
+  }
+  return regs;
+}
+
+void Allocator::Queue(uint32_t i) {
+  unhandled_.push_back(i);
+  std::push_heap(unhandled_.begin(), unhandled_.end(), Later{&intervals_});
+}
+
+void Allocator::AssignReg(uint32_t i, x64::Reg r) {
+  intervals_[i].loc = Location::InReg(r);
+  active_.push_back(i);
+}
+
+void Allocator::AssignStack(uint32_t i) { intervals_[i].loc = Location::InSlot(0); }
+
+void Allocator::Scan() {
+  const uint32_t nv = code_.num_vregs();
+  intervals_.clear();
+  vreg_parts_.assign(nv, {});
+  unhandled_.clear();
+  active_.clear();
+  inactive_.clear();
+  for (uint32_t v = 0; v < nv; ++v) {
+    if (vreg_ranges_[v].empty()) continue;
+    Interval it;
+    it.vreg = v;
+    it.ranges = vreg_ranges_[v];
+    it.uses = vreg_uses_[v];
+    it.begin = it.start() & ~1u;
+    it.end = it.last();
+    intervals_.push_back(std::move(it));
+    vreg_parts_[v].push_back(static_cast<uint32_t>(intervals_.size() - 1));
+    Queue(static_cast<uint32_t>(intervals_.size() - 1));
+  }
+  while (!unhandled_.empty()) {
+    std::pop_heap(unhandled_.begin(), unhandled_.end(), Later{&intervals_});
+    const uint32_t cur = unhandled_.back();
+    unhandled_.pop_back();
+    const uint32_t pos = intervals_[cur].start();
+    // Active intervals that ended or are in a hole at pos; inactive ones that
+    // ended or resume.
+    std::vector<uint32_t> still_active, still_inactive;
+    for (uint32_t a : active_) {
+      const Interval& it = intervals_[a];
+      if (it.ranges.empty() || it.last() <= pos) continue;
+      (Covers(it.ranges, pos) ? still_active : still_inactive).push_back(a);
+    }
+    for (uint32_t a : inactive_) {
+      const Interval& it = intervals_[a];
+      if (it.ranges.empty() || it.last() <= pos) continue;
+      (Covers(it.ranges, pos) ? still_active : still_inactive).push_back(a);
+    }
+    active_ = std::move(still_active);
+    inactive_ = std::move(still_inactive);
+    if (!TryAllocateFree(cur)) AllocateBlocked(cur);
+  }
+}
+
+x64::Reg Allocator::HintFor(const Interval& it) const {
+  if (hints_[it.vreg].is_valid()) return hints_[it.vreg];
+  // A vreg copied to or from this one: its register where the copy happens
+  // (around this interval's start or end).
+  const uint32_t probes[] = {it.start() == 0 ? 0 : it.start() - 1, it.start(), it.last() - 1,
+                             it.last()};
+  for (uint32_t p : partners_[it.vreg]) {
+    for (uint32_t i : vreg_parts_[p]) {
+      const Interval& o = intervals_[i];
+      if (!o.loc.is_reg() || o.ranges.empty()) continue;
+      for (uint32_t q : probes) {
+        if (o.begin <= q && q < o.end) return o.loc.reg;
+      }
+    }
+  }
+  return x64::Reg();
+}
+
+bool Allocator::TryAllocateFree(uint32_t cur) {
+  const Interval& it = intervals_[cur];
+  const uint32_t pos = it.start();
+  const x64::RegClass cls = code_.Class(VReg(it.vreg));
+  const std::vector<x64::Reg> cands = Candidates(cls);
+  std::vector<uint32_t> free_until(32, kNone);
+  for (uint32_t a : active_) {
+    const Location& l = intervals_[a].loc;
+    if (l.reg.cls() == cls) free_until[l.reg.index()] = 0;
+  }
+  for (uint32_t a : inactive_) {
+    const Location& l = intervals_[a].loc;
+    if (l.reg.cls() != cls) continue;
+    const uint32_t x = FirstIntersection(intervals_[a].ranges, it.ranges, pos);
+    if (x != kNone) free_until[l.reg.index()] = std::min(free_until[l.reg.index()], x);
+  }
+  for (x64::Reg r : cands) {
+    const uint32_t x = FirstIntersection(fixed_[r.index()], it.ranges, pos);
+    if (x != kNone) free_until[r.index()] = std::min(free_until[r.index()], x);
+  }
+  const uint32_t end = it.last();
+  const x64::Reg hint = HintFor(it);
+  if (hint.is_valid() && std::find(cands.begin(), cands.end(), hint) != cands.end() &&
+      free_until[hint.index()] >= end) {
+    AssignReg(cur, hint);
+    return true;
+  }
+  for (x64::Reg r : cands) {
+    if (free_until[r.index()] >= end) {
+      AssignReg(cur, r);
+      return true;
+    }
+  }
+  // Free for a while: keep the register up to a split position before it is
+  // taken, preferably after the last use before then.
+  x64::Reg best;
+  for (x64::Reg r : cands) {
+    if (!best.is_valid() || free_until[r.index()] > free_until[best.index()]) best = r;
+  }
+  if (!best.is_valid() || free_until[best.index()] <= pos) return false;
+  const uint32_t hi = free_until[best.index()];
+  const uint32_t last_use = LastRealUseBefore(it, hi);
+  uint32_t s = kNone;
+  if (last_use != kNone && last_use >= pos) s = SplitPosition(it, last_use + 1, hi);
+  if (s == kNone) s = SplitPosition(it, pos + 1, hi);
+  if (s == kNone) return false;
+  const uint32_t first_use = NextUse(it, pos, UseFilter::kWantsReg);
+  if (first_use == kNone || first_use >= s) return false;  // nothing to gain
+  const uint32_t rest = SplitAt(cur, s);
+  AssignReg(cur, best);
+  if (rest != kNone) Queue(rest);
+  return true;
+}
+
+void Allocator::AllocateBlocked(uint32_t cur) {
+  const uint32_t pos = intervals_[cur].start();
+  const x64::RegClass cls = code_.Class(VReg(intervals_[cur].vreg));
+  struct Choice {
+    x64::Reg reg;
+    uint64_t cost = 0;
+    uint32_t nearest = kNone;  // the soonest next use among the evicted
+    uint32_t split = kNone;    // where cur must give the register up again
+  };
+  Choice best;
+  for (x64::Reg r : Candidates(cls)) {
+    const Interval& it = intervals_[cur];
+    Choice c;
+    c.reg = r;
+    const uint32_t blocked = FirstIntersection(fixed_[r.index()], it.ranges, pos);
+    if (blocked != kNone && blocked <= pos) continue;
+    if (blocked != kNone && blocked < it.last()) {
+      const uint32_t last_use = LastRealUseBefore(it, blocked);
+      if (last_use != kNone && last_use >= pos) c.split = SplitPosition(it, last_use + 1, blocked);
+      if (c.split == kNone) c.split = SplitPosition(it, pos + 1, blocked);
+      if (c.split == kNone) continue;
+      const uint32_t first_use = NextUse(it, pos, UseFilter::kWantsReg);
+      if (first_use == kNone || first_use >= c.split) continue;
+    }
+    auto consider = [&](uint32_t a) {
+      c.cost += SpillCost(intervals_[a], pos);
+      c.nearest = std::min(c.nearest, NextUse(intervals_[a], pos, UseFilter::kAll));
+    };
+    for (uint32_t a : active_) {
+      if (intervals_[a].loc.reg == r) consider(a);
+    }
+    for (uint32_t a : inactive_) {
+      if (intervals_[a].loc.reg == r &&
+          FirstIntersection(intervals_[a].ranges, it.ranges, pos) != kNone) {
+        consider(a);
+      }
+    }
+    if (!best.reg.is_valid() || c.cost < best.cost ||
+        (c.cost == best.cost && c.nearest > best.nearest)) {
+      best = c;
+    }
+  }
+  const uint64_t cur_cost = SpillCost(intervals_[cur], pos);
+  const uint32_t cur_next = NextUse(intervals_[cur], pos, UseFilter::kAll);
+  if (!best.reg.is_valid() || cur_cost < best.cost ||
+      (cur_cost == best.cost && cur_next > best.nearest)) {
+    SpillUntilNextUse(cur, pos);
+    return;
+  }
+  // Evict the values in best.reg: active ones are split at pos (or earlier,
+  // out of loops, after their last use), their rest goes to the stack until
+  // its next use; inactive ones are split in their hole.
+  std::vector<uint32_t> keep_active, keep_inactive, evict_active, evict_inactive;
+  for (uint32_t a : active_) {
+    (intervals_[a].loc.reg == best.reg ? evict_active : keep_active).push_back(a);
+  }
+  for (uint32_t a : inactive_) {
+    const bool hit = intervals_[a].loc.reg == best.reg &&
+                     FirstIntersection(intervals_[a].ranges, intervals_[cur].ranges, pos) != kNone;
+    (hit ? evict_inactive : keep_inactive).push_back(a);
+  }
+  active_ = std::move(keep_active);
+  inactive_ = std::move(keep_inactive);
+  for (uint32_t a : evict_active) {
+    const Interval& it = intervals_[a];
+    const uint32_t last_use = LastRealUseBefore(it, pos);
+    uint32_t s = kNone;
+    if (last_use != kNone && last_use >= it.begin) s = SplitPosition(it, last_use + 1, pos);
+    if (s == kNone) s = SplitPosition(it, it.begin, pos);
+    uint32_t rest = a;
+    if (s != kNone && s > it.start()) rest = SplitAt(a, s);
+    if (rest != kNone) SpillUntilNextUse(rest, pos);
+  }
+  for (uint32_t a : evict_inactive) {
+    const Interval& it = intervals_[a];
+    uint32_t next = kNone;
+    for (const Range& r : it.ranges) {
+      if (r.from > pos) {
+        next = r.from;
+        break;
+      }
+    }
+    const uint32_t rest = SplitAt(a, next & ~1u);
+    if (rest != kNone) Queue(rest);
+  }
+  if (best.split != kNone) {
+    const uint32_t rest = SplitAt(cur, best.split);
+    if (rest != kNone) Queue(rest);
+  }
+  AssignReg(cur, best.reg);
+}
+
+void Allocator::SpillUntilNextUse(uint32_t i, uint32_t after) {
+  // The stack part ends at a split position before the first use after
+  // `after` that wants a register; if no move can go there, before a later one.
+  uint32_t t = kNone;
+  for (const UsePos& u : intervals_[i].uses) {
+    if (!u.wants_reg() || u.pos <= after) continue;
+    t = SplitPosition(intervals_[i], after + 1, u.pos);
+    if (t != kNone) break;
+  }
+  if (t == kNone) {
+    AssignStack(i);
+    return;
+  }
+  const uint32_t rest = SplitAt(i, t);
+  AssignStack(i);
+  if (rest != kNone) Queue(rest);
+}
+
+uint32_t Allocator::SplitAt(uint32_t i, uint32_t s) {
+  Interval rest;
+  {
+    Interval& it = intervals_[i];
+    rest.vreg = it.vreg;
+    rest.begin = s;
+    rest.end = it.end;
+    it.end = s;
+    Ranges keep;
+    for (const Range& r : it.ranges) {
+      if (r.to <= s) {
+        keep.push_back(r);
+      } else if (r.from >= s) {
+        rest.ranges.push_back(r);
+      } else {
+        keep.push_back({r.from, s});
+        rest.ranges.push_back({s, r.to});
+      }
+    }
+    it.ranges = std::move(keep);
+    std::vector<UsePos> keep_uses;
+    for (const UsePos& u : it.uses) (u.pos < s ? keep_uses : rest.uses).push_back(u);
+    it.uses = std::move(keep_uses);
+  }
+  if (rest.ranges.empty()) return kNone;
+  intervals_.push_back(std::move(rest));
+  const uint32_t idx = static_cast<uint32_t>(intervals_.size() - 1);
+  vreg_parts_[intervals_[idx].vreg].push_back(idx);
+  return idx;
+}
+
+bool Allocator::LegalSplit(const Interval& it, uint32_t s) const {
+  const uint32_t j = s / 2;
+  if (j >= num_insts_) return false;
+  if (block_start_[j] || safe_[j]) return true;
+  return !(Covers(it.ranges, s - 1) && Covers(it.ranges, s));
+}
+
+uint32_t Allocator::SplitDepth(uint32_t s) const {
+  const uint32_t j = s / 2;
+  const uint32_t b = block_of_inst_[j];
+  // A split at a loop header's start is a move on the loop's entry edges.
+  if (block_start_[j] && is_header_[b] && depth_[b] > 0) return depth_[b] - 1;
+  return depth_[b];
+}
+
+uint32_t Allocator::SplitPosition(const Interval& it, uint32_t lo, uint32_t hi) const {
+  if (num_insts_ == 0) return kNone;
+  hi = std::min(hi, 2 * (num_insts_ - 1));
+  const uint32_t j_lo = (lo + 1) / 2;  // the first j with 2j >= lo
+  if (hi < lo || hi / 2 < j_lo) return kNone;
+  uint32_t best = kNone, best_depth = kNone;
+  for (uint32_t j = hi / 2;;) {
+    const uint32_t b = block_of_inst_[j];
+    const uint32_t first = block_first_[b];
+    // The latest legal position inside the block (all at the block's depth).
+    for (uint32_t k = j; k >= std::max(j_lo, first + 1) && k > first; --k) {
+      if (LegalSplit(it, 2 * k)) {
+        if (depth_[b] < best_depth) {
+          best = 2 * k;
+          best_depth = depth_[b];
+        }
+        break;
+      }
+    }
+    if (first >= j_lo) {
+      const uint32_t d = SplitDepth(2 * first);
+      if (d < best_depth) {
+        best = 2 * first;
+        best_depth = d;
+      }
+    }
+    if (best_depth == 0 || first <= j_lo || first == 0) break;
+    j = first - 1;
+  }
+  return best;
+}
+
+uint32_t Allocator::NextUse(const Interval& it, uint32_t pos, UseFilter filter) const {
+  for (const UsePos& u : it.uses) {
+    if (u.pos >= pos && (filter == UseFilter::kAll || u.wants_reg())) return u.pos;
+  }
+  return kNone;
+}
+
+uint32_t Allocator::LastRealUseBefore(const Interval& it, uint32_t pos) const {
+  uint32_t last = kNone;
+  for (const UsePos& u : it.uses) {
+    if (u.pos >= pos) break;
+    if (u.real()) last = u.pos;
+  }
+  return last;
+}
+
+uint64_t Allocator::SpillCost(const Interval& it, uint32_t pos) const {
+  const uint32_t horizon = outer_loop_end_[BlockOfPos(pos)];
+  for (const UsePos& u : it.uses) {
+    if (u.pos < pos) continue;
+    // Inside the loop nest around pos: a reload at the use's depth. Beyond
+    // it: a reload that can be placed outside the loop.
+    return horizon != kNone && u.pos < horizon ? u.weight : 1;
+  }
+  return 0;
+}
+
+}  // namespace wasm::codegen::regalloc
