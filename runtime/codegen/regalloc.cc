@@ -331,8 +331,8 @@ void Allocator::BuildIntervals() {
   const uint32_t nv = code_.num_vregs();
   vreg_ranges_.assign(nv, {});
   vreg_uses_.assign(nv, {});
-  def_count_.assign(nv, 0);
-  def_pos_.assign(nv, kNone);
+  def_block_.assign(nv, kNone);
+  last_def_.assign(nv, 0);
   hints_.assign(nv, x64::Reg());
   partners_.assign(nv, {});
   fixed_.assign(32, {});
@@ -356,8 +356,21 @@ void Allocator::BuildIntervals() {
       const uint32_t pos = 2 * (block_first_[b] + static_cast<uint32_t>(k));
       std::vector<VOperand> ops;
       ForEachVOperand(code_, mi, [&](const VOperand& op) { ops.push_back(op); });
-      const UsePos::Kind kind =
-          mi.kind == MachInst::Kind::kParallelMove ? UsePos::Kind::kAny : UsePos::Kind::kReg;
+      // Operands a stack slot serves as well as a register: parallel moves,
+      // and the source (and, for 64-bit and float copies, the destination)
+      // of a vreg-to-vreg copy, which the emitter turns into one load or
+      // store.
+      UsePos::Kind use_kind = UsePos::Kind::kReg, def_kind = UsePos::Kind::kReg;
+      if (mi.kind == MachInst::Kind::kParallelMove) {
+        use_kind = def_kind = UsePos::Kind::kAny;
+      } else if (mi.kind == MachInst::Kind::kInst && !mi.trap && ops.size() == 2 &&
+                 ops[0].vreg.valid() && ops[1].vreg.valid() &&
+                 ops[0].access == x64::Access::kDef && ops[1].access == x64::Access::kUse &&
+                 (mi.inst.form() == x64::Form::kMov64RM || mi.inst.form() == x64::Form::kMov32RM ||
+                  mi.inst.form() == x64::Form::kMovapsRM)) {
+        use_kind = UsePos::Kind::kAny;
+        if (mi.inst.form() != x64::Form::kMov32RM) def_kind = UsePos::Kind::kAny;
+      }
       // Hints: a plain move between a vreg and an allocatable register, and
       // block-parameter moves (partners: coalescing them saves moves on
       // edges, back edges especially). Plain vreg copies are not partners:
@@ -382,9 +395,9 @@ void Allocator::BuildIntervals() {
         if (op.vreg.valid()) {
           const uint32_t v = op.vreg.index;
           ++block_defs[v];
-          ++def_count_[v];
-          def_pos_[v] = pos + 1;
-          vreg_uses_[v].push_back({pos + 1, w, kind});
+          def_block_[v] = def_block_[v] == kNone || def_block_[v] == b ? b : kMultiple;
+          last_def_[v] = std::max(last_def_[v], pos + 1);
+          vreg_uses_[v].push_back({pos + 1, w, def_kind});
           if (end[v] >= 0) {
             add(v, pos + 1, static_cast<uint32_t>(end[v]));
             end[v] = -1;
@@ -404,7 +417,7 @@ void Allocator::BuildIntervals() {
       for (const VOperand& op : ops) {
         if (op.access != x64::Access::kUse && op.access != x64::Access::kUseDef) continue;
         if (op.vreg.valid()) {
-          vreg_uses_[op.vreg.index].push_back({pos, w, kind});
+          vreg_uses_[op.vreg.index].push_back({pos, w, use_kind});
           if (end[op.vreg.index] < 0) end[op.vreg.index] = pos + 1;
         } else if (IsAllocatable(op.preg)) {
           if (pend[op.preg.index()] < 0) pend[op.preg.index()] = pos + 1;

@@ -79,9 +79,13 @@ class Allocator {
   // Splits interval `i` at even position `s`: `i` keeps [begin, s), the
   // returned new interval owns [s, end) (kNone when nothing of it is live).
   uint32_t SplitAt(uint32_t i, uint32_t s);
-  // An even split position in (lo, hi] where a move for `i` may go, at the
-  // smallest loop depth, latest among those; kNone if there is none.
-  uint32_t SplitPosition(const Interval& it, uint32_t lo, uint32_t hi) const;
+  // An even split position in [lo, hi] where a move for `it` may go, at the
+  // smallest loop depth; among those the latest (where a value takes a
+  // register: reload as late as possible) or the earliest (where it gives
+  // one up: on the stack early, so that later block boundaries see it
+  // there on every incoming edge). kNone if there is none.
+  enum class Prefer : uint8_t { kLatest, kEarliest };
+  uint32_t SplitPosition(const Interval& it, uint32_t lo, uint32_t hi, Prefer prefer) const;
   bool LegalSplit(const Interval& it, uint32_t s) const;
   uint32_t SplitDepth(uint32_t s) const;
   // Puts interval `i` on the stack from its start until a split position
@@ -129,8 +133,11 @@ class Allocator {
   std::vector<std::vector<bool>> gen_, kill_, live_in_, live_out_;
   std::vector<Ranges> vreg_ranges_;           // per vreg, its whole life
   std::vector<std::vector<UsePos>> vreg_uses_;
-  std::vector<uint32_t> def_count_;           // per vreg
-  std::vector<uint32_t> def_pos_;             // per vreg: the last def's position seen
+  // Per vreg: the block holding all its defs (kNone: none, kMultiple: several)
+  // and its last def's position.
+  static constexpr uint32_t kMultiple = kNone - 1;
+  std::vector<uint32_t> def_block_;
+  std::vector<uint32_t> last_def_;
   std::vector<x64::Reg> hints_;               // per vreg: a physical register
   std::vector<std::vector<uint32_t>> partners_;  // per vreg: vregs copied to / from it
   std::vector<Ranges> fixed_;                 // per Reg::index()
