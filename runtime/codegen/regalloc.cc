@@ -286,37 +286,35 @@ void Allocator::ComputeSafePoints() {
 void Allocator::ComputeLiveness() {
   const uint32_t nb = code_.num_blocks();
   const uint32_t nv = code_.num_vregs();
-  gen_.assign(nb, std::vector<bool>(nv, false));
-  kill_.assign(nb, std::vector<bool>(nv, false));
+  gen_.assign(nb, BitSet(nv));
+  kill_.assign(nb, BitSet(nv));
   for (uint32_t b = 0; b < nb; ++b) {
     for (const MachInst& mi : code_.block(b).insts) {
       std::vector<uint32_t> defs;
       ForEachVOperand(code_, mi, [&](const VOperand& op) {
         if (!op.vreg.valid()) return;
         if (op.access == x64::Access::kUse || op.access == x64::Access::kUseDef) {
-          if (!kill_[b][op.vreg.index]) gen_[b][op.vreg.index] = true;
+          if (!kill_[b][op.vreg.index]) gen_[b].Set(op.vreg.index);
         }
         if (op.access == x64::Access::kDef || op.access == x64::Access::kUseDef) {
           defs.push_back(op.vreg.index);
         }
       });
-      for (uint32_t d : defs) kill_[b][d] = true;
+      for (uint32_t d : defs) kill_[b].Set(d);
     }
   }
-  live_in_.assign(nb, std::vector<bool>(nv, false));
-  live_out_.assign(nb, std::vector<bool>(nv, false));
+  live_in_.assign(nb, BitSet(nv));
+  live_out_.assign(nb, BitSet(nv));
   bool changed = true;
   while (changed) {
     changed = false;
     for (size_t k = order_.size(); k-- > 0;) {
       const uint32_t b = order_[k];
-      std::vector<bool> out(nv, false);
-      for (uint32_t s : succs_[b]) {
-        for (uint32_t v = 0; v < nv; ++v) if (live_in_[s][v]) out[v] = true;
-      }
-      std::vector<bool> in(nv, false);
-      for (uint32_t v = 0; v < nv; ++v) in[v] = gen_[b][v] || (out[v] && !kill_[b][v]);
-      if (out != live_out_[b] || in != live_in_[b]) {
+      BitSet out(nv);
+      for (uint32_t s : succs_[b]) out.Union(live_in_[s]);
+      BitSet in(nv);
+      in.Transfer(gen_[b], out, kill_[b]);
+      if (!(out == live_out_[b]) || !(in == live_in_[b])) {
         changed = true;
         live_out_[b] = std::move(out);
         live_in_[b] = std::move(in);

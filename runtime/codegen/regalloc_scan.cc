@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "runtime/codegen/abi.h"
 #include "runtime/codegen/regalloc_internal.h"
 
@@ -22,18 +23,8 @@ struct Later {
 
 }  // namespace
 
-std::vector<x64::Reg> Allocator::Candidates(x64::RegClass cls) const {
-  std::vector<x64::Reg> regs;
-  if (cls == x64::RegClass::kGpr) {
-    const int all = static_cast<int>(std::size(kAllocatableGprs));
-    const int n = options_.max_gprs > 0 ? std::min(options_.max_gprs, all) : all;
-    for (int i = 0; i < n; ++i) regs.push_back(kAllocatableGprs[i]);
-  } else {
-    const int all = static_cast<int>(std::size(kAllocatableXmms));
-    const int n = options_.max_xmms > 0 ? std::min(options_.max_xmms, all) : all;
-    for (int i = 0; i < n; ++i) regs.push_back(kAllocatableXmms[i]);
-  }
-  return regs;
+const std::vector<x64::Reg>& Allocator::Candidates(x64::RegClass cls) const {
+  return candidates_[cls == x64::RegClass::kGpr ? 0 : 1];
 }
 
 void Allocator::Queue(uint32_t i) {
@@ -50,6 +41,13 @@ void Allocator::AssignStack(uint32_t i) { intervals_[i].loc = Location::InSlot(0
 
 void Allocator::Scan() {
   const uint32_t nv = code_.num_vregs();
+  for (int c = 0; c < 2; ++c) {
+    const absl::Span<const x64::Reg> all =
+        c == 0 ? absl::MakeConstSpan(kAllocatableGprs) : absl::MakeConstSpan(kAllocatableXmms);
+    const int limit = c == 0 ? options_.max_gprs : options_.max_xmms;
+    const size_t n = limit > 0 ? std::min<size_t>(limit, all.size()) : all.size();
+    candidates_[c].assign(all.begin(), all.begin() + n);
+  }
   intervals_.clear();
   vreg_parts_.assign(nv, {});
   unhandled_.clear();
@@ -122,7 +120,7 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
   const Interval& it = intervals_[cur];
   const uint32_t pos = it.start();
   const x64::RegClass cls = code_.Class(VReg(it.vreg));
-  const std::vector<x64::Reg> cands = Candidates(cls);
+  const std::vector<x64::Reg>& cands = Candidates(cls);
   std::vector<uint32_t> free_until(32, kNone);
   for (uint32_t a : active_) {
     const Location& l = intervals_[a].loc;
