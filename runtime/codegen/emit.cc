@@ -463,6 +463,19 @@ absl::Status CompileFunction(const ir::Function& f, uint32_t func_index, ModuleC
   if (ctx.dump.vcode) {
     std::cerr << "=== allocation " << f.name << " (" << alloc.num_spill_slots << " slots)\n"
               << PrintAllocation(alloc) << "\n";
+    for (uint32_t b = 0; b < alloc.edits.size(); ++b) {
+      for (const Edit& e : alloc.edits[b]) {
+        std::cerr << lowered.vcode.block(b).name << " #" << e.inst
+                  << (e.where == Edit::Where::kBefore ? " before:" : " after:");
+        for (const AllocMove& m : e.moves) {
+          auto name = [](const Location& l) {
+            return l.is_reg() ? std::string(x64::RegName(l.reg)) : absl::StrCat("slot", l.slot);
+          };
+          std::cerr << " " << VRegName(m.vreg) << " " << name(m.from) << "->" << name(m.to);
+        }
+        std::cerr << "\n";
+      }
+    }
   }
   std::vector<std::string> local_listing;
   std::vector<std::string>* listing = ctx.listing;

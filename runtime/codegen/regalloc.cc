@@ -286,37 +286,35 @@ void Allocator::ComputeSafePoints() {
 void Allocator::ComputeLiveness() {
   const uint32_t nb = code_.num_blocks();
   const uint32_t nv = code_.num_vregs();
-  gen_.assign(nb, std::vector<bool>(nv, false));
-  kill_.assign(nb, std::vector<bool>(nv, false));
+  gen_.assign(nb, BitSet(nv));
+  kill_.assign(nb, BitSet(nv));
   for (uint32_t b = 0; b < nb; ++b) {
     for (const MachInst& mi : code_.block(b).insts) {
       std::vector<uint32_t> defs;
       ForEachVOperand(code_, mi, [&](const VOperand& op) {
         if (!op.vreg.valid()) return;
         if (op.access == x64::Access::kUse || op.access == x64::Access::kUseDef) {
-          if (!kill_[b][op.vreg.index]) gen_[b][op.vreg.index] = true;
+          if (!kill_[b][op.vreg.index]) gen_[b].Set(op.vreg.index);
         }
         if (op.access == x64::Access::kDef || op.access == x64::Access::kUseDef) {
           defs.push_back(op.vreg.index);
         }
       });
-      for (uint32_t d : defs) kill_[b][d] = true;
+      for (uint32_t d : defs) kill_[b].Set(d);
     }
   }
-  live_in_.assign(nb, std::vector<bool>(nv, false));
-  live_out_.assign(nb, std::vector<bool>(nv, false));
+  live_in_.assign(nb, BitSet(nv));
+  live_out_.assign(nb, BitSet(nv));
   bool changed = true;
   while (changed) {
     changed = false;
     for (size_t k = order_.size(); k-- > 0;) {
       const uint32_t b = order_[k];
-      std::vector<bool> out(nv, false);
-      for (uint32_t s : succs_[b]) {
-        for (uint32_t v = 0; v < nv; ++v) if (live_in_[s][v]) out[v] = true;
-      }
-      std::vector<bool> in(nv, false);
-      for (uint32_t v = 0; v < nv; ++v) in[v] = gen_[b][v] || (out[v] && !kill_[b][v]);
-      if (out != live_out_[b] || in != live_in_[b]) {
+      BitSet out(nv);
+      for (uint32_t s : succs_[b]) out.Union(live_in_[s]);
+      BitSet in(nv);
+      in.Transfer(gen_[b], out, kill_[b]);
+      if (!(out == live_out_[b]) || !(in == live_in_[b])) {
         changed = true;
         live_out_[b] = std::move(out);
         live_in_[b] = std::move(in);
@@ -331,8 +329,8 @@ void Allocator::BuildIntervals() {
   const uint32_t nv = code_.num_vregs();
   vreg_ranges_.assign(nv, {});
   vreg_uses_.assign(nv, {});
-  def_count_.assign(nv, 0);
-  def_pos_.assign(nv, kNone);
+  def_block_.assign(nv, kNone);
+  last_def_.assign(nv, 0);
   hints_.assign(nv, x64::Reg());
   partners_.assign(nv, {});
   fixed_.assign(32, {});
@@ -356,8 +354,21 @@ void Allocator::BuildIntervals() {
       const uint32_t pos = 2 * (block_first_[b] + static_cast<uint32_t>(k));
       std::vector<VOperand> ops;
       ForEachVOperand(code_, mi, [&](const VOperand& op) { ops.push_back(op); });
-      const UsePos::Kind kind =
-          mi.kind == MachInst::Kind::kParallelMove ? UsePos::Kind::kAny : UsePos::Kind::kReg;
+      // Operands a stack slot serves as well as a register: parallel moves,
+      // and the source (and, for 64-bit and float copies, the destination)
+      // of a vreg-to-vreg copy, which the emitter turns into one load or
+      // store.
+      UsePos::Kind use_kind = UsePos::Kind::kReg, def_kind = UsePos::Kind::kReg;
+      if (mi.kind == MachInst::Kind::kParallelMove) {
+        use_kind = def_kind = UsePos::Kind::kAny;
+      } else if (mi.kind == MachInst::Kind::kInst && !mi.trap && ops.size() == 2 &&
+                 ops[0].vreg.valid() && ops[1].vreg.valid() &&
+                 ops[0].access == x64::Access::kDef && ops[1].access == x64::Access::kUse &&
+                 (mi.inst.form() == x64::Form::kMov64RM || mi.inst.form() == x64::Form::kMov32RM ||
+                  mi.inst.form() == x64::Form::kMovapsRM)) {
+        use_kind = UsePos::Kind::kAny;
+        if (mi.inst.form() != x64::Form::kMov32RM) def_kind = UsePos::Kind::kAny;
+      }
       // Hints: a plain move between a vreg and an allocatable register, and
       // block-parameter moves (partners: coalescing them saves moves on
       // edges, back edges especially). Plain vreg copies are not partners:
@@ -382,9 +393,9 @@ void Allocator::BuildIntervals() {
         if (op.vreg.valid()) {
           const uint32_t v = op.vreg.index;
           ++block_defs[v];
-          ++def_count_[v];
-          def_pos_[v] = pos + 1;
-          vreg_uses_[v].push_back({pos + 1, w, kind});
+          def_block_[v] = def_block_[v] == kNone || def_block_[v] == b ? b : kMultiple;
+          last_def_[v] = std::max(last_def_[v], pos + 1);
+          vreg_uses_[v].push_back({pos + 1, w, def_kind});
           if (end[v] >= 0) {
             add(v, pos + 1, static_cast<uint32_t>(end[v]));
             end[v] = -1;
@@ -404,7 +415,7 @@ void Allocator::BuildIntervals() {
       for (const VOperand& op : ops) {
         if (op.access != x64::Access::kUse && op.access != x64::Access::kUseDef) continue;
         if (op.vreg.valid()) {
-          vreg_uses_[op.vreg.index].push_back({pos, w, kind});
+          vreg_uses_[op.vreg.index].push_back({pos, w, use_kind});
           if (end[op.vreg.index] < 0) end[op.vreg.index] = pos + 1;
         } else if (IsAllocatable(op.preg)) {
           if (pend[op.preg.index()] < 0) pend[op.preg.index()] = pos + 1;

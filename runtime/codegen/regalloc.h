@@ -21,7 +21,9 @@
 //     is live in the whole loop.
 //  4. Intervals: per vreg, sorted [from, to) ranges built by a backward walk
 //     over each block (Wimmer's BuildIntervals), and its use positions, each
-//     weighted 10^depth of its block. A vreg defined more than once inside one
+//     weighted 10^depth of its block. A use or def wants a register, except
+//     in a parallel move or a vreg-to-vreg copy, where a stack slot serves as
+//     well (the emitter turns such a copy into one load or store). A vreg defined more than once inside one
 //     block (branchy expansions such as fcvt or fmin) gets one range from its
 //     first def to its last use there, because local forward branches may
 //     skip a def. A vreg live around a loop and used inside it also gets a
@@ -32,35 +34,44 @@
 //  5. Scan (Wimmer's active / inactive / unhandled sets), for the interval
 //     `cur` starting at `pos`:
 //     a. A register free for all of cur: a move hint first (a physical
-//        register the vreg is copied to or from, or the register of a vreg it
-//        is copied to or from), then caller-saved ones, then callee-saved
+//        register the vreg is copied to or from, else the register of a
+//        block-parameter partner where the move happens, else that partner's
+//        first register — a back edge's value then lands where the loop
+//        header's parameter is), then caller-saved ones, then callee-saved
 //        ones. Holes count: values whose ranges interleave share a register.
 //     b. Otherwise the register free for longest (until a fixed range, a call
-//        clobber, or another value's next range): cur keeps it until a split
-//        position before that point; the rest is a new interval, queued.
+//        clobber, or another value's next range), if cur has a use wanting a
+//        register before then: cur keeps it until a split position after
+//        that use; the rest is a new interval, queued.
 //     c. Otherwise (no register free at pos) compare spill costs. The cost of
 //        taking a value's register away at pos is the weight of its next use:
 //        10^depth if that use lies inside the outermost loop around pos,
 //        1 if it lies beyond (its reload can move out of the loop), so values
 //        used in inner loops keep their registers; ties go to the value whose
 //        next use is furthest (Belady). If cur is the cheapest, cur goes to
-//        the stack until just before its next use; otherwise the values in
-//        the cheapest register are split at pos: the part before keeps the
-//        register, the part after goes to the stack until before its next
-//        use, and from there on is queued again (it may get another register,
-//        or stay on the stack when its uses are rare).
+//        the stack until just before its next use wanting a register;
+//        otherwise the values in the cheapest register are split at pos (or
+//        earlier, after their last use): the part before keeps the register,
+//        the part after goes to the stack until before its next use wanting a
+//        register, and from there on is queued again (it may get another
+//        register, or stay on the stack when its uses are rare).
 //     Split positions: between instructions (even positions), chosen within
-//     the allowed window at the smallest loop depth, latest among those (a
-//     block start counts with the depth of the edges entering it, so a split
-//     at a loop header is a split on the loop's entry edges). A split where
+//     the allowed window at the smallest loop depth (a block start counts
+//     with the depth of the edges entering it, so a split at a loop header
+//     is a split on the loop's entry edges); among those the earliest where
+//     a value gives its register up (block boundaries after it then see it
+//     on the stack from every predecessor, needing no move) and the latest
+//     where it is reloaded. A split where
 //     the value is live may not fall where a move would not run on every
 //     path: between a block-local jump and its label, or after a block's
 //     first jump to another block (its terminator sequence).
 //  6. Spill slots: one 8-byte slot per value with any stack part, shared by
 //     all its stack parts; values whose lives do not intersect share slots.
-//     Stores: a value defined once is stored once, right after its def, when
-//     that is cheaper (by weight) than storing at each register → stack
-//     transition; then those transitions cost nothing.
+//     Stores: a value whose defs all lie in one block it is not live into
+//     (an SSA value: lowering's two-address code defines it by a copy and an
+//     update) has its final value from the last def on; it is stored once
+//     there, when that is cheaper (by weight) than storing at each register
+//     → stack transition after it, and then those transitions cost nothing.
 //  7. Moves (RegAllocResult::edits): where a value lives on across a split
 //     position inside a block, a move at that position; on every CFG edge,
 //     where a live-in value's location at the predecessor's end differs from

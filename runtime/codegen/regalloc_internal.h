@@ -30,6 +30,29 @@ bool Intersects(const Ranges& a, const Ranges& b);
 uint32_t FirstIntersection(const Ranges& a, const Ranges& b, uint32_t from);
 bool Covers(const Ranges& r, uint32_t pos);
 
+// A fixed-size set of vreg numbers (liveness).
+class BitSet {
+ public:
+  BitSet() = default;
+  explicit BitSet(uint32_t n) : words_((n + 63) / 64, 0) {}
+  bool operator[](uint32_t i) const { return (words_[i / 64] >> (i % 64)) & 1; }
+  void Set(uint32_t i) { words_[i / 64] |= uint64_t{1} << (i % 64); }
+  bool operator==(const BitSet& o) const { return words_ == o.words_; }
+  // this |= o
+  void Union(const BitSet& o) {
+    for (size_t w = 0; w < words_.size(); ++w) words_[w] |= o.words_[w];
+  }
+  // this = gen | (out & ~kill)
+  void Transfer(const BitSet& gen, const BitSet& out, const BitSet& kill) {
+    for (size_t w = 0; w < words_.size(); ++w) {
+      words_[w] = gen.words_[w] | (out.words_[w] & ~kill.words_[w]);
+    }
+  }
+
+ private:
+  std::vector<uint64_t> words_;
+};
+
 struct UsePos {
   enum class Kind : uint8_t {
     kReg,   // an instruction operand: served from a register, or reloaded into a scratch one
@@ -73,15 +96,19 @@ class Allocator {
 
   // ---- regalloc_scan.cc ----
   void Scan();
-  std::vector<x64::Reg> Candidates(x64::RegClass cls) const;
+  const std::vector<x64::Reg>& Candidates(x64::RegClass cls) const;
   bool TryAllocateFree(uint32_t cur);
   void AllocateBlocked(uint32_t cur);
   // Splits interval `i` at even position `s`: `i` keeps [begin, s), the
   // returned new interval owns [s, end) (kNone when nothing of it is live).
   uint32_t SplitAt(uint32_t i, uint32_t s);
-  // An even split position in (lo, hi] where a move for `i` may go, at the
-  // smallest loop depth, latest among those; kNone if there is none.
-  uint32_t SplitPosition(const Interval& it, uint32_t lo, uint32_t hi) const;
+  // An even split position in [lo, hi] where a move for `it` may go, at the
+  // smallest loop depth; among those the latest (where a value takes a
+  // register: reload as late as possible) or the earliest (where it gives
+  // one up: on the stack early, so that later block boundaries see it
+  // there on every incoming edge). kNone if there is none.
+  enum class Prefer : uint8_t { kLatest, kEarliest };
+  uint32_t SplitPosition(const Interval& it, uint32_t lo, uint32_t hi, Prefer prefer) const;
   bool LegalSplit(const Interval& it, uint32_t s) const;
   uint32_t SplitDepth(uint32_t s) const;
   // Puts interval `i` on the stack from its start until a split position
@@ -126,14 +153,18 @@ class Allocator {
   uint32_t num_insts_ = 0;
 
   // Liveness and intervals.
-  std::vector<std::vector<bool>> gen_, kill_, live_in_, live_out_;
+  std::vector<BitSet> gen_, kill_, live_in_, live_out_;  // per block
   std::vector<Ranges> vreg_ranges_;           // per vreg, its whole life
   std::vector<std::vector<UsePos>> vreg_uses_;
-  std::vector<uint32_t> def_count_;           // per vreg
-  std::vector<uint32_t> def_pos_;             // per vreg: the last def's position seen
+  // Per vreg: the block holding all its defs (kNone: none, kMultiple: several)
+  // and its last def's position.
+  static constexpr uint32_t kMultiple = kNone - 1;
+  std::vector<uint32_t> def_block_;
+  std::vector<uint32_t> last_def_;
   std::vector<x64::Reg> hints_;               // per vreg: a physical register
   std::vector<std::vector<uint32_t>> partners_;  // per vreg: vregs copied to / from it
   std::vector<Ranges> fixed_;                 // per Reg::index()
+  std::vector<x64::Reg> candidates_[2];       // per class: allocatable, in preference order
 
   // Scan state.
   std::vector<Interval> intervals_;

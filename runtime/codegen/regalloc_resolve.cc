@@ -133,34 +133,48 @@ absl::Status Allocator::Resolve() {
     }
   }
 
-  // Stores. A vreg defined once has a valid slot from its def on when it is
-  // stored there (or defined straight into it), and then needs no store at
-  // its register → stack transitions.
+  // Stores. When all of a vreg's defs lie in one block B that it is not live
+  // into, and the last of them, D, runs on every path through B (safe_),
+  // the slot holds the final value from D on if D stores it there (or
+  // defines it straight into the slot): then every register → stack
+  // transition after D needs no store. Chosen when cheaper by weight.
+  auto after_final_def = [&](const Pending& m) {
+    const uint32_t v = m.move.vreg.index;
+    return m.order == 1 || m.block != def_block_[v] ||
+           2 * (block_first_[m.block] + m.inst) > last_def_[v];
+  };
+  auto finalizable = [&](uint32_t v) {
+    const uint32_t b = def_block_[v];
+    return b != kNone && b != kMultiple && !live_in_[b][v] && safe_[last_def_[v] / 2];
+  };
   std::vector<bool> slot_valid_after_def(nv, false);
   std::vector<uint64_t> transition_weight(nv, 0);
   for (const Pending& m : pending) {
-    if (m.move.from.is_reg() && m.move.to.is_slot()) transition_weight[m.move.vreg.index] += m.weight;
+    const uint32_t v = m.move.vreg.index;
+    if (m.move.from.is_reg() && m.move.to.is_slot() && finalizable(v) && after_final_def(m)) {
+      transition_weight[v] += m.weight;
+    }
   }
   for (uint32_t v = 0; v < nv; ++v) {
-    if (def_count_[v] != 1 || transition_weight[v] == 0) continue;
-    const Location at_def = LocAt(v, def_pos_[v]);
-    const uint32_t b = BlockOfPos(def_pos_[v]);
+    if (transition_weight[v] == 0) continue;
+    const Location at_def = LocAt(v, last_def_[v]);
+    const uint32_t b = def_block_[v];
     if (at_def.is_slot()) {
       slot_valid_after_def[v] = true;
-    } else if (at_def.is_reg() && Weight(b) <= transition_weight[v]) {
+    } else if (at_def.is_reg() && Weight(b) < transition_weight[v]) {
       slot_valid_after_def[v] = true;
       Location slot;
       for (const LivePart& p : result_.parts[v]) {
         if (p.loc.is_slot()) slot = p.loc;
       }
-      pending.push_back({b, def_pos_[v] / 2 - block_first_[b], 2, {VReg(v), at_def, slot}, 0});
+      pending.push_back({b, last_def_[v] / 2 - block_first_[b], 2, {VReg(v), at_def, slot}, 0});
     }
   }
 
   std::map<std::tuple<uint32_t, uint32_t, uint32_t>, std::vector<AllocMove>> grouped;
   for (const Pending& m : pending) {
     if (m.order != 2 && slot_valid_after_def[m.move.vreg.index] && m.move.from.is_reg() &&
-        m.move.to.is_slot()) {
+        m.move.to.is_slot() && after_final_def(m)) {
       continue;  // the slot already holds the value
     }
     grouped[{m.block, m.inst, m.order}].push_back(m.move);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "runtime/codegen/abi.h"
 #include "runtime/codegen/regalloc_internal.h"
 
@@ -22,18 +23,8 @@ struct Later {
 
 }  // namespace
 
-std::vector<x64::Reg> Allocator::Candidates(x64::RegClass cls) const {
-  std::vector<x64::Reg> regs;
-  if (cls == x64::RegClass::kGpr) {
-    const int all = static_cast<int>(std::size(kAllocatableGprs));
-    const int n = options_.max_gprs > 0 ? std::min(options_.max_gprs, all) : all;
-    for (int i = 0; i < n; ++i) regs.push_back(kAllocatableGprs[i]);
-  } else {
-    const int all = static_cast<int>(std::size(kAllocatableXmms));
-    const int n = options_.max_xmms > 0 ? std::min(options_.max_xmms, all) : all;
-    for (int i = 0; i < n; ++i) regs.push_back(kAllocatableXmms[i]);
-  }
-  return regs;
+const std::vector<x64::Reg>& Allocator::Candidates(x64::RegClass cls) const {
+  return candidates_[cls == x64::RegClass::kGpr ? 0 : 1];
 }
 
 void Allocator::Queue(uint32_t i) {
@@ -50,6 +41,13 @@ void Allocator::AssignStack(uint32_t i) { intervals_[i].loc = Location::InSlot(0
 
 void Allocator::Scan() {
   const uint32_t nv = code_.num_vregs();
+  for (int c = 0; c < 2; ++c) {
+    const absl::Span<const x64::Reg> all =
+        c == 0 ? absl::MakeConstSpan(kAllocatableGprs) : absl::MakeConstSpan(kAllocatableXmms);
+    const int limit = c == 0 ? options_.max_gprs : options_.max_xmms;
+    const size_t n = limit > 0 ? std::min<size_t>(limit, all.size()) : all.size();
+    candidates_[c].assign(all.begin(), all.begin() + n);
+  }
   intervals_.clear();
   vreg_parts_.assign(nv, {});
   unhandled_.clear();
@@ -97,6 +95,11 @@ x64::Reg Allocator::HintFor(const Interval& it) const {
   // (around this interval's start or end).
   const uint32_t probes[] = {it.start() == 0 ? 0 : it.start() - 1, it.start(), it.last() - 1,
                              it.last()};
+  // Otherwise the register of a partner's first part in a register: for the
+  // value a back edge passes to a loop-header parameter, the parameter's
+  // register at the header (no move on the back edge then).
+  x64::Reg fallback;
+  uint32_t fallback_begin = kNone;
   for (uint32_t p : partners_[it.vreg]) {
     for (uint32_t i : vreg_parts_[p]) {
       const Interval& o = intervals_[i];
@@ -104,16 +107,20 @@ x64::Reg Allocator::HintFor(const Interval& it) const {
       for (uint32_t q : probes) {
         if (o.begin <= q && q < o.end) return o.loc.reg;
       }
+      if (o.begin < fallback_begin) {
+        fallback = o.loc.reg;
+        fallback_begin = o.begin;
+      }
     }
   }
-  return x64::Reg();
+  return fallback;
 }
 
 bool Allocator::TryAllocateFree(uint32_t cur) {
   const Interval& it = intervals_[cur];
   const uint32_t pos = it.start();
   const x64::RegClass cls = code_.Class(VReg(it.vreg));
-  const std::vector<x64::Reg> cands = Candidates(cls);
+  const std::vector<x64::Reg>& cands = Candidates(cls);
   std::vector<uint32_t> free_until(32, kNone);
   for (uint32_t a : active_) {
     const Location& l = intervals_[a].loc;
@@ -152,8 +159,8 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
   const uint32_t hi = free_until[best.index()];
   const uint32_t last_use = LastRealUseBefore(it, hi);
   uint32_t s = kNone;
-  if (last_use != kNone && last_use >= pos) s = SplitPosition(it, last_use + 1, hi);
-  if (s == kNone) s = SplitPosition(it, pos + 1, hi);
+  if (last_use != kNone && last_use >= pos) s = SplitPosition(it, last_use + 1, hi, Prefer::kEarliest);
+  if (s == kNone) s = SplitPosition(it, pos + 1, hi, Prefer::kLatest);
   if (s == kNone) return false;
   const uint32_t first_use = NextUse(it, pos, UseFilter::kWantsReg);
   if (first_use == kNone || first_use >= s) return false;  // nothing to gain
@@ -181,8 +188,10 @@ void Allocator::AllocateBlocked(uint32_t cur) {
     if (blocked != kNone && blocked <= pos) continue;
     if (blocked != kNone && blocked < it.last()) {
       const uint32_t last_use = LastRealUseBefore(it, blocked);
-      if (last_use != kNone && last_use >= pos) c.split = SplitPosition(it, last_use + 1, blocked);
-      if (c.split == kNone) c.split = SplitPosition(it, pos + 1, blocked);
+      if (last_use != kNone && last_use >= pos) {
+        c.split = SplitPosition(it, last_use + 1, blocked, Prefer::kEarliest);
+      }
+      if (c.split == kNone) c.split = SplitPosition(it, pos + 1, blocked, Prefer::kLatest);
       if (c.split == kNone) continue;
       const uint32_t first_use = NextUse(it, pos, UseFilter::kWantsReg);
       if (first_use == kNone || first_use >= c.split) continue;
@@ -230,8 +239,10 @@ void Allocator::AllocateBlocked(uint32_t cur) {
     const Interval& it = intervals_[a];
     const uint32_t last_use = LastRealUseBefore(it, pos);
     uint32_t s = kNone;
-    if (last_use != kNone && last_use >= it.begin) s = SplitPosition(it, last_use + 1, pos);
-    if (s == kNone) s = SplitPosition(it, it.begin, pos);
+    if (last_use != kNone && last_use >= it.begin) {
+      s = SplitPosition(it, last_use + 1, pos, Prefer::kEarliest);
+    }
+    if (s == kNone) s = SplitPosition(it, it.begin, pos, Prefer::kLatest);
     uint32_t rest = a;
     if (s != kNone && s > it.start()) rest = SplitAt(a, s);
     if (rest != kNone) SpillUntilNextUse(rest, pos);
@@ -261,7 +272,7 @@ void Allocator::SpillUntilNextUse(uint32_t i, uint32_t after) {
   uint32_t t = kNone;
   for (const UsePos& u : intervals_[i].uses) {
     if (!u.wants_reg() || u.pos <= after) continue;
-    t = SplitPosition(intervals_[i], after + 1, u.pos);
+    t = SplitPosition(intervals_[i], after + 1, u.pos, Prefer::kLatest);
     if (t != kNone) break;
   }
   if (t == kNone) {
@@ -319,34 +330,52 @@ uint32_t Allocator::SplitDepth(uint32_t s) const {
   return depth_[b];
 }
 
-uint32_t Allocator::SplitPosition(const Interval& it, uint32_t lo, uint32_t hi) const {
+uint32_t Allocator::SplitPosition(const Interval& it, uint32_t lo, uint32_t hi,
+                                  Prefer prefer) const {
   if (num_insts_ == 0) return kNone;
   hi = std::min(hi, 2 * (num_insts_ - 1));
   const uint32_t j_lo = (lo + 1) / 2;  // the first j with 2j >= lo
   if (hi < lo || hi / 2 < j_lo) return kNone;
+  const uint32_t j_hi = hi / 2;
   uint32_t best = kNone, best_depth = kNone;
-  for (uint32_t j = hi / 2;;) {
-    const uint32_t b = block_of_inst_[j];
-    const uint32_t first = block_first_[b];
-    // The latest legal position inside the block (all at the block's depth).
-    for (uint32_t k = j; k >= std::max(j_lo, first + 1) && k > first; --k) {
-      if (LegalSplit(it, 2 * k)) {
-        if (depth_[b] < best_depth) {
-          best = 2 * k;
-          best_depth = depth_[b];
+  auto consider = [&](uint32_t j, uint32_t depth) {
+    if (depth < best_depth) {
+      best = 2 * j;
+      best_depth = depth;
+    }
+  };
+  // Blocks are visited in the preferred direction; inside a block all
+  // positions but its start have the block's depth, so only the first legal
+  // one in that direction matters.
+  if (prefer == Prefer::kLatest) {
+    for (uint32_t j = j_hi;;) {
+      const uint32_t b = block_of_inst_[j];
+      const uint32_t first = block_first_[b];
+      for (uint32_t k = j; k >= std::max(j_lo, first + 1) && k > first; --k) {
+        if (LegalSplit(it, 2 * k)) {
+          consider(k, depth_[b]);
+          break;
         }
-        break;
       }
+      if (first >= j_lo) consider(first, SplitDepth(2 * first));
+      if (best_depth == 0 || first <= j_lo || first == 0) break;
+      j = first - 1;
     }
-    if (first >= j_lo) {
-      const uint32_t d = SplitDepth(2 * first);
-      if (d < best_depth) {
-        best = 2 * first;
-        best_depth = d;
+  } else {
+    for (uint32_t j = j_lo; j <= j_hi;) {
+      const uint32_t b = block_of_inst_[j];
+      const uint32_t first = block_first_[b];
+      const uint32_t end = first + static_cast<uint32_t>(code_.block(b).insts.size());
+      if (j == first) consider(first, SplitDepth(2 * first));
+      for (uint32_t k = std::max(j, first + 1); k < end && k <= j_hi; ++k) {
+        if (LegalSplit(it, 2 * k)) {
+          consider(k, depth_[b]);
+          break;
+        }
       }
+      if (best_depth == 0) break;
+      j = end;
     }
-    if (best_depth == 0 || first <= j_lo || first == 0) break;
-    j = first - 1;
   }
   return best;
 }
