@@ -333,6 +333,7 @@ void Allocator::BuildIntervals() {
   last_def_.assign(nv, 0);
   hints_.assign(nv, x64::Reg());
   partners_.assign(nv, {});
+  partner_moves_.clear();
   fixed_.assign(32, {});
   for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
     const uint32_t from = 2 * block_first_[b];
@@ -386,6 +387,7 @@ void Allocator::BuildIntervals() {
         for (const MoveOp& m : code_.Moves(mi)) {
           partners_[m.dst.index].push_back(m.src.index);
           partners_[m.src.index].push_back(m.dst.index);
+          partner_moves_.push_back({m.dst.index, m.src.index, w});
         }
       }
       for (const VOperand& op : ops) {

@@ -163,6 +163,11 @@ class Allocator {
   std::vector<uint32_t> last_def_;
   std::vector<x64::Reg> hints_;               // per vreg: a physical register
   std::vector<std::vector<uint32_t>> partners_;  // per vreg: vregs copied to / from it
+  struct PartnerMove {
+    uint32_t dst, src;
+    uint64_t weight;
+  };
+  std::vector<PartnerMove> partner_moves_;    // block-parameter moves
   std::vector<Ranges> fixed_;                 // per Reg::index()
   std::vector<x64::Reg> candidates_[2];       // per class: allocatable, in preference order
 
