@@ -42,6 +42,18 @@ class BitSet {
   void Union(const BitSet& o) {
     for (size_t w = 0; w < words_.size(); ++w) words_[w] |= o.words_[w];
   }
+  // this &= o
+  void Intersect(const BitSet& o) {
+    for (size_t w = 0; w < words_.size(); ++w) words_[w] &= o.words_[w];
+  }
+  template <typename F>
+  void ForEach(F f) const {
+    for (size_t w = 0; w < words_.size(); ++w) {
+      for (uint64_t bits = words_[w]; bits != 0; bits &= bits - 1) {
+        f(static_cast<uint32_t>(64 * w + __builtin_ctzll(bits)));
+      }
+    }
+  }
   // this = gen | (out & ~kill)
   void Transfer(const BitSet& gen, const BitSet& out, const BitSet& kill) {
     for (size_t w = 0; w < words_.size(); ++w) {

@@ -143,8 +143,9 @@ absl::Status Allocator::Resolve() {
     if (n == 0) continue;
     const uint32_t end_pos = 2 * (block_first_[p] + n) - 1;
     for (uint32_t s : succs_[p]) {
-      for (uint32_t v = 0; v < nv; ++v) {
-        if (!live_in_[s][v]) continue;
+      std::vector<uint32_t> live;
+      live_in_[s].ForEach([&](uint32_t v) { live.push_back(v); });
+      for (uint32_t v : live) {
         const Location from = LocAt(v, end_pos), to = LocAt(v, 2 * block_first_[s]);
         if (from.kind == Location::Kind::kNone || to.kind == Location::Kind::kNone) {
           return absl::InternalError(absl::StrCat(VRegName(VReg(v)), " live on the edge ", p,
