@@ -333,6 +333,7 @@ void Allocator::BuildIntervals() {
   last_def_.assign(nv, 0);
   hints_.assign(nv, x64::Reg());
   partners_.assign(nv, {});
+  partner_moves_.clear();
   fixed_.assign(32, {});
   for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
     const uint32_t from = 2 * block_first_[b];
@@ -347,7 +348,7 @@ void Allocator::BuildIntervals() {
       block_hull[v].from = std::min(block_hull[v].from, f);
       block_hull[v].to = std::max(block_hull[v].to, t);
     };
-    for (uint32_t v = 0; v < nv; ++v) if (live_out_[b][v]) end[v] = to;
+    live_out_[b].ForEach([&](uint32_t v) { end[v] = to; });
     const auto& insts = code_.block(b).insts;
     for (size_t k = insts.size(); k-- > 0;) {
       const MachInst& mi = insts[k];
@@ -386,6 +387,7 @@ void Allocator::BuildIntervals() {
         for (const MoveOp& m : code_.Moves(mi)) {
           partners_[m.dst.index].push_back(m.src.index);
           partners_[m.src.index].push_back(m.dst.index);
+          partner_moves_.push_back({m.dst.index, m.src.index, w});
         }
       }
       for (const VOperand& op : ops) {
@@ -437,27 +439,29 @@ void Allocator::BuildIntervals() {
   }
 }
 
-// A vreg live into a loop's header and used inside the loop is wanted again
-// at the end of each latch: a pseudo-use there makes spill costs see it.
+// A vreg live into a loop's header and used (or redefined) inside the loop is
+// wanted again at the end of each latch: a pseudo-use there makes spill
+// costs see it.
 void Allocator::AddLoopPseudoUses() {
+  const uint32_t nv = code_.num_vregs();
   for (const Loop& l : loops_) {
-    for (uint32_t v = 0; v < code_.num_vregs(); ++v) {
-      if (!live_in_[l.header][v]) continue;
-      bool used = false;
-      for (const UsePos& u : vreg_uses_[v]) {
-        if (l.body[BlockOfPos(u.pos)]) {
-          used = true;
-          break;
-        }
-      }
-      if (!used) continue;
+    // Vregs read or written in the loop (gen ∪ kill over its blocks) and live
+    // into its header.
+    BitSet mentioned(nv);
+    for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
+      if (!l.body[b]) continue;
+      mentioned.Union(gen_[b]);
+      mentioned.Union(kill_[b]);
+    }
+    mentioned.Intersect(live_in_[l.header]);
+    mentioned.ForEach([&](uint32_t v) {
       for (uint32_t latch : l.latches) {
         const uint32_t n = static_cast<uint32_t>(code_.block(latch).insts.size());
         if (n == 0) continue;
         vreg_uses_[v].push_back(
             {2 * (block_first_[latch] + n - 1), Weight(latch), UsePos::Kind::kLoop});
       }
-    }
+    });
   }
   for (auto& u : vreg_uses_) {
     std::stable_sort(u.begin(), u.end(), [](const UsePos& a, const UsePos& b) { return a.pos < b.pos; });

@@ -66,7 +66,10 @@
 //     path: between a block-local jump and its label, or after a block's
 //     first jump to another block (its terminator sequence).
 //  6. Spill slots: one 8-byte slot per value with any stack part, shared by
-//     all its stack parts; values whose lives do not intersect share slots.
+//     all its stack parts. Values joined by a block-parameter move share one
+//     when their lives do not intersect (heaviest moves first: the move then
+//     vanishes when both sides are on the stack); then any values whose
+//     lives do not intersect share slots, first-fit.
 //     Stores: a value whose defs all lie in one block it is not live into
 //     (an SSA value: lowering's two-address code defines it by a copy and an
 //     update) has its final value from the last def on; it is stored once

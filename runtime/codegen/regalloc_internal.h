@@ -42,6 +42,18 @@ class BitSet {
   void Union(const BitSet& o) {
     for (size_t w = 0; w < words_.size(); ++w) words_[w] |= o.words_[w];
   }
+  // this &= o
+  void Intersect(const BitSet& o) {
+    for (size_t w = 0; w < words_.size(); ++w) words_[w] &= o.words_[w];
+  }
+  template <typename F>
+  void ForEach(F f) const {
+    for (size_t w = 0; w < words_.size(); ++w) {
+      for (uint64_t bits = words_[w]; bits != 0; bits &= bits - 1) {
+        f(static_cast<uint32_t>(64 * w + __builtin_ctzll(bits)));
+      }
+    }
+  }
   // this = gen | (out & ~kill)
   void Transfer(const BitSet& gen, const BitSet& out, const BitSet& kill) {
     for (size_t w = 0; w < words_.size(); ++w) {
@@ -163,6 +175,11 @@ class Allocator {
   std::vector<uint32_t> last_def_;
   std::vector<x64::Reg> hints_;               // per vreg: a physical register
   std::vector<std::vector<uint32_t>> partners_;  // per vreg: vregs copied to / from it
+  struct PartnerMove {
+    uint32_t dst, src;
+    uint64_t weight;
+  };
+  std::vector<PartnerMove> partner_moves_;    // block-parameter moves
   std::vector<Ranges> fixed_;                 // per Reg::index()
   std::vector<x64::Reg> candidates_[2];       // per class: allocatable, in preference order
 

@@ -22,45 +22,76 @@ Location Allocator::LocAt(uint32_t vreg, uint32_t pos) const {
   return pos < it->end ? it->loc : Location();
 }
 
-// One slot per vreg with a stack part; vregs whose lives do not intersect
-// share one.
+// One slot per vreg with a stack part. Vregs joined by a block-parameter
+// move share a slot when their lives do not intersect (heaviest moves
+// first), so that the move vanishes when both sides are on the stack; the
+// groups then share slots first-fit when their lives do not intersect.
 void Allocator::AssignSlots() {
-  std::vector<uint32_t> spilled;
-  for (uint32_t v = 0; v < result_.parts.size(); ++v) {
+  const uint32_t nv = static_cast<uint32_t>(result_.parts.size());
+  std::vector<bool> spilled(nv, false);
+  uint32_t num_spilled = 0;
+  for (uint32_t v = 0; v < nv; ++v) {
     for (const LivePart& p : result_.parts[v]) {
       if (p.loc.is_slot()) {
-        spilled.push_back(v);
+        spilled[v] = true;
+        ++num_spilled;
         break;
       }
     }
   }
-  std::sort(spilled.begin(), spilled.end(), [&](uint32_t a, uint32_t b) {
-    return vreg_ranges_[a][0].from < vreg_ranges_[b][0].from;
+  std::vector<uint32_t> group(nv);
+  std::vector<Ranges> group_ranges(nv);
+  for (uint32_t v = 0; v < nv; ++v) {
+    group[v] = v;
+    if (spilled[v]) group_ranges[v] = vreg_ranges_[v];
+  }
+  auto find = [&](uint32_t v) {
+    while (group[v] != v) v = group[v] = group[group[v]];
+    return v;
+  };
+  std::vector<PartnerMove> moves = partner_moves_;
+  std::stable_sort(moves.begin(), moves.end(),
+                   [](const PartnerMove& a, const PartnerMove& b) { return a.weight > b.weight; });
+  for (const PartnerMove& m : moves) {
+    if (!spilled[m.dst] || !spilled[m.src]) continue;
+    const uint32_t a = find(m.dst), b = find(m.src);
+    if (a == b || Intersects(group_ranges[a], group_ranges[b])) continue;
+    group[b] = a;
+    group_ranges[a].insert(group_ranges[a].end(), group_ranges[b].begin(), group_ranges[b].end());
+    Normalize(group_ranges[a]);
+    group_ranges[b].clear();
+  }
+  std::vector<uint32_t> roots;
+  for (uint32_t v = 0; v < nv; ++v) {
+    if (spilled[v] && find(v) == v) roots.push_back(v);
+  }
+  std::sort(roots.begin(), roots.end(), [&](uint32_t a, uint32_t b) {
+    return group_ranges[a][0].from < group_ranges[b][0].from;
   });
-  std::vector<std::vector<uint32_t>> slots;
-  for (uint32_t v : spilled) {
-    uint32_t chosen = static_cast<uint32_t>(slots.size());
-    for (uint32_t s = 0; s < slots.size(); ++s) {
-      bool ok = true;
-      for (uint32_t w : slots[s]) {
-        if (Intersects(vreg_ranges_[v], vreg_ranges_[w])) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) {
-        chosen = s;
-        break;
-      }
+  std::vector<Ranges> slot_ranges;
+  std::vector<uint32_t> slot_of_root(nv, kNone);
+  for (uint32_t g : roots) {
+    uint32_t chosen = kNone;
+    for (uint32_t s = 0; s < slot_ranges.size() && chosen == kNone; ++s) {
+      if (!Intersects(slot_ranges[s], group_ranges[g])) chosen = s;
     }
-    if (chosen == slots.size()) slots.emplace_back();
-    slots[chosen].push_back(v);
+    if (chosen == kNone) {
+      chosen = static_cast<uint32_t>(slot_ranges.size());
+      slot_ranges.emplace_back();
+    }
+    slot_ranges[chosen].insert(slot_ranges[chosen].end(), group_ranges[g].begin(),
+                               group_ranges[g].end());
+    Normalize(slot_ranges[chosen]);
+    slot_of_root[g] = chosen;
+  }
+  for (uint32_t v = 0; v < nv; ++v) {
+    if (!spilled[v]) continue;
     for (LivePart& p : result_.parts[v]) {
-      if (p.loc.is_slot()) p.loc.slot = chosen;
+      if (p.loc.is_slot()) p.loc.slot = slot_of_root[find(v)];
     }
   }
-  result_.num_spill_slots = static_cast<uint32_t>(slots.size());
-  result_.num_spilled_vregs = static_cast<uint32_t>(spilled.size());
+  result_.num_spill_slots = static_cast<uint32_t>(slot_ranges.size());
+  result_.num_spilled_vregs = num_spilled;
 }
 
 absl::Status Allocator::Resolve() {
@@ -112,8 +143,9 @@ absl::Status Allocator::Resolve() {
     if (n == 0) continue;
     const uint32_t end_pos = 2 * (block_first_[p] + n) - 1;
     for (uint32_t s : succs_[p]) {
-      for (uint32_t v = 0; v < nv; ++v) {
-        if (!live_in_[s][v]) continue;
+      std::vector<uint32_t> live;
+      live_in_[s].ForEach([&](uint32_t v) { live.push_back(v); });
+      for (uint32_t v : live) {
         const Location from = LocAt(v, end_pos), to = LocAt(v, 2 * block_first_[s]);
         if (from.kind == Location::Kind::kNone || to.kind == Location::Kind::kNone) {
           return absl::InternalError(absl::StrCat(VRegName(VReg(v)), " live on the edge ", p,
