@@ -538,15 +538,7 @@ absl::Status Translator::Misc(const Instruction& in) {
       Push(b_.Select(f_.ValueType(a), cond, a, b));
       return absl::OkStatus();
     }
-    case Opcode::kLocalGet:
-      Push(ssa_->UseVar(in.index));
-      return absl::OkStatus();
-    case Opcode::kLocalSet:
-      ssa_->DefineVar(in.index, Pop());
-      return absl::OkStatus();
-    case Opcode::kLocalTee:
-      ssa_->DefineVar(in.index, stack_.back());
-      return absl::OkStatus();
+    // local.get / set / tee and i32.const are handled by Step's fast path.
     case Opcode::kGlobalGet:
       Push(b_.GlobalGet(IrType(m_.globals[in.index].type.type), in.index));
       return absl::OkStatus();
@@ -591,7 +583,6 @@ absl::Status Translator::Misc(const Instruction& in) {
     case Opcode::kMemoryGrow:
       builtin(Builtin::kMemoryGrow, 0, {Pop()}, {T::kI32});
       return absl::OkStatus();
-    case Opcode::kI32Const: Push(b_.Iconst(T::kI32, in.bits)); return absl::OkStatus();
     case Opcode::kI64Const: Push(b_.Iconst(T::kI64, in.bits)); return absl::OkStatus();
     case Opcode::kF32Const: Push(b_.F32const(static_cast<uint32_t>(in.bits))); return absl::OkStatus();
     case Opcode::kF64Const: Push(b_.F64const(in.bits)); return absl::OkStatus();
