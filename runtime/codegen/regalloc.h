@@ -22,12 +22,13 @@
 //  4. Intervals: per vreg, sorted [from, to) ranges built by a backward walk
 //     over each block (Wimmer's BuildIntervals), and its use positions, each
 //     weighted 10^depth of its block. A use or def wants a register, except
-//     in a parallel move or a vreg-to-vreg copy, where a stack slot serves as
-//     well (the emitter turns such a copy into one load or store). A vreg defined more than once inside one
-//     block (branchy expansions such as fcvt or fmin) gets one range from its
-//     first def to its last use there, because local forward branches may
-//     skip a def. A vreg live around a loop and used inside it also gets a
-//     weighted pseudo-use at the end of each latch: it will be wanted again.
+//     in a parallel move or a vreg-to-vreg copy, where a stack slot serves
+//     as well (the emitter turns such a copy into one load or store). A vreg
+//     defined more than once inside one block (branchy expansions such as
+//     fcvt or fmin) gets one range from its first def to its last use there,
+//     because local forward branches may skip a def. A vreg live around a
+//     loop and used inside it also gets a weighted pseudo-use at the end of
+//     each latch: it will be wanted again.
 //     Fixed ranges come from the same walk over physical registers: explicit
 //     moves to and from fixed registers (idiv's rax/rdx, shifts' cl, call
 //     arguments and results) and every call's clobbers ([2i+1, 2i+2)).
@@ -61,10 +62,10 @@
 //     is a split on the loop's entry edges); among those the earliest where
 //     a value gives its register up (block boundaries after it then see it
 //     on the stack from every predecessor, needing no move) and the latest
-//     where it is reloaded. A split where
-//     the value is live may not fall where a move would not run on every
-//     path: between a block-local jump and its label, or after a block's
-//     first jump to another block (its terminator sequence).
+//     where it is reloaded. A split where the value is live may not fall
+//     where a move would not run on every path: between a block-local jump
+//     and its label, or after a block's first jump to another block (its
+//     terminator sequence).
 //  6. Spill slots: one 8-byte slot per value with any stack part, shared by
 //     all its stack parts. Values joined by a block-parameter move share one
 //     when their lives do not intersect (heaviest moves first: the move then
@@ -86,10 +87,15 @@
 //
 // The emitter reloads an operand whose part is on the stack into a scratch
 // register (r10 / r11, xmm14 / xmm15) before the instruction and stores a
-// def on the stack after it.
+// def on the stack after it (or reads it from the register a move just
+// stored it from).
 //
-// Not done: rematerialising constants instead of spilling them; splitting a
-// value's stack part into several slots; coalescing beyond move hints.
+// Not done: rematerialising constants instead of reloading them; memory
+// operands (add r, [slot]) instead of scratch reloads; branch probabilities
+// (a cold path inside a loop weighs as much as the hot one); coalescing
+// beyond hints (a value carried around a loop may still cost a move on the
+// back edge when the registers rotate); second-chance allocation across
+// the whole function (the scan is greedy in one pass).
 #ifndef RUNTIME_CODEGEN_REGALLOC_H_
 #define RUNTIME_CODEGEN_REGALLOC_H_
 
