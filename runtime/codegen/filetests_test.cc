@@ -35,29 +35,9 @@ constexpr absl::string_view kHeader = "; test: codegen";
 // is swapped for a valid one while parsing and back when blessing.
 constexpr absl::string_view kStandIn = "; test: optimize";
 
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? "" : v;
-}
-
-bool Blessing() { return Env("FILETESTS_BLESS") == "1"; }
-
-std::filesystem::path FiletestDir() {
-  const std::string workspace = Env("BUILD_WORKSPACE_DIRECTORY");
-  if (!workspace.empty()) return std::filesystem::path(workspace) / "runtime/codegen/filetests";
-  return std::filesystem::path(Env("TEST_SRCDIR")) / Env("TEST_WORKSPACE") /
-         "runtime/codegen/filetests";
-}
-
-std::vector<std::string> FiletestNames() {
-  std::vector<std::string> names;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(FiletestDir(), error)) {
-    if (entry.path().extension() == ".ir") names.push_back(entry.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::filesystem::path FiletestDir() { return opt::FiletestDir("runtime/codegen/filetests"); }
+std::vector<std::string> FiletestNames() { return opt::FiletestNames(FiletestDir()); }
+bool Blessing() { return opt::BlessRequested(); }
 
 // Compiles the case's function as function 0 of a module whose other
 // functions (f1..f7) are declared but not compiled, and returns the listing.
@@ -111,7 +91,7 @@ TEST_P(FiletestTest, MatchesExpectations) {
     actual.push_back(*std::move(out));
   }
   if (Blessing() && mismatch) {
-    ASSERT_FALSE(Env("BUILD_WORKSPACE_DIRECTORY").empty())
+    ASSERT_NE(std::getenv("BUILD_WORKSPACE_DIRECTORY"), nullptr)
         << "FILETESTS_BLESS=1 needs `bazel run` to find the sources";
     std::string blessed = opt::Bless(*test, actual);
     blessed.replace(0, kStandIn.size(), std::string(kHeader));

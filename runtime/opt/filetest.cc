@@ -1,6 +1,8 @@
 #include "runtime/opt/filetest.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -191,6 +193,34 @@ std::string Bless(const FileTest& test, const std::vector<std::string>& actual) 
   }
   for (; next < static_cast<int>(test.lines.size()); ++next) out.push_back(test.lines[next]);
   return absl::StrCat(absl::StrJoin(out, "\n"), "\n");
+}
+
+namespace {
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+}  // namespace
+
+bool BlessRequested() { return Env("FILETESTS_BLESS") == "1"; }
+
+std::filesystem::path FiletestDir(absl::string_view package_dir) {
+  const std::string workspace = Env("BUILD_WORKSPACE_DIRECTORY");
+  if (!workspace.empty()) return std::filesystem::path(workspace) / std::string(package_dir);
+  return std::filesystem::path(Env("TEST_SRCDIR")) / Env("TEST_WORKSPACE") /
+         std::string(package_dir);
+}
+
+std::vector<std::string> FiletestNames(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    if (entry.path().extension() == ".ir") names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 }  // namespace wasm::opt

@@ -12,6 +12,7 @@
 #ifndef RUNTIME_OPT_FILETEST_H_
 #define RUNTIME_OPT_FILETEST_H_
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,17 @@ std::string UnifiedDiff(absl::string_view expected, absl::string_view actual);
 // The file with each case's check block replaced by (or, when it has none,
 // followed by) `actual[i]`.
 std::string Bless(const FileTest& test, const std::vector<std::string>& actual);
+
+// True when FILETESTS_BLESS=1: rewrite the expectations instead of failing.
+bool BlessRequested();
+
+// The folder of .ir files `package_dir` (e.g. "runtime/opt/filetests"): in the
+// source tree under `bazel run` (BUILD_WORKSPACE_DIRECTORY), so blessing
+// writes the real files; in the runfiles under `bazel test`.
+std::filesystem::path FiletestDir(absl::string_view package_dir);
+
+// The names of the .ir files in `dir`, sorted.
+std::vector<std::string> FiletestNames(const std::filesystem::path& dir);
 
 }  // namespace wasm::opt
 

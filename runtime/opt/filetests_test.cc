@@ -25,30 +25,9 @@
 namespace wasm::opt {
 namespace {
 
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? "" : v;
-}
-
-bool Blessing() { return Env("FILETESTS_BLESS") == "1"; }
-
-// The source tree under `bazel run`, the runfiles under `bazel test`.
-std::filesystem::path FiletestDir() {
-  const std::string workspace = Env("BUILD_WORKSPACE_DIRECTORY");
-  if (!workspace.empty()) return std::filesystem::path(workspace) / "runtime/opt/filetests";
-  return std::filesystem::path(Env("TEST_SRCDIR")) / Env("TEST_WORKSPACE") /
-         "runtime/opt/filetests";
-}
-
-std::vector<std::string> FiletestNames() {
-  std::vector<std::string> names;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(FiletestDir(), error)) {
-    if (entry.path().extension() == ".ir") names.push_back(entry.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::filesystem::path FiletestDir() { return opt::FiletestDir("runtime/opt/filetests"); }
+std::vector<std::string> FiletestNames() { return opt::FiletestNames(FiletestDir()); }
+bool Blessing() { return opt::BlessRequested(); }
 
 class FiletestTest : public testing::TestWithParam<std::string> {};
 
@@ -81,7 +60,7 @@ TEST_P(FiletestTest, MatchesExpectations) {
     actual.push_back(*std::move(out));
   }
   if (Blessing() && mismatch) {
-    ASSERT_FALSE(Env("BUILD_WORKSPACE_DIRECTORY").empty())
+    ASSERT_NE(std::getenv("BUILD_WORKSPACE_DIRECTORY"), nullptr)
         << "FILETESTS_BLESS=1 needs `bazel run` (BUILD_WORKSPACE_DIRECTORY) to find the sources";
     std::ofstream outfile(path, std::ios::trunc);
     outfile << Bless(*test, actual);
