@@ -41,6 +41,10 @@ absl::Status TrapErrorWithBacktrace(TrapKind kind, absl::string_view backtrace) 
                                             : absl::StrCat(TrapMessage(kind), "\n", backtrace));
 }
 
+absl::Status TrapErrorWithMessage(TrapKind kind, std::string message) {
+  return TrapStatus(kind, std::move(message));
+}
+
 InstanceErrorKind GetInstanceErrorKind(const absl::Status& status) {
   if (status.ok()) return InstanceErrorKind::kNone;
   const auto kind = status.GetPayload(kKindUrl);

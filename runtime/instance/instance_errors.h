@@ -19,6 +19,7 @@
 #define RUNTIME_INSTANCE_INSTANCE_ERRORS_H_
 
 #include <optional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -40,6 +41,10 @@ absl::Status TrapError(TrapKind kind, absl::string_view detail = "");
 // `backtrace` is empty, a newline and `backtrace` (its frame lines, see
 // runtime/jit/backtrace.h). The spec text stays a prefix of the message.
 absl::Status TrapErrorWithBacktrace(TrapKind kind, absl::string_view backtrace);
+
+// A TrapError whose message is given whole: a trap a worker reported, whose
+// message already starts with the spec text (and may carry a backtrace).
+absl::Status TrapErrorWithMessage(TrapKind kind, std::string message);
 
 InstanceErrorKind GetInstanceErrorKind(const absl::Status& status);
 

@@ -1,0 +1,15 @@
+;; Exports to call from the broker; imports served by the broker.
+(module
+  (import "host" "double" (func $double (param i32) (result i32)))
+  (import "host" "fail" (func $fail))
+  (func (export "add") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1)))
+  (func $div (export "div") (param i32 i32) (result i32)
+    (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "double_plus_one") (param i32) (result i32)
+    (i32.add (call $double (local.get 0)) (i32.const 1)))
+  (func (export "calls_fail") (call $fail))
+  (func (export "swap") (param i64 f64) (result f64 i64)
+    (local.get 1) (local.get 0))
+  (global (export "answer") i32 (i32.const 42))
+)

@@ -1,0 +1,248 @@
+#include "host/worker_connection.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_format.h"
+#include "ipc/convert.h"
+#include "ipc/validate.h"
+#include "runtime/instance/instance_errors.h"
+#include "runtime/vm/trap.h"
+
+namespace wasm::host {
+
+using ipc::Envelope;
+
+WorkerConnection::WorkerConnection(ipc::Channel channel, ProcessControl control, Options options)
+    : channel_(std::move(channel)), control_(std::move(control)), options_(options) {}
+
+WorkerConnection::~WorkerConnection() {
+  if (dead_.ok() && channel_.valid()) {
+    Envelope bye;
+    bye.set_id(next_id_++);
+    bye.mutable_shutdown();
+    (void)channel_.Send(bye);
+  }
+  if (control_.kill) (void)control_.kill();
+}
+
+void WorkerConnection::AddHostFunction(uint64_t handle, HostCallback callback) {
+  host_functions_.insert_or_assign(handle, std::move(callback));
+}
+
+absl::Status WorkerConnection::Fail(std::string reason, bool describe_exit) {
+  if (!dead_.ok()) return dead_;
+  if (control_.kill) (void)control_.kill();
+  if (describe_exit && control_.describe_exit) reason = control_.describe_exit();
+  dead_ = absl::UnavailableError(reason);
+  return dead_;
+}
+
+absl::Status WorkerConnection::ReplyStatus(const Envelope& reply) {
+  switch (reply.body_case()) {
+    case Envelope::kOk:
+    case Envelope::kValues:
+      return absl::OkStatus();
+    case Envelope::kTrap: {
+      const uint32_t kind = reply.trap().kind();
+      return TrapErrorWithMessage(kind >= 1 && kind <= kNumTrapKinds
+                                      ? static_cast<TrapKind>(kind - 1)
+                                      : TrapKind::kHostError,
+                                  reply.trap().message());
+    }
+    case Envelope::kError: {
+      const std::string& message = reply.error().message();
+      switch (reply.error().kind()) {
+        case ipc::Error::COMPILE: return absl::InvalidArgumentError(message);
+        case ipc::Error::LINK: return LinkError(message, "");
+        case ipc::Error::RESOURCE: return absl::ResourceExhaustedError(message);
+        case ipc::Error::NOT_FOUND: return absl::NotFoundError(message);
+        default: return absl::UnknownError(message);
+      }
+    }
+    default:
+      return absl::InternalError("unexpected reply");
+  }
+}
+
+absl::StatusOr<Envelope> WorkerConnection::Call(Envelope request, absl::Span<const int> fds) {
+  if (!dead_.ok()) return dead_;
+  const uint64_t id = next_id_++;
+  request.set_id(id);
+  if (absl::Status sent = channel_.Send(request, fds); !sent.ok()) {
+    return Fail(std::string(sent.message()), absl::IsUnavailable(sent));
+  }
+  const absl::Time deadline = absl::Now() + options_.deadline;
+  while (true) {
+    absl::StatusOr<ipc::Channel::Message> message = channel_.Receive(
+        std::max(absl::ZeroDuration(), deadline - absl::Now()));
+    if (!message.ok()) {
+      const absl::Status& s = message.status();
+      if (absl::IsDeadlineExceeded(s)) {
+        return Fail(absl::StrFormat("deadline exceeded after %.1f s",
+                                    absl::ToDoubleSeconds(options_.deadline)),
+                    false);
+      }
+      if (absl::IsUnavailable(s)) return Fail(std::string(s.message()), true);
+      if (ipc::IsMalformed(s)) {
+        return Fail(absl::StrCat("worker sent a malformed message: ",
+                                 absl::StripPrefix(s.message(), "malformed message from peer: ")),
+                    false);
+      }
+      return Fail(std::string(s.message()), false);
+    }
+    if (absl::Status valid = ipc::ValidateFromWorker(message->envelope, message->fds.size());
+        !valid.ok()) {
+      return Fail(absl::StrCat("worker sent a malformed message: ", valid.message()), false);
+    }
+    const Envelope& e = message->envelope;
+    if (e.has_call_import()) {
+      if (absl::Status served = ServeImport(e); !served.ok()) return served;
+      if (!dead_.ok()) return dead_;
+      continue;
+    }
+    if (e.reply_to() != id) {
+      return Fail(absl::StrCat("worker sent a malformed message: a reply to request ", e.reply_to(),
+                               ", which is not outstanding (", id, " is)"),
+                  false);
+    }
+    return std::move(message->envelope);
+  }
+}
+
+absl::Status WorkerConnection::ServeImport(const Envelope& request) {
+  auto it = host_functions_.find(request.call_import().handle());
+  if (it == host_functions_.end()) {
+    return Fail(absl::StrCat("worker sent a malformed message: a call of host function ",
+                             request.call_import().handle(), ", which it was never given"),
+                false);
+  }
+  std::vector<uint64_t> args(request.call_import().args().begin(),
+                             request.call_import().args().end());
+  absl::StatusOr<std::vector<uint64_t>> results = it->second(args);
+  if (!dead_.ok()) return dead_;  // the worker died during a nested call
+  Envelope reply;
+  reply.set_reply_to(request.id());
+  if (results.ok()) {
+    reply.mutable_values();  // present even with no results
+    for (uint64_t v : *results) reply.mutable_values()->add_values(v);
+  } else if (GetInstanceErrorKind(results.status()) == InstanceErrorKind::kTrap) {
+    // A trap further in keeps its kind and text on the way out.
+    const std::optional<TrapKind> kind = GetTrapKind(results.status());
+    reply.mutable_trap()->set_kind(kind.has_value() ? static_cast<uint32_t>(*kind) + 1 : 0);
+    reply.mutable_trap()->set_message(std::string(results.status().message()));
+  } else {
+    reply.mutable_error()->set_kind(ipc::Error::OTHER);
+    reply.mutable_error()->set_message(std::string(results.status().message()));
+  }
+  if (absl::Status sent = channel_.Send(reply); !sent.ok()) {
+    return Fail(std::string(sent.message()), absl::IsUnavailable(sent));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WorkerConnection::LoadModule(uint32_t module_id, absl::Span<const uint8_t> bytes) {
+  Envelope request;
+  request.mutable_load_module()->set_module_id(module_id);
+  request.mutable_load_module()->set_bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  absl::StatusOr<Envelope> reply = Call(std::move(request));
+  if (!reply.ok()) return reply.status();
+  return ReplyStatus(*reply);
+}
+
+absl::Status WorkerConnection::DefineHostFunction(uint32_t object_id, uint64_t handle,
+                                                  const FuncType& type) {
+  Envelope request;
+  ipc::DefineObject* d = request.mutable_define_object();
+  d->set_object_id(object_id);
+  d->mutable_host_function()->set_handle(handle);
+  *d->mutable_host_function()->mutable_signature() = ipc::ToProto(type);
+  absl::StatusOr<Envelope> reply = Call(std::move(request));
+  if (!reply.ok()) return reply.status();
+  return ReplyStatus(*reply);
+}
+
+absl::Status WorkerConnection::DefineMemory(uint32_t object_id, const MemoryType& type, int memfd) {
+  Envelope request;
+  ipc::DefineObject* d = request.mutable_define_object();
+  d->set_object_id(object_id);
+  *d->mutable_memory()->mutable_limits() = ipc::ToProto(type.limits);
+  d->mutable_memory()->set_shared(type.limits.shared);
+  const int fds[] = {memfd};
+  absl::StatusOr<Envelope> reply = Call(std::move(request), fds);
+  if (!reply.ok()) return reply.status();
+  return ReplyStatus(*reply);
+}
+
+absl::Status WorkerConnection::DefineGlobal(uint32_t object_id, const GlobalType& type, int memfd) {
+  Envelope request;
+  ipc::DefineObject* d = request.mutable_define_object();
+  d->set_object_id(object_id);
+  d->mutable_global()->set_value_type(static_cast<uint32_t>(type.type));
+  d->mutable_global()->set_mutable_(type.mutability == Mutability::kVar);
+  const int fds[] = {memfd};
+  absl::StatusOr<Envelope> reply = Call(std::move(request), fds);
+  if (!reply.ok()) return reply.status();
+  return ReplyStatus(*reply);
+}
+
+absl::Status WorkerConnection::DefineTable(uint32_t object_id, const TableType& type) {
+  Envelope request;
+  ipc::DefineObject* d = request.mutable_define_object();
+  d->set_object_id(object_id);
+  d->mutable_table()->set_element_type(static_cast<uint32_t>(type.elem_type));
+  *d->mutable_table()->mutable_limits() = ipc::ToProto(type.limits);
+  absl::StatusOr<Envelope> reply = Call(std::move(request));
+  if (!reply.ok()) return reply.status();
+  return ReplyStatus(*reply);
+}
+
+absl::Status WorkerConnection::Instantiate(uint32_t instance_id, uint32_t module_id,
+                                           const std::vector<ipc::ImportBinding>& imports) {
+  Envelope request;
+  request.mutable_instantiate()->set_instance_id(instance_id);
+  request.mutable_instantiate()->set_module_id(module_id);
+  for (const ipc::ImportBinding& b : imports) *request.mutable_instantiate()->add_imports() = b;
+  absl::StatusOr<Envelope> reply = Call(std::move(request));
+  if (!reply.ok()) return reply.status();
+  return ReplyStatus(*reply);
+}
+
+absl::StatusOr<std::vector<uint64_t>> WorkerConnection::CallExport(
+    uint32_t instance_id, const std::string& name, absl::Span<const uint64_t> args) {
+  Envelope request;
+  request.mutable_call_export()->set_instance_id(instance_id);
+  request.mutable_call_export()->set_name(name);
+  for (uint64_t a : args) request.mutable_call_export()->add_args(a);
+  absl::StatusOr<Envelope> reply = Call(std::move(request));
+  if (!reply.ok()) return reply.status();
+  if (absl::Status s = ReplyStatus(*reply); !s.ok()) return s;
+  if (!reply->has_values()) {
+    return Fail("worker sent a malformed message: a call answered without values", false);
+  }
+  return std::vector<uint64_t>(reply->values().values().begin(), reply->values().values().end());
+}
+
+absl::StatusOr<uint64_t> WorkerConnection::GetGlobal(uint32_t instance_id, const std::string& name) {
+  Envelope request;
+  request.mutable_get_global()->set_instance_id(instance_id);
+  request.mutable_get_global()->set_name(name);
+  absl::StatusOr<Envelope> reply = Call(std::move(request));
+  if (!reply.ok()) return reply.status();
+  if (absl::Status s = ReplyStatus(*reply); !s.ok()) return s;
+  if (!reply->has_values() || reply->values().values_size() != 1) {
+    return Fail("worker sent a malformed message: a global read answered without one value", false);
+  }
+  return reply->values().values(0);
+}
+
+absl::Status WorkerConnection::SendTestHook(ipc::TestHook::Action action) {
+  Envelope request;
+  request.mutable_test_hook()->set_action(action);
+  absl::StatusOr<Envelope> reply = Call(std::move(request));
+  if (!reply.ok()) return reply.status();
+  return ReplyStatus(*reply);
+}
+
+}  // namespace wasm::host

@@ -1,0 +1,111 @@
+// WorkerConnection: the broker's end of one worker process — requests out,
+// the worker's requests (host-function imports) served, its replies checked.
+//
+// Calls are synchronous and nest: while CallExport waits, the worker may call
+// a host function, which runs here (on the calling thread) and may itself call
+// CallExport again; each level waits for its own reply. One thread at a time
+// uses a connection.
+//
+// Everything the worker sends is untrusted (ipc/validate.h). A worker that
+// sends a malformed message, answers a request that is not outstanding, calls
+// a host function it was never given, or does not answer before the deadline
+// is killed; so is one that dies by itself. The call in progress and every
+// later one then fail with an Unavailable error that says why:
+//
+//   "worker killed by seccomp: syscall openat (257)"
+//   "worker crashed: SIGSEGV"
+//   "deadline exceeded after 2.0 s"
+//   "worker sent a malformed message: not an Envelope"
+//
+// Results: a trap is the runtime's TrapError (instance_errors.h) with the
+// worker's message ("integer divide by zero\n  at func 1 <div> +0x31"), a
+// link error a LinkError, a compile error the runtime's compile error text.
+//
+//   WorkerConnection worker(std::move(channel), {.kill = ..., .describe_exit = ...});
+//   worker.AddHostFunction(7, [](absl::Span<const uint64_t> args) -> absl::StatusOr<...> {...});
+//   RETURN_IF_ERROR(worker.DefineHostFunction(/*object=*/1, /*handle=*/7, type));
+//   RETURN_IF_ERROR(worker.LoadModule(/*module=*/1, bytes));
+//   RETURN_IF_ERROR(worker.Instantiate(/*instance=*/1, /*module=*/1, bindings));
+//   ASSIGN_OR_RETURN(std::vector<uint64_t> r, worker.CallExport(1, "add", {1, 2}));
+#ifndef HOST_WORKER_CONNECTION_H_
+#define HOST_WORKER_CONNECTION_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "ipc/channel.h"
+#include "ipc/messages.pb.h"
+#include "runtime/types.h"
+
+namespace wasm::host {
+
+class WorkerConnection {
+ public:
+  // How to stop and diagnose the worker's process (the zygote knows it).
+  struct ProcessControl {
+    absl::AnyInvocable<absl::Status()> kill;
+    // After the channel closed: why the process ended ("worker crashed: SIGSEGV").
+    absl::AnyInvocable<std::string()> describe_exit;
+  };
+  struct Options {
+    // How long one request may go unanswered (nested host calls included).
+    absl::Duration deadline = absl::Seconds(60);
+  };
+  // A host function: arguments in, results out (as many as its type says),
+  // or an error, which the calling wasm code sees as a trap.
+  using HostCallback =
+      absl::AnyInvocable<absl::StatusOr<std::vector<uint64_t>>(absl::Span<const uint64_t>)>;
+
+  WorkerConnection(ipc::Channel channel, ProcessControl control, Options options);
+  ~WorkerConnection();  // asks the worker to shut down, then kills it
+
+  // The host function a DefineHostFunction handle stands for.
+  void AddHostFunction(uint64_t handle, HostCallback callback);
+
+  absl::Status LoadModule(uint32_t module_id, absl::Span<const uint8_t> bytes);
+  absl::Status DefineHostFunction(uint32_t object_id, uint64_t handle, const FuncType& type);
+  // `memfd`: a LinearMemory's fd (the worker maps it); stays owned by the caller.
+  absl::Status DefineMemory(uint32_t object_id, const MemoryType& type, int memfd);
+  // `memfd`: one page holding the GlobalCell at offset 0.
+  absl::Status DefineGlobal(uint32_t object_id, const GlobalType& type, int memfd);
+  absl::Status DefineTable(uint32_t object_id, const TableType& type);
+  absl::Status Instantiate(uint32_t instance_id, uint32_t module_id,
+                           const std::vector<ipc::ImportBinding>& imports);
+  absl::StatusOr<std::vector<uint64_t>> CallExport(uint32_t instance_id, const std::string& name,
+                                                   absl::Span<const uint64_t> args);
+  absl::StatusOr<uint64_t> GetGlobal(uint32_t instance_id, const std::string& name);
+  // Sends a TestHook request (test builds of the worker act on it).
+  absl::Status SendTestHook(ipc::TestHook::Action action);
+
+  // OK while the worker is alive; afterwards the reason it is not.
+  const absl::Status& health() const { return dead_; }
+  int fd() const { return channel_.fd(); }
+
+ private:
+  // Sends `request` and serves the worker until its reply arrives.
+  absl::StatusOr<ipc::Envelope> Call(ipc::Envelope request, absl::Span<const int> fds = {});
+  // Serves one request from the worker (a host-function call).
+  absl::Status ServeImport(const ipc::Envelope& request);
+  // Kills the worker and records why; returns that error.
+  absl::Status Fail(std::string reason, bool describe_exit);
+  // OK replies, errors to statuses.
+  static absl::Status ReplyStatus(const ipc::Envelope& reply);
+
+  ipc::Channel channel_;
+  ProcessControl control_;
+  Options options_;
+  uint64_t next_id_ = 1;
+  absl::flat_hash_map<uint64_t, HostCallback> host_functions_;
+  absl::Status dead_;
+};
+
+}  // namespace wasm::host
+
+#endif  // HOST_WORKER_CONNECTION_H_

@@ -1,0 +1,426 @@
+#include "sandbox/worker/worker_service.h"
+
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "ipc/channel.h"
+#include "ipc/convert.h"
+#include "ipc/messages.pb.h"
+#include "runtime/instance/extern.h"
+#include "runtime/instance/host_function.h"
+#include "runtime/instance/imports.h"
+#include "runtime/instance/instance_errors.h"
+#include "runtime/instance/raise_trap.h"
+#include "runtime/instance/table.h"
+#include "runtime/jit/compiled_module.h"
+#include "runtime/jit/jit_instance.h"
+#include "runtime/validator.h"
+#include "runtime/vm/linear_memory.h"
+#include "runtime/vm/trap.h"
+
+namespace wasm::sandbox {
+namespace {
+
+using ipc::Envelope;
+
+// The resolver an Instantiate request builds: the bindings by import name.
+class BindingResolver : public ImportResolver {
+ public:
+  void Bind(const std::string& module, const std::string& name, Extern value) {
+    bound_[module].insert_or_assign(name, std::move(value));
+  }
+  const Extern* Resolve(absl::string_view module, absl::string_view name) const override {
+    auto m = bound_.find(module);
+    if (m == bound_.end()) return nullptr;
+    auto e = m->second.find(name);
+    return e == m->second.end() ? nullptr : &e->second;
+  }
+
+ private:
+  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, Extern>> bound_;
+};
+
+Envelope ErrorReply(ipc::Error::Kind kind, absl::string_view message) {
+  Envelope e;
+  e.mutable_error()->set_kind(kind);
+  e.mutable_error()->set_message(std::string(message));
+  return e;
+}
+
+Envelope OkReply() {
+  Envelope e;
+  e.mutable_ok();
+  return e;
+}
+
+// The reply for a failed instantiation or call: a trap, a link error, or
+// another error.
+Envelope StatusReply(const absl::Status& status) {
+  switch (GetInstanceErrorKind(status)) {
+    case InstanceErrorKind::kTrap: {
+      Envelope e;
+      const std::optional<TrapKind> kind = GetTrapKind(status);
+      e.mutable_trap()->set_kind(kind.has_value() ? static_cast<uint32_t>(*kind) + 1 : 0);
+      e.mutable_trap()->set_message(std::string(status.message()));
+      return e;
+    }
+    case InstanceErrorKind::kLink:
+      return ErrorReply(ipc::Error::LINK, status.message());
+    default:
+      if (absl::IsResourceExhausted(status)) return ErrorReply(ipc::Error::RESOURCE, status.message());
+      return ErrorReply(ipc::Error::OTHER, status.message());
+  }
+}
+
+class WorkerService {
+ public:
+  explicit WorkerService(ipc::Channel channel) : channel_(std::move(channel)) {}
+
+  int Run() {
+    while (true) {
+      absl::StatusOr<ipc::Channel::Message> message = channel_.Receive();
+      if (!message.ok()) return absl::IsUnavailable(message.status()) ? 0 : 1;
+      if (message->envelope.has_shutdown()) return 0;
+      if (message->envelope.id() == 0) return 1;  // a reply nobody asked for
+      if (!Serve(*std::move(message)).ok()) return 1;
+    }
+  }
+
+ private:
+  // Handles one request from the broker and sends its reply.
+  absl::Status Serve(ipc::Channel::Message request) {
+    Envelope reply = Handle(request);
+    reply.set_reply_to(request.envelope.id());
+    return channel_.Send(reply);
+  }
+
+  Envelope Handle(ipc::Channel::Message& request) {
+    const Envelope& e = request.envelope;
+    switch (e.body_case()) {
+      case Envelope::kLoadModule: return LoadModule(e.load_module());
+      case Envelope::kDefineObject: return DefineObject(e.define_object(), request.fds);
+      case Envelope::kInstantiate: return Instantiate(e.instantiate());
+      case Envelope::kCallExport: return CallExport(e.call_export());
+      case Envelope::kGetGlobal: return GetGlobal(e.get_global());
+      case Envelope::kTestHook: return TestHook(e.test_hook());
+      default:
+        return ErrorReply(ipc::Error::OTHER,
+                          absl::StrCat("worker: unexpected request ", static_cast<int>(e.body_case())));
+    }
+  }
+
+  Envelope LoadModule(const ipc::LoadModule& request) {
+    if (modules_.contains(request.module_id())) {
+      return ErrorReply(ipc::Error::OTHER, absl::StrCat("module ", request.module_id(), " already loaded"));
+    }
+    // The broker validated these bytes; decoding them again here is how the
+    // worker gets its own Module (sending the decoded form is a later step).
+    std::vector<uint8_t> bytes(request.bytes().begin(), request.bytes().end());
+    absl::StatusOr<std::shared_ptr<const Module>> module = CompileModule(std::move(bytes));
+    if (!module.ok()) return ErrorReply(ipc::Error::COMPILE, module.status().message());
+    absl::StatusOr<std::shared_ptr<const CompiledModule>> code = CompiledModule::Compile(*module);
+    if (!code.ok()) return ErrorReply(ipc::Error::COMPILE, code.status().message());
+    modules_[request.module_id()] = *std::move(code);
+    return OkReply();
+  }
+
+  Envelope DefineObject(const ipc::DefineObject& request, std::vector<UniqueFd>& fds) {
+    if (objects_.contains(request.object_id())) {
+      return ErrorReply(ipc::Error::OTHER, absl::StrCat("object ", request.object_id(), " already defined"));
+    }
+    absl::StatusOr<Extern> object = MakeObject(request, fds);
+    if (!object.ok()) return StatusReply(object.status());
+    objects_.insert_or_assign(request.object_id(), *std::move(object));
+    return OkReply();
+  }
+
+  absl::StatusOr<Extern> MakeObject(const ipc::DefineObject& request, std::vector<UniqueFd>& fds) {
+    switch (request.kind_case()) {
+      case ipc::DefineObject::kHostFunction: {
+        absl::StatusOr<FuncType> type = ipc::FromProto(request.host_function().signature());
+        if (!type.ok()) return type.status();
+        const uint64_t handle = request.host_function().handle();
+        const size_t params = type->params.size();
+        const size_t results = type->results.size();
+        absl::StatusOr<std::shared_ptr<HostFunction>> function = HostFunction::Create(
+            *type, [this, handle, params, results](absl::Span<uint64_t> slots) {
+              // CallImport's locals are all destroyed before RaiseTrap jumps.
+              if (!CallImport(handle, slots, params, results)) RaiseTrap(TrapKind::kHostError);
+            });
+        if (!function.ok()) return function.status();
+        return Extern::FromHostFunction(*std::move(function));
+      }
+      case ipc::DefineObject::kMemory: {
+        if (fds.size() != 1) return absl::InvalidArgumentError("memory object without its memfd");
+        const wasm::Limits limits = ipc::FromProto(request.memory().limits());
+        absl::StatusOr<std::unique_ptr<LinearMemory>> memory = LinearMemory::MapExisting(
+            std::move(fds[0]), limits.max,
+            request.memory().shared() ? MemorySharing::kShared : MemorySharing::kUnshared);
+        if (!memory.ok()) return memory.status();
+        return Extern::FromMemory(std::shared_ptr<LinearMemory>(*std::move(memory)));
+      }
+      case ipc::DefineObject::kGlobal: {
+        if (fds.size() != 1) return absl::InvalidArgumentError("global object without its memfd");
+        absl::StatusOr<ValType> type = ipc::ValTypeFromProto(request.global().value_type());
+        if (!type.ok()) return type.status();
+        void* page = mmap(nullptr, sizeof(GlobalCell), PROT_READ | PROT_WRITE, MAP_SHARED,
+                          fds[0].get(), 0);
+        if (page == MAP_FAILED) return absl::ErrnoToStatus(errno, "mapping a global's cell");
+        std::shared_ptr<GlobalCell> cell(static_cast<GlobalCell*>(page),
+                                         [](GlobalCell* c) { munmap(c, sizeof(GlobalCell)); });
+        return Extern::FromGlobal(
+            GlobalType{*type, request.global().mutable_() ? Mutability::kVar : Mutability::kConst},
+            std::move(cell));
+      }
+      case ipc::DefineObject::kTable: {
+        absl::StatusOr<ValType> type = ipc::ValTypeFromProto(request.table().element_type());
+        if (!type.ok()) return type.status();
+        absl::StatusOr<std::shared_ptr<Table>> table =
+            Table::Create(TableType{*type, ipc::FromProto(request.table().limits())});
+        if (!table.ok()) return table.status();
+        return Extern::FromTable(*std::move(table));
+      }
+      default:
+        return absl::InvalidArgumentError("object of no known kind");
+    }
+  }
+
+  // A host-function import: ask the broker, serving its nested requests until
+  // the answer comes. False (with pending_error_ set) when the import must
+  // trap.
+  bool CallImport(uint64_t handle, absl::Span<uint64_t> slots, size_t params, size_t results) {
+    Envelope request;
+    request.set_id(next_id_++);
+    request.mutable_call_import()->set_handle(handle);
+    for (size_t i = 0; i < params; ++i) request.mutable_call_import()->add_args(slots[i]);
+    absl::StatusOr<Envelope> reply = Await(request);
+    if (!reply.ok()) {
+      pending_error_ = TrapErrorWithMessage(
+          TrapKind::kHostError, absl::StrCat("host function failed: ", reply.status().message()));
+      return false;
+    }
+    switch (reply->body_case()) {
+      case Envelope::kValues:
+        if (static_cast<size_t>(reply->values().values_size()) != results) {
+          pending_error_ = TrapErrorWithMessage(
+              TrapKind::kHostError,
+              absl::StrCat("host function failed: returned ", reply->values().values_size(),
+                           " values, expected ", results));
+          return false;
+        }
+        for (size_t i = 0; i < results; ++i) slots[i] = reply->values().values(static_cast<int>(i));
+        return true;
+      case Envelope::kTrap: {
+        // A trap further in (host -> wasm -> trap) keeps its kind and text.
+        const uint32_t kind = reply->trap().kind();
+        pending_error_ = TrapErrorWithMessage(
+            kind >= 1 && kind <= kNumTrapKinds ? static_cast<TrapKind>(kind - 1) : TrapKind::kHostError,
+            reply->trap().message());
+        return false;
+      }
+      case Envelope::kError:
+        pending_error_ = TrapErrorWithMessage(
+            TrapKind::kHostError, absl::StrCat("host function failed: ", reply->error().message()));
+        return false;
+      default:
+        pending_error_ = TrapErrorWithMessage(TrapKind::kHostError,
+                                              "host function failed: unexpected reply");
+        return false;
+    }
+  }
+
+  // Sends `request` and serves the broker until the reply to it arrives.
+  absl::StatusOr<Envelope> Await(const Envelope& request) {
+    if (absl::Status sent = channel_.Send(request); !sent.ok()) return sent;
+    while (true) {
+      absl::StatusOr<ipc::Channel::Message> message = channel_.Receive();
+      if (!message.ok()) {
+        // The broker is gone or broke the protocol: nothing to return to.
+        _exit(absl::IsUnavailable(message.status()) ? 0 : 1);
+      }
+      if (message->envelope.reply_to() != 0) {
+        if (message->envelope.reply_to() != request.id()) _exit(1);
+        return std::move(message->envelope);
+      }
+      if (message->envelope.has_shutdown()) _exit(0);
+      if (!Serve(*std::move(message)).ok()) _exit(1);
+    }
+  }
+
+  absl::StatusOr<BindingResolver> Resolver(const Module& module, const ipc::Instantiate& request) {
+    if (request.imports_size() != static_cast<int>(module.imports.size())) {
+      return absl::InvalidArgumentError(absl::StrCat("instantiate: ", request.imports_size(),
+                                                     " bindings for ", module.imports.size(),
+                                                     " imports"));
+    }
+    BindingResolver resolver;
+    for (size_t i = 0; i < module.imports.size(); ++i) {
+      const Import& import = module.imports[i];
+      const ipc::ImportBinding& binding = request.imports(static_cast<int>(i));
+      switch (binding.target_case()) {
+        case ipc::ImportBinding::kObjectId: {
+          auto it = objects_.find(binding.object_id());
+          if (it == objects_.end()) {
+            return absl::InvalidArgumentError(absl::StrCat("no object ", binding.object_id()));
+          }
+          resolver.Bind(import.module, import.name, it->second);
+          break;
+        }
+        case ipc::ImportBinding::kInstanceExport: {
+          auto it = instances_.find(binding.instance_export().instance_id());
+          if (it == instances_.end()) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("no instance ", binding.instance_export().instance_id()));
+          }
+          std::optional<Extern> e = it->second->instance().GetExport(binding.instance_export().name());
+          if (e.has_value()) resolver.Bind(import.module, import.name, *std::move(e));
+          break;
+        }
+        default:
+          break;  // unresolved: Instance::Create reports "unknown import"
+      }
+    }
+    return resolver;
+  }
+
+  Envelope Instantiate(const ipc::Instantiate& request) {
+    if (instances_.contains(request.instance_id())) {
+      return ErrorReply(ipc::Error::OTHER, absl::StrCat("instance ", request.instance_id(), " exists"));
+    }
+    auto it = modules_.find(request.module_id());
+    if (it == modules_.end()) {
+      return ErrorReply(ipc::Error::OTHER, absl::StrCat("no module ", request.module_id()));
+    }
+    absl::StatusOr<BindingResolver> resolver = Resolver(it->second->module(), request);
+    if (!resolver.ok()) return ErrorReply(ipc::Error::OTHER, resolver.status().message());
+    absl::StatusOr<JitInstance*> instance = store_.Instantiate(it->second, *resolver);
+    if (!instance.ok()) return StatusReply(Substitute(instance.status()));
+    instances_[request.instance_id()] = *instance;
+    return OkReply();
+  }
+
+  // A trap of kind HostError stands for the error the broker returned.
+  absl::Status Substitute(const absl::Status& status) {
+    if (GetTrapKind(status) == TrapKind::kHostError && !pending_error_.ok()) {
+      absl::Status error = std::move(pending_error_);
+      pending_error_ = absl::OkStatus();
+      return error;
+    }
+    return status;
+  }
+
+  // The exported function `name` of instance `id` and its type.
+  absl::StatusOr<std::pair<Extern, const FuncType*>> FindFunction(uint32_t id,
+                                                                  const std::string& name) {
+    auto it = instances_.find(id);
+    if (it == instances_.end()) return absl::NotFoundError(absl::StrCat("no instance ", id));
+    const Instance& instance = it->second->instance();
+    std::optional<Extern> e = instance.GetExport(name);
+    if (!e.has_value() || e->kind() != ExternKind::kFunc) {
+      return absl::NotFoundError(absl::StrCat("no exported function \"", name, "\""));
+    }
+    for (const Export& ex : instance.module().exports) {
+      if (ex.kind == ExternKind::kFunc && ex.name == name) {
+        return std::make_pair(*std::move(e), &instance.module().FunctionType(ex.index));
+      }
+    }
+    return absl::InternalError("export without a type");
+  }
+
+  Envelope CallExport(const ipc::CallExport& request) {
+    absl::StatusOr<std::pair<Extern, const FuncType*>> f =
+        FindFunction(request.instance_id(), request.name());
+    if (!f.ok()) return ErrorReply(ipc::Error::NOT_FOUND, f.status().message());
+    const FuncType& type = *f->second;
+    if (static_cast<size_t>(request.args_size()) != type.params.size()) {
+      return ErrorReply(ipc::Error::OTHER,
+                        absl::StrCat(request.name(), " takes ", type.params.size(),
+                                     " arguments, got ", request.args_size()));
+    }
+    std::vector<uint64_t> args(request.args().begin(), request.args().end());
+    absl::StatusOr<std::vector<uint64_t>> results = CallFunction(*f->first.func(), type, args);
+    if (!results.ok()) return StatusReply(Substitute(results.status()));
+    Envelope reply;
+    reply.mutable_values();  // present even with no results
+    for (uint64_t v : *results) reply.mutable_values()->add_values(v);
+    return reply;
+  }
+
+  Envelope GetGlobal(const ipc::GetGlobal& request) {
+    auto it = instances_.find(request.instance_id());
+    if (it == instances_.end()) {
+      return ErrorReply(ipc::Error::NOT_FOUND, absl::StrCat("no instance ", request.instance_id()));
+    }
+    std::optional<Extern> e = it->second->instance().GetExport(request.name());
+    if (!e.has_value() || e->kind() != ExternKind::kGlobal) {
+      return ErrorReply(ipc::Error::NOT_FOUND,
+                        absl::StrCat("no exported global \"", request.name(), "\""));
+    }
+    Envelope reply;
+    reply.mutable_values()->add_values(e->global()->Get(e->global_type().type));
+    return reply;
+  }
+
+  Envelope TestHook(const ipc::TestHook& request) {
+#ifdef WASM_SANDBOX_TEST_HOOKS
+    switch (request.action()) {
+      case ipc::TestHook::SYSCALL_OPENAT:
+        syscall(SYS_openat, AT_FDCWD, "/etc/passwd", O_RDONLY);
+        break;
+      case ipc::TestHook::CRASH:
+        *static_cast<volatile int*>(nullptr) = 1;
+        break;
+      case ipc::TestHook::SEND_GARBAGE: {
+        static const char kGarbage[] = "\0this is not a protobuf \xff\xff\xff\xff";
+        if (write(channel_.fd(), kGarbage, sizeof(kGarbage)) < 0) _exit(1);
+        break;
+      }
+      case ipc::TestHook::SEND_BAD_REPLY: {
+        Envelope bogus;
+        bogus.set_reply_to(0x7fffffff);
+        bogus.mutable_values()->add_values(1);
+        (void)channel_.Send(bogus);
+        break;
+      }
+      case ipc::TestHook::HANG:
+        while (true) pause();
+      default:
+        break;
+    }
+    return OkReply();
+#else
+    (void)request;
+    return ErrorReply(ipc::Error::OTHER, "test hooks are not built into this worker");
+#endif
+  }
+
+  ipc::Channel channel_;
+  uint64_t next_id_ = 1;
+  Store store_;
+  absl::flat_hash_map<uint32_t, std::shared_ptr<const CompiledModule>> modules_;
+  absl::flat_hash_map<uint32_t, Extern> objects_;
+  absl::flat_hash_map<uint32_t, JitInstance*> instances_;
+  absl::Status pending_error_;
+};
+
+}  // namespace
+
+int RunWorker(int channel_fd) {
+  WorkerService service{ipc::Channel(UniqueFd(channel_fd))};
+  return service.Run();
+}
+
+}  // namespace wasm::sandbox
