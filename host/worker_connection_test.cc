@@ -200,6 +200,12 @@ TEST(WorkerConnectionTest, MemoryAndGlobalAreSharedSegments) {
   std::memcpy(&seen, (*memory)->base() + 3 * 65536 - 4, 4);
   EXPECT_EQ(seen, 7u);
   EXPECT_EQ(*w->CallExport(1, "grow", {2}), std::vector<uint64_t>{0xffffffffu});  // past max 4
+  // The broker grows it: the worker sees the page at its next request.
+  ASSERT_TRUE((*memory)->Grow(1).ok());
+  EXPECT_EQ(*w->CallExport(1, "size", {}), std::vector<uint64_t>{4});
+  ASSERT_TRUE(w->CallExport(1, "store", {4 * 65536 - 4, 9}).ok());
+  std::memcpy(&seen, (*memory)->base() + 4 * 65536 - 4, 4);
+  EXPECT_EQ(seen, 9u);
 }
 
 TEST(WorkerConnectionTest, InstancesInOneWorkerLinkToEachOther) {

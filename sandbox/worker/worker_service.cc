@@ -100,8 +100,16 @@ class WorkerService {
   }
 
  private:
+  // The broker may have grown one of its memories since the last message (the
+  // host's Memory.grow between or inside calls): map the new pages before
+  // wasm runs again, so memory.size and accesses see them.
+  void CatchUpWithBrokerMemories() {
+    for (LinearMemory* memory : broker_memories_) (void)memory->MapGrownPages();
+  }
+
   // Handles one request from the broker and sends its reply.
   absl::Status Serve(ipc::Channel::Message request) {
+    CatchUpWithBrokerMemories();
     Envelope reply = Handle(request);
     reply.set_reply_to(request.envelope.id());
     return channel_.Send(reply);
@@ -170,7 +178,9 @@ class WorkerService {
             std::move(fds[0]), limits.max,
             request.memory().shared() ? MemorySharing::kShared : MemorySharing::kUnshared);
         if (!memory.ok()) return memory.status();
-        return Extern::FromMemory(std::shared_ptr<LinearMemory>(*std::move(memory)));
+        std::shared_ptr<LinearMemory> shared(*std::move(memory));
+        broker_memories_.push_back(shared.get());
+        return Extern::FromMemory(std::move(shared));
       }
       case ipc::DefineObject::kGlobal: {
         if (fds.size() != 1) return absl::InvalidArgumentError("global object without its memfd");
@@ -253,6 +263,7 @@ class WorkerService {
       }
       if (message->envelope.reply_to() != 0) {
         if (message->envelope.reply_to() != request.id()) _exit(1);
+        CatchUpWithBrokerMemories();
         return std::move(message->envelope);
       }
       if (message->envelope.has_shutdown()) _exit(0);
@@ -414,6 +425,8 @@ class WorkerService {
   absl::flat_hash_map<uint32_t, Extern> objects_;
   absl::flat_hash_map<uint32_t, JitInstance*> instances_;
   absl::Status pending_error_;
+  // Memories the broker owns (DefineObject memory): it may grow them.
+  std::vector<LinearMemory*> broker_memories_;
 };
 
 }  // namespace
