@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <sched.h>
+#include <seccomp.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -23,6 +24,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "runtime/vm/unique_fd.h"
+#include "sandbox/policy.h"
 #include "sandbox/report.h"
 #include "sandbox/zygote.h"
 #include "sandbox/zygote_protocol.h"
@@ -181,6 +183,11 @@ class ForkServer {
         namespaces_(namespaces) {}
 
   int Serve() {
+    // Pre-initialise what every worker needs, once: libseccomp probes the
+    // kernel's seccomp features and caches them, and the allocator warms up;
+    // workers inherit both instead of redoing them after each fork.
+    (void)seccomp_api_get();
+    (void)CompileWorkerPolicy(confine_.policy, getpid());
     ZygoteHello hello;
     hello.namespaces = namespaces_;
     if (send(control_fd_, &hello, sizeof(hello), MSG_NOSIGNAL) !=
