@@ -413,8 +413,7 @@ absl::StatusOr<std::string> FindWorkerBinary(absl::string_view relative_path) {
     }
   }
   if (!self.empty()) {
-    // Beside the running binary: same directory, by base name and by the
-    // path relative to a bazel-bin-like root two levels up.
+    // Beside the running binary, by base name.
     const std::string dir = self.substr(0, self.rfind('/'));
     const std::string base = relative.substr(relative.rfind('/') + 1);
     tried.push_back(absl::StrCat(dir, "/", base));

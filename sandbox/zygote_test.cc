@@ -278,6 +278,21 @@ TEST_F(ZygoteTest, DestroyingTheZygoteKillsItsWorkers) {
   EXPECT_EQ(recv(worker.channel.get(), &byte, 1, 0), 0);  // EOF: it is dead
 }
 
+TEST_F(ZygoteTest, ADeadZygoteIsAnErrorNotACrash) {
+  SpawnedWorker worker = Spawn();
+  EXPECT_EQ(Command(worker.channel, 'h'), "H");
+  ASSERT_EQ(kill(zygote_->zygote_pid(), SIGKILL), 0);
+  // Its fork server and workers die with it (parent-death signals, pid 1).
+  struct pollfd p = {worker.channel.get(), POLLIN, 0};
+  ASSERT_EQ(poll(&p, 1, 5000), 1);
+  absl::StatusOr<SpawnedWorker> spawned = zygote_->Spawn();
+  ASSERT_FALSE(spawned.ok());
+  EXPECT_THAT(std::string(spawned.status().message()), HasSubstr("zygote"));
+  EXPECT_FALSE(zygote_->Wait(worker.pid).ok());
+  EXPECT_FALSE(zygote_->Kill(worker.pid).ok());
+  zygote_.reset();  // and the destructor copes
+}
+
 TEST(ZygoteStartTest, ReportsBadWorkerBinaries) {
   ZygoteOptions missing;
   missing.worker_path = "/nonexistent/worker";
