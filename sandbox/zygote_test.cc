@@ -135,6 +135,15 @@ TEST_F(ZygoteTest, ForbiddenSyscallsAreKilledAndNamed) {
             "worker killed by seccomp: syscall openat (257)");
 }
 
+TEST_F(ZygoteTest, SigsysWithTheDefaultActionIsSeccompWithUnknownSyscall) {
+  WorkerExit exit = DieOf('B');  // SIGSYS blocked: no handler runs
+  EXPECT_EQ(exit.kind, WorkerExit::kSeccomp);
+  EXPECT_EQ(exit.syscall, -1);
+  EXPECT_EQ(exit.Describe(),
+            "worker killed by seccomp: unknown syscall (SIGSYS with the "
+            "default action)");
+}
+
 TEST_F(ZygoteTest, AllowedOperationsSucceed) {
   SpawnedWorker worker = Spawn();
   EXPECT_EQ(Command(worker.channel, 'm'), "M");  // memfd + W^X code

@@ -14,6 +14,7 @@
 //   'a' reserve 3 × (8 GiB + 64 KiB) PROT_NONE (allowed by RLIMIT_AS),
 //       then 100 GiB (refused): reply "A" when both behave
 //   'b' spin on the CPU (for RLIMIT_CPU)
+//   'B' block SIGSYS, then openat: the kernel forces SIGSYS's default action
 // Other bytes: reply "?". EOF on the channel: exit 0.
 #include <fcntl.h>
 #include <signal.h>
@@ -144,6 +145,15 @@ int ProbeMain(int channel) {
           }
         }
         Reply(channel, result);
+        break;
+      }
+      case 'B': {
+        sigset_t sigsys;
+        sigemptyset(&sigsys);
+        sigaddset(&sigsys, SIGSYS);
+        sigprocmask(SIG_BLOCK, &sigsys, nullptr);
+        openat(AT_FDCWD, "/etc/passwd", O_RDONLY);
+        Reply(channel, "open returned");
         break;
       }
       case 'a':
