@@ -102,8 +102,14 @@ absl::StatusOr<std::optional<ZygoteArgs>> ParseZygoteArgs(int argc,
 // forking workers that run ConfineWorker(defaults + the args' overrides)
 // then `main`. Returns (an exit code) when the broker closes the control
 // socket, after SIGKILLing and reaping the remaining workers.
+//
+// `prepare`, when given, runs once in the zygote after it has reset its
+// signal dispositions and descriptors and before it serves: what it sets up
+// (e.g. the JIT's trap handlers, by running a first call) every worker
+// inherits instead of redoing it confined.
+using ZygotePrepare = void (*)();
 int RunZygote(const ZygoteArgs& args, WorkerMain main,
-              const ConfineOptions& defaults);
+              const ConfineOptions& defaults, ZygotePrepare prepare = nullptr);
 // The same with all namespaces and no overrides.
 int RunZygote(int control_fd, WorkerMain main, const ConfineOptions& defaults);
 
@@ -111,7 +117,8 @@ int RunZygote(int control_fd, WorkerMain main, const ConfineOptions& defaults);
 // --zygote; otherwise runs the zygote and returns its exit code (2 after a
 // message on stderr when the arguments are malformed).
 std::optional<int> MaybeRunZygote(int argc, char** argv, WorkerMain main,
-                                  const ConfineOptions& defaults);
+                                  const ConfineOptions& defaults,
+                                  ZygotePrepare prepare = nullptr);
 
 // ---- Broker side ------------------------------------------------------------
 

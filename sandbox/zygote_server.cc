@@ -437,13 +437,14 @@ absl::StatusOr<std::optional<ZygoteArgs>> ParseZygoteArgs(int argc,
 }
 
 int RunZygote(const ZygoteArgs& args, WorkerMain main,
-              const ConfineOptions& defaults) {
+              const ConfineOptions& defaults, ZygotePrepare prepare) {
   const int control_fd = args.control_fd;
   if (fcntl(control_fd, F_GETFD) < 0) {
     Warn(absl::StrCat("control fd ", control_fd, " is not open"));
     return 2;
   }
   ResetProcessState(control_fd);
+  if (prepare != nullptr) prepare();
   ConfineOptions confine = defaults;
   if (args.address_space_bytes) {
     confine.address_space_bytes = *args.address_space_bytes;
@@ -494,14 +495,15 @@ int RunZygote(int control_fd, WorkerMain main, const ConfineOptions& defaults) {
 }
 
 std::optional<int> MaybeRunZygote(int argc, char** argv, WorkerMain main,
-                                  const ConfineOptions& defaults) {
+                                  const ConfineOptions& defaults,
+                                  ZygotePrepare prepare) {
   absl::StatusOr<std::optional<ZygoteArgs>> args = ParseZygoteArgs(argc, argv);
   if (!args.ok()) {
     Warn(std::string(args.status().message()));
     return 2;
   }
   if (!args->has_value()) return std::nullopt;
-  return RunZygote(**args, main, defaults);
+  return RunZygote(**args, main, defaults, prepare);
 }
 
 }  // namespace wasm::sandbox

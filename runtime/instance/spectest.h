@@ -35,6 +35,13 @@ namespace wasm {
 // Receives one printed line, without its newline.
 using PrintSink = std::function<void(absl::string_view line)>;
 
+// Every name DefineSpectest defines, for hosts that re-export them (the
+// sandbox engine serves each one from the broker).
+inline constexpr absl::string_view kSpectestNames[] = {
+    "print",      "print_i32",     "print_i64",     "print_f32",  "print_f64",
+    "print_i32_f32", "print_f64_f64", "global_i32", "global_i64", "global_f32",
+    "global_f64", "table",         "memory",        "shared_memory"};
+
 // Defines the spectest externs under the module name "spectest".
 // `sink` defaults to stdout (flushed per line). AlreadyExists if `imports`
 // already has one of the names.

@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <time.h>
 
 #include <cstdint>
 #include <memory>
@@ -407,7 +408,10 @@ class WorkerService {
         break;
       }
       case ipc::TestHook::HANG:
-        while (true) pause();
+        while (true) {
+          struct timespec hour = {3600, 0};
+          nanosleep(&hour, nullptr);
+        }
       default:
         break;
     }

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "tests/spec/engine.h"
 #include "tests/spec/jit_engine.h"
+#include "tests/spec/sandbox_engine.h"
 #include "tests/spec/validate_engine.h"
 
 namespace wasm::spec {
@@ -22,10 +23,10 @@ struct EngineEntry {
   std::unique_ptr<Engine> (*make)();
 };
 
-// `jit` and `sandbox` join this table when the JIT and the broker exist.
 constexpr EngineEntry kEngines[] = {
     {"validate", [] { return std::unique_ptr<Engine>(new ValidateEngine()); }},
     {"jit", [] { return std::unique_ptr<Engine>(new JitEngine()); }},
+    {"sandbox", [] { return std::unique_ptr<Engine>(new SandboxEngine()); }},
 };
 
 }  // namespace

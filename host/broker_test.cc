@@ -1,0 +1,135 @@
+// The whole path: broker -> zygote -> confined worker (the test build of the
+// worker executable, which answers TestHook requests) -> JIT, over IPC.
+#include "host/broker.h"
+
+#include <memory>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "host/test_modules.h"
+#include "runtime/instance/instance_errors.h"
+
+namespace wasm::host {
+namespace {
+
+using ::testing::StartsWith;
+
+const std::vector<uint8_t>& Wat(const std::string& name) {
+  return testing_modules::WatModules().at(name);
+}
+
+ipc::ImportBinding Object(uint32_t id) {
+  ipc::ImportBinding b;
+  b.set_object_id(id);
+  return b;
+}
+
+class BrokerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<std::string> worker = sandbox::FindWorkerBinary("sandbox/worker/worker_for_test");
+    ASSERT_TRUE(worker.ok()) << worker.status();
+    absl::StatusOr<std::unique_ptr<Broker>> broker =
+        Broker::Create({.worker_path = *worker, .deadline = absl::Seconds(2)});
+    ASSERT_TRUE(broker.ok()) << broker.status();
+    broker_ = broker->release();
+  }
+  static void TearDownTestSuite() {
+    delete broker_;
+    broker_ = nullptr;
+  }
+
+  // A confined worker running calc.wat (host.double doubles; host.fail fails).
+  std::unique_ptr<WorkerConnection> Calc() {
+    absl::StatusOr<std::unique_ptr<WorkerConnection>> w = broker_->SpawnWorker();
+    EXPECT_TRUE(w.ok()) << w.status();
+    (*w)->AddHostFunction(1, [](absl::Span<const uint64_t> a) -> absl::StatusOr<std::vector<uint64_t>> {
+      return std::vector<uint64_t>{static_cast<uint32_t>(a[0] * 2)};
+    });
+    (*w)->AddHostFunction(2, [](absl::Span<const uint64_t>) -> absl::StatusOr<std::vector<uint64_t>> {
+      return absl::InternalError("boom");
+    });
+    EXPECT_TRUE((*w)->DefineHostFunction(1, 1, FuncType{{ValType::kI32}, {ValType::kI32}}).ok());
+    EXPECT_TRUE((*w)->DefineHostFunction(2, 2, FuncType{}).ok());
+    EXPECT_TRUE((*w)->LoadModule(1, Wat("calc")).ok());
+    absl::Status s = (*w)->Instantiate(1, 1, {Object(1), Object(2)});
+    EXPECT_TRUE(s.ok()) << s;
+    return *std::move(w);
+  }
+
+  static Broker* broker_;
+};
+
+Broker* BrokerTest::broker_ = nullptr;
+
+TEST_F(BrokerTest, RunsWasmInAConfinedWorker) {
+  std::unique_ptr<WorkerConnection> w = Calc();
+  EXPECT_EQ(*w->CallExport(1, "add", {40, 2}), std::vector<uint64_t>{42});
+  EXPECT_EQ(*w->CallExport(1, "double_plus_one", {20}), std::vector<uint64_t>{41});
+  absl::StatusOr<std::vector<uint64_t>> r = w->CallExport(1, "div", {1, 0});
+  EXPECT_THAT(std::string(r.status().message()), StartsWith("integer divide by zero\n  at func 3"));
+  EXPECT_TRUE(w->health().ok());
+}
+
+TEST_F(BrokerTest, AForbiddenSyscallKillsTheWorkerAndIsNamed) {
+  std::unique_ptr<WorkerConnection> w = Calc();
+  absl::Status s = w->SendTestHook(ipc::TestHook::SYSCALL_OPENAT);
+  EXPECT_TRUE(absl::IsUnavailable(s)) << s;
+  EXPECT_EQ(s.message(), "worker killed by seccomp: syscall openat (257)");
+  EXPECT_EQ(w->CallExport(1, "add", {1, 2}).status().message(),
+            "worker killed by seccomp: syscall openat (257)");
+}
+
+TEST_F(BrokerTest, ACrashDoesNotDisturbAnotherWorker) {
+  std::unique_ptr<WorkerConnection> a = Calc();
+  std::unique_ptr<WorkerConnection> b = Calc();
+  absl::Status s = a->SendTestHook(ipc::TestHook::CRASH);
+  EXPECT_EQ(s.message(), "worker crashed: SIGSEGV");
+  EXPECT_EQ(*b->CallExport(1, "add", {1, 2}), std::vector<uint64_t>{3});
+  std::unique_ptr<WorkerConnection> c = Calc();  // and new ones still spawn
+  EXPECT_EQ(*c->CallExport(1, "add", {2, 2}), std::vector<uint64_t>{4});
+}
+
+TEST_F(BrokerTest, AMalformedMessageKillsTheWorkerAndIsReported) {
+  std::unique_ptr<WorkerConnection> w = Calc();
+  absl::Status s = w->SendTestHook(ipc::TestHook::SEND_GARBAGE);
+  EXPECT_EQ(s.message(), "worker sent a malformed message: not an Envelope");
+  EXPECT_FALSE(w->CallExport(1, "add", {1, 2}).ok());
+}
+
+TEST_F(BrokerTest, AHungWorkerIsKilledAtTheDeadline) {
+  std::unique_ptr<WorkerConnection> w = Calc();
+  absl::Status s = w->SendTestHook(ipc::TestHook::HANG);
+  EXPECT_EQ(s.message(), "deadline exceeded after 2.0 s");
+}
+
+TEST_F(BrokerTest, HostWasmHostWasmNestsAHundredDeep) {
+  absl::StatusOr<std::unique_ptr<WorkerConnection>> spawned = broker_->SpawnWorker();
+  ASSERT_TRUE(spawned.ok()) << spawned.status();
+  WorkerConnection* w = spawned->get();
+  w->AddHostFunction(1, [w](absl::Span<const uint64_t> a) -> absl::StatusOr<std::vector<uint64_t>> {
+    return w->CallExport(1, "down", {a[0]});
+  });
+  ASSERT_TRUE(w->DefineHostFunction(1, 1, FuncType{{ValType::kI32}, {ValType::kI32}}).ok());
+  ASSERT_TRUE(w->LoadModule(1, Wat("nest")).ok());
+  ASSERT_TRUE(w->Instantiate(1, 1, {Object(1)}).ok());
+  absl::StatusOr<std::vector<uint64_t>> r = w->CallExport(1, "down", {100});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, std::vector<uint64_t>{100});
+}
+
+TEST_F(BrokerTest, TheProductionWorkerRefusesTestHooks) {
+  absl::StatusOr<std::string> worker = sandbox::FindWorkerBinary("sandbox/worker/worker");
+  ASSERT_TRUE(worker.ok()) << worker.status();
+  absl::StatusOr<std::unique_ptr<Broker>> broker = Broker::Create({.worker_path = *worker});
+  ASSERT_TRUE(broker.ok()) << broker.status();
+  absl::StatusOr<std::unique_ptr<WorkerConnection>> w = (*broker)->SpawnWorker();
+  ASSERT_TRUE(w.ok()) << w.status();
+  absl::Status s = (*w)->SendTestHook(ipc::TestHook::SYSCALL_OPENAT);
+  EXPECT_EQ(s.message(), "test hooks are not built into this worker");
+  EXPECT_TRUE((*w)->health().ok());
+}
+
+}  // namespace
+}  // namespace wasm::host

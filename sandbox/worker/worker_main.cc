@@ -1,0 +1,59 @@
+// The worker executable. The broker starts it once with --zygote (see
+// sandbox/zygote.h); it warms up the runtime, then forks a confined worker
+// per Spawn request, each running the WorkerService on its channel.
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "runtime/instance/imports.h"
+#include "runtime/instance/raise_trap.h"
+#include "runtime/jit/compiled_module.h"
+#include "runtime/jit/jit_instance.h"
+#include "runtime/validator.h"
+#include "sandbox/confine.h"
+#include "sandbox/worker/worker_service.h"
+#include "sandbox/zygote.h"
+
+namespace {
+
+// (module (func (export "f") (result i32) i32.const 1))
+constexpr uint8_t kWarmUpModule[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01,
+    0x7f, 0x03, 0x02, 0x01, 0x00, 0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00, 0x0a, 0x06,
+    0x01, 0x04, 0x00, 0x41, 0x01, 0x0b};
+
+// Compiles, instantiates and calls a tiny module in the zygote, so that every
+// worker inherits what the first call sets up once per process (trap
+// handlers, the alternate signal stack, the RaiseTrap stubs, the JIT's
+// tables) instead of doing it confined.
+void WarmUp() {
+  absl::StatusOr<std::shared_ptr<const wasm::Module>> module = wasm::CompileModule(
+      std::vector<uint8_t>(std::begin(kWarmUpModule), std::end(kWarmUpModule)));
+  if (!module.ok()) return;
+  absl::StatusOr<std::shared_ptr<const wasm::CompiledModule>> code =
+      wasm::CompiledModule::Compile(*module);
+  if (!code.ok()) return;
+  (void)wasm::PrepareRaiseTrap();
+  wasm::Store store;
+  wasm::Imports none;
+  absl::StatusOr<wasm::JitInstance*> instance = store.Instantiate(*code, none);
+  if (!instance.ok()) return;
+  std::optional<wasm::Extern> f = (*instance)->instance().GetExport("f");
+  if (!f.has_value()) return;
+  (void)wasm::CallFunction(*f->func(), wasm::FuncType{{}, {wasm::ValType::kI32}}, {});
+}
+
+int WorkerMain(int channel_fd) { return wasm::sandbox::RunWorker(channel_fd); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::optional<int> code = wasm::sandbox::MaybeRunZygote(
+      argc, argv, &WorkerMain, wasm::sandbox::ConfineOptions{}, &WarmUp);
+  if (code.has_value()) return *code;
+  std::fprintf(stderr,
+               "worker: the sandbox's worker executable; the broker starts it with --zygote\n");
+  return 2;
+}
