@@ -149,6 +149,10 @@ absl::StatusOr<TypeUse> ParseTypeUse(Cursor& cursor, const ModuleContext& contex
   size_t before = cursor.position();
   RETURN_IF_ERROR(ParseParamsAndResults(cursor, ids, use.sig, &use.param_ids));
   use.has_inline = cursor.position() != before;
+  // Out of order: `(result) (param)`, `(param) (type)`.
+  if (cursor.AtLParenKeyword("param") || cursor.AtLParenKeyword("type")) {
+    return cursor.Unexpected(cursor.Peek(1));
+  }
   return use;
 }
 

@@ -306,9 +306,14 @@ absl::Status InstrParser::ParseConst(Opcode op, ByteWriter& out) {
     case NumStatus::kRange:
       return cursor_.Error(token, absl::StrCat("constant out of range: ", type, " ", token.text));
     case NumStatus::kSyntax:
-      // A keyword (`nan:canonical`, `x`) is the wrong kind of token; a
-      // malformed number is an unknown one, as in the reference lexer.
-      if (token.kind == TokenKind::kKeyword) return cursor_.Unexpected();
+      // A keyword of the text format (`func`, or the script's
+      // `nan:canonical`) is the wrong token; anything else (`nan:1`, `0x`) is
+      // an unknown one, as in the reference lexer.
+      if (token.kind == TokenKind::kKeyword &&
+          (IsStructuralKeyword(token.text) || token.text == "nan:canonical" ||
+           token.text == "nan:arithmetic")) {
+        return cursor_.Unexpected();
+      }
       return cursor_.Error(token, absl::StrCat("unknown operator ", token.text));
   }
   return absl::OkStatus();
