@@ -31,6 +31,10 @@ inline constexpr uint32_t kNoFunction = 0xffffffffu;
 // Builds a decode error: the binary format itself is broken.
 absl::Status MalformedError(size_t offset, absl::string_view spec_text,
                             uint32_t func_index = kNoFunction);
+// Builds a malformed error whose location is not a byte offset but given as
+// text, e.g. "3:14" (line:column) for the text-format parser. The message reads
+// "<location>: <spec_text>"; the kind is malformed.
+absl::Status MalformedErrorAt(absl::string_view location, absl::string_view spec_text);
 // Builds a validation error: well-formed bytes that break a typing rule.
 absl::Status InvalidError(size_t offset, absl::string_view spec_text,
                           uint32_t func_index = kNoFunction);

@@ -6,6 +6,9 @@
 #     decode   decoder + validator (runtime/fuzz/decode_fuzzer.cc), the default
 #     compile  decoder + validator + the whole JIT compiler, nothing executed
 #              (runtime/fuzz/compile_fuzzer.cc)
+#     text     the text-format parser (runtime/fuzz/text_fuzzer.cc), seeded
+#              with the .wast files and their text-form modules; not run by
+#              tools/test_all.sh
 #
 # Prints `fuzz: 1 passed, 0 failed` (or `0 passed, 1 failed`) as its last line.
 # A crashing input is left in .fuzz/artifacts/; copy it into
@@ -27,8 +30,12 @@ case "$target" in
             grep -v -e '_test\.cc$' -e 'test_harness' -e 'test_util' -e 'proc_maps' -e 'filetest')
           runtime/fuzz/compile_fuzzer.cc"
     ;;
+  text)
+    srcs="runtime/errors.cc runtime/reader.cc runtime/types.cc runtime/opcode.cc
+          $(ls runtime/text/*.cc | grep -v -e '_test\.cc$' -e '_main\.cc$') runtime/fuzz/text_fuzzer.cc"
+    ;;
   *)
-    echo "fuzz: unknown target $target (decode, compile)"
+    echo "fuzz: unknown target $target (decode, compile, text)"
     echo "fuzz: 0 passed, 1 failed"
     exit 2
     ;;
@@ -39,8 +46,25 @@ echo "fuzz: building the $target fuzzer with clang++-14 -fsanitize=fuzzer,addres
 clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address -fno-omit-frame-pointer -I. \
   $srcs $libs -o "$out/${target}_fuzzer"
 
+# Seeds of the text target: the .wast files and the .wat files (text-form
+# assertion modules) wast2json extracts from them.
+if [ "$target" = text ]; then
+  mkdir -p "$out/seeds-text"
+  if [ -z "$(ls -A "$out/seeds-text")" ]; then
+    tmp=$(mktemp -d)
+    for f in ../shared/spec-testsuite/core/*.wast; do
+      wast2json "$f" -o "$tmp/$(basename "$f" .wast).json" >/dev/null 2>&1 || true
+      cp "$f" "$out/seeds-text/"
+    done
+    find "$tmp" -name '*.wat' -exec cp {} "$out/seeds-text/" \;
+    rm -rf "$tmp"
+  fi
+fi
+seeds="$out/seeds"
+[ "$target" = text ] && seeds="$out/seeds-text"
+
 # Seeds: every module the spec suite's core/ files contain (converted once).
-if [ -z "$(ls -A "$out/seeds")" ]; then
+if [ "$target" != text ] && [ -z "$(ls -A "$out/seeds")" ]; then
   suite="../shared/spec-testsuite/core"
   tmp=$(mktemp -d)
   for f in "$suite"/*.wast; do
@@ -50,10 +74,10 @@ if [ -z "$(ls -A "$out/seeds")" ]; then
   cp runtime/fuzz/regressions/* "$out/seeds/" 2>/dev/null || true
   rm -rf "$tmp"
 fi
-echo "fuzz: $(ls "$out/seeds" | wc -l) seeds, running for ${seconds}s"
+echo "fuzz: $(ls "$seeds" | wc -l) seeds, running for ${seconds}s"
 
 status=0
-"$out/${target}_fuzzer" "$out/corpus-$target" "$out/seeds" -max_total_time="$seconds" \
+"$out/${target}_fuzzer" "$out/corpus-$target" "$seeds" -max_total_time="$seconds" \
   -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 \
   -artifact_prefix="$out/artifacts/$target-" >"$out/log-$target.txt" 2>&1 || status=$?
 grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$out/log-$target.txt" || true

@@ -54,8 +54,10 @@ std::string FormatFileReport(absl::string_view path, const ScriptResult& result,
 
 std::string FormatSummary(const Tally& total) {
   return absl::StrCat(
-      "skipped: ", total.text_form_skipped,
-      " text-form assert_malformed/assert_invalid commands (no text-format parser yet)\n",
+      "text form: ", total.text_form,
+      " assert_malformed/assert_invalid modules through the text parser, ",
+      total.text_form_parser_rejected, " rejected by it (", total.text_form_parser_text_matched,
+      " with the expected spec text), the others by the engine\n",
       "informational (compile errors agreeing with the expected kind / spec text): ",
       AgreementText("assert_malformed", "malformed", total.malformed), "; ",
       AgreementText("assert_invalid", "invalid", total.invalid), "\n", "spec: ", total.passed,

@@ -1,9 +1,11 @@
 // Runs one Script against an Engine and counts the outcome of each command.
 //
 // Every command counts exactly once: passed, failed or skipped. A command is
-// skipped when the engine says UnsupportedError, when it needs a text-format
-// parser (module_type "text"), or when the engine cannot decide it (the
-// validate engine compiles an assert_unlinkable module but cannot link it).
+// skipped when the engine says UnsupportedError, or when the engine cannot
+// decide it (the validate engine compiles an assert_unlinkable module but
+// cannot link it). Text-form modules (module_type "text", from `module
+// quote`) go through the text parser (runtime/text): rejected there, they are
+// malformed; parsed, their bytes go to the engine like a binary module.
 // Invariant: a skipped command is never counted as passed.
 //
 // For assert_malformed / assert_invalid, failing to compile is what passes;
@@ -39,8 +41,12 @@ struct Tally {
   int64_t passed = 0;
   int64_t failed = 0;
   int64_t skipped = 0;
-  // Of `skipped`: text-form assert_malformed / assert_invalid modules.
-  int64_t text_form_skipped = 0;
+  // Text-form assert_malformed / assert_invalid modules: how many went
+  // through the text parser, how many it rejected (the others went to the
+  // engine), and how many of its rejections have the expected spec text.
+  int64_t text_form = 0;
+  int64_t text_form_parser_rejected = 0;
+  int64_t text_form_parser_text_matched = 0;
   Agreement malformed;  // assert_malformed, expecting kMalformed
   Agreement invalid;    // assert_invalid, expecting kInvalid
 

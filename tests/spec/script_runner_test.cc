@@ -96,6 +96,10 @@ class ScriptRunnerTest : public ::testing::Test {
     for (char kind : std::string("OMIXLT")) {
       std::ofstream(absl::StrCat(dir_->path(), "/", std::string(1, kind), ".wasm")) << kind;
     }
+    // Text modules (`module quote`): one the text parser rejects, one it
+    // accepts (its bytes, "\0asm...", then compile with the fake engine).
+    std::ofstream(absl::StrCat(dir_->path(), "/x.wat")) << "(func (i32.const0))";
+    std::ofstream(absl::StrCat(dir_->path(), "/ok.wat")) << "(func)";
   }
 
   ScriptResult Run(absl::string_view commands_json, FakeEngine& engine) {
@@ -135,16 +139,19 @@ TEST_F(ScriptRunnerTest, CompileOnlyEngine) {
      "text": "integer divide by zero", "expected": []})",
                             engine);
   const Tally& tally = result.tally;
-  // Passed: module O (1), assert_malformed M (5), assert_invalid M (7).
-  EXPECT_EQ(tally.passed, 3);
+  // Passed: module O (1), assert_malformed M (5), text form (6), assert_invalid M (7).
+  EXPECT_EQ(tally.passed, 4);
   // Failed: module I (2), assert_invalid O (8), uninstantiable I (10), missing file (11).
   EXPECT_EQ(tally.failed, 4);
-  // Skipped: assert_return (3), register (4), text form (6), unlinkable O (9), assert_trap (12).
-  EXPECT_EQ(tally.skipped, 5);
-  EXPECT_EQ(tally.text_form_skipped, 1);
-  EXPECT_EQ(tally.malformed.rejected, 1);
-  EXPECT_EQ(tally.malformed.kind_matched, 1);
-  EXPECT_EQ(tally.malformed.text_matched, 1);
+  // Passed too: the text form (6), which the text parser rejects.
+  // Skipped: assert_return (3), register (4), unlinkable O (9), assert_trap (12).
+  EXPECT_EQ(tally.skipped, 4);
+  EXPECT_EQ(tally.text_form, 1);
+  EXPECT_EQ(tally.text_form_parser_rejected, 1);
+  EXPECT_EQ(tally.text_form_parser_text_matched, 1);
+  EXPECT_EQ(tally.malformed.rejected, 2);
+  EXPECT_EQ(tally.malformed.kind_matched, 2);
+  EXPECT_EQ(tally.malformed.text_matched, 2);
   // Line 7 failed to compile, so it passes, but with the wrong kind and text.
   EXPECT_EQ(tally.invalid.rejected, 1);
   EXPECT_EQ(tally.invalid.kind_matched, 0);
@@ -176,6 +183,23 @@ TEST_F(ScriptRunnerTest, EngineFailureStillRejectsTheModule) {
   EXPECT_EQ(result.tally.passed, 1);
   EXPECT_EQ(result.tally.invalid.rejected, 1);
   EXPECT_EQ(result.tally.invalid.kind_matched, 0);
+}
+
+TEST_F(ScriptRunnerTest, ParsedTextModuleGoesToTheEngine) {
+  FakeEngine engine(FakeEngine::Depth::kCompileOnly);
+  ScriptResult result = Run(R"(
+    {"type": "assert_malformed", "line": 1, "filename": "ok.wat", "text": "unknown operator",
+     "module_type": "text"},
+    {"type": "assert_malformed", "line": 2, "filename": "gone.wat", "text": "unknown operator",
+     "module_type": "text"})",
+                            engine);
+  EXPECT_EQ(result.tally.failed, 2);
+  EXPECT_EQ(result.tally.text_form, 2);
+  EXPECT_EQ(result.tally.text_form_parser_rejected, 0);
+  ASSERT_EQ(result.failures.size(), 2u);
+  // The fake engine compiles the parsed bytes: the assertion fails.
+  EXPECT_EQ(result.failures[0].what, "module compiled, expected \"unknown operator\"");
+  EXPECT_THAT(result.failures[1].what, HasSubstr("gone.wat"));
 }
 
 TEST_F(ScriptRunnerTest, InstantiatingEngine) {
@@ -263,13 +287,16 @@ TEST(ReportTest, SummaryEndsWithTheSpecLine) {
   total.passed = 10;
   total.failed = 1;
   total.skipped = 7;
-  total.text_form_skipped = 5;
+  total.text_form = 5;
+  total.text_form_parser_rejected = 4;
+  total.text_form_parser_text_matched = 3;
   total.malformed = {4, 3, 2};
   total.invalid = {6, 6, 5};
   std::string summary = FormatSummary(total);
   EXPECT_THAT(summary,
-              testing::StartsWith("skipped: 5 text-form assert_malformed/assert_invalid commands "
-                                  "(no text-format parser yet)\n"));
+              testing::StartsWith("text form: 5 assert_malformed/assert_invalid modules through "
+                                  "the text parser, 4 rejected by it (3 with the expected spec "
+                                  "text), the others by the engine\n"));
   EXPECT_THAT(summary, HasSubstr("assert_malformed rejected 4: kind malformed 3, text prefix 2"));
   EXPECT_THAT(summary, HasSubstr("assert_invalid rejected 6: kind invalid 6, text prefix 5"));
   EXPECT_THAT(summary, EndsWith("\nspec: 10 passed, 1 failed, 7 skipped\n"));
