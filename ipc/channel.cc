@@ -100,33 +100,49 @@ absl::Status Channel::Send(const Envelope& envelope, absl::Span<const int> fds) 
 
 absl::StatusOr<Channel::Message> Channel::Receive(absl::Duration timeout) const {
   if (!fd_.valid()) return absl::FailedPreconditionError("channel is closed");
-  if (timeout != absl::InfiniteDuration()) {
-    const absl::Time deadline = absl::Now() + timeout;
-    while (true) {
-      const int64_t ms = std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now()));
-      pollfd p = {fd_.get(), POLLIN, 0};
-      const int ready = poll(&p, 1, static_cast<int>(std::min<int64_t>(ms, 1 << 30)));
-      if (ready > 0) break;
-      if (ready < 0 && errno != EINTR) return absl::ErrnoToStatus(errno, "poll");
-      if (ready == 0 && absl::Now() >= deadline) {
-        return absl::DeadlineExceededError("no message before the deadline");
-      }
-    }
-  }
   // One byte more than the largest legitimate record, to see truncation.
   static thread_local std::string buffer;
   buffer.resize(1 + kMaxInlineBytes + 1);
   iovec iov = {buffer.data(), buffer.size()};
   msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * (kMaxFds + 1)) + 64];
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
-  ssize_t got;
-  while (true) {
-    got = recvmsg(fd_.get(), &msg, MSG_CMSG_CLOEXEC);
-    if (got >= 0 || errno != EINTR) break;
+  auto receive = [&](int flags) {
+    msg = {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    while (true) {
+      const ssize_t n = recvmsg(fd_.get(), &msg, MSG_CMSG_CLOEXEC | flags);
+      if (n >= 0 || errno != EINTR) return n;
+    }
+  };
+  // First spin briefly without sleeping: a reply usually comes within
+  // microseconds, and a blocked thread costs a wake-up on each side.
+  ssize_t got = receive(MSG_DONTWAIT);
+  if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && spin_ > absl::ZeroDuration()) {
+    const absl::Time spin_until = absl::Now() + std::min(spin_, timeout);
+    do {
+      __builtin_ia32_pause();
+      got = receive(MSG_DONTWAIT);
+    } while (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && absl::Now() < spin_until);
+  }
+  if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+    if (timeout != absl::InfiniteDuration()) {
+      const absl::Time deadline = absl::Now() + timeout;
+      while (true) {
+        const int64_t ms =
+            std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now()));
+        pollfd p = {fd_.get(), POLLIN, 0};
+        const int ready = poll(&p, 1, static_cast<int>(std::min<int64_t>(ms, 1 << 30)));
+        if (ready > 0) break;
+        if (ready < 0 && errno != EINTR) return absl::ErrnoToStatus(errno, "poll");
+        if (ready == 0 && absl::Now() >= deadline) {
+          return absl::DeadlineExceededError("no message before the deadline");
+        }
+      }
+    }
+    got = receive(0);
   }
   if (got < 0) {
     if (errno == ECONNRESET) return PeerClosed();

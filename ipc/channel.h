@@ -67,11 +67,19 @@ class Channel {
   absl::Status Send(const Envelope& envelope, absl::Span<const int> fds = {}) const;
 
   // Waits for the next record, at most `timeout` (absl::InfiniteDuration()
-  // blocks without polling).
+  // blocks without polling). Spins (non-blocking reads) for up to spin()
+  // before it sleeps.
   absl::StatusOr<Message> Receive(absl::Duration timeout = absl::InfiniteDuration()) const;
+
+  // How long Receive busy-waits before sleeping: a round trip whose reply
+  // comes within it costs no wake-ups. Zero: sleep at once.
+  absl::Duration spin() const { return spin_; }
+  void set_spin(absl::Duration spin) { spin_ = spin; }
+  static constexpr absl::Duration kDefaultSpin = absl::Microseconds(50);
 
  private:
   UniqueFd fd_;
+  absl::Duration spin_ = kDefaultSpin;
 };
 
 // True for the DataLoss errors Receive returns for a malformed record.
