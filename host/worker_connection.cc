@@ -43,6 +43,8 @@ absl::Status WorkerConnection::ReplyStatus(const Envelope& reply) {
   switch (reply.body_case()) {
     case Envelope::kOk:
     case Envelope::kValues:
+    case Envelope::kTableElement:
+    case Envelope::kMemoryExport:
       return absl::OkStatus();
     case Envelope::kTrap: {
       const uint32_t kind = reply.trap().kind();
@@ -66,7 +68,8 @@ absl::Status WorkerConnection::ReplyStatus(const Envelope& reply) {
   }
 }
 
-absl::StatusOr<Envelope> WorkerConnection::Call(Envelope request, absl::Span<const int> fds) {
+absl::StatusOr<ipc::Channel::Message> WorkerConnection::CallWithFds(Envelope request,
+                                                                   absl::Span<const int> fds) {
   if (!dead_.ok()) return dead_;
   const uint64_t id = next_id_++;
   request.set_id(id);
@@ -107,8 +110,14 @@ absl::StatusOr<Envelope> WorkerConnection::Call(Envelope request, absl::Span<con
                                ", which is not outstanding (", id, " is)"),
                   false);
     }
-    return std::move(message->envelope);
+    return *std::move(message);
   }
+}
+
+absl::StatusOr<Envelope> WorkerConnection::Call(Envelope request, absl::Span<const int> fds) {
+  absl::StatusOr<ipc::Channel::Message> m = CallWithFds(std::move(request), fds);
+  if (!m.ok()) return m.status();
+  return std::move(m->envelope);
 }
 
 absl::Status WorkerConnection::ServeImport(const Envelope& request) {
@@ -235,6 +244,97 @@ absl::StatusOr<uint64_t> WorkerConnection::GetGlobal(uint32_t instance_id, const
     return Fail("worker sent a malformed message: a global read answered without one value", false);
   }
   return reply->values().values(0);
+}
+
+absl::Status WorkerConnection::SetGlobal(uint32_t instance_id, const std::string& name,
+                                         uint64_t value) {
+  Envelope request;
+  request.mutable_set_global()->set_instance_id(instance_id);
+  request.mutable_set_global()->set_name(name);
+  request.mutable_set_global()->set_value(value);
+  absl::StatusOr<Envelope> reply = Call(std::move(request));
+  if (!reply.ok()) return reply.status();
+  return ReplyStatus(*reply);
+}
+
+absl::StatusOr<Envelope> WorkerConnection::Table(uint32_t instance_id, const std::string& name,
+                                                 ipc::AccessTable::Op op, uint64_t index,
+                                                 uint64_t value, uint64_t delta) {
+  Envelope request;
+  ipc::AccessTable* a = request.mutable_access_table();
+  a->set_instance_id(instance_id);
+  a->set_name(name);
+  a->set_op(op);
+  a->set_index(index);
+  a->set_value(value);
+  a->set_delta(delta);
+  absl::StatusOr<Envelope> reply = Call(std::move(request));
+  if (!reply.ok()) return reply.status();
+  if (absl::Status s = ReplyStatus(*reply); !s.ok()) return s;
+  const bool want_element = op == ipc::AccessTable::GET;
+  const bool ok = want_element ? reply->has_table_element()
+                 : op == ipc::AccessTable::SET
+                     ? reply->has_ok()
+                     : reply->has_values() && reply->values().values_size() == 1;
+  if (!ok) return Fail("worker sent a malformed message: a table access answered wrongly", false);
+  return reply;
+}
+
+absl::StatusOr<uint64_t> WorkerConnection::TableSize(uint32_t instance_id, const std::string& name) {
+  absl::StatusOr<Envelope> r = Table(instance_id, name, ipc::AccessTable::SIZE, 0, 0, 0);
+  if (!r.ok()) return r.status();
+  return r->values().values(0);
+}
+
+absl::StatusOr<ipc::TableElement> WorkerConnection::TableGet(uint32_t instance_id,
+                                                             const std::string& name,
+                                                             uint64_t index) {
+  absl::StatusOr<Envelope> r = Table(instance_id, name, ipc::AccessTable::GET, index, 0, 0);
+  if (!r.ok()) return r.status();
+  return r->table_element();
+}
+
+absl::Status WorkerConnection::TableSet(uint32_t instance_id, const std::string& name,
+                                        uint64_t index, uint64_t value) {
+  return Table(instance_id, name, ipc::AccessTable::SET, index, value, 0).status();
+}
+
+absl::StatusOr<uint64_t> WorkerConnection::TableGrow(uint32_t instance_id, const std::string& name,
+                                                     uint64_t delta, uint64_t init) {
+  absl::StatusOr<Envelope> r = Table(instance_id, name, ipc::AccessTable::GROW, 0, init, delta);
+  if (!r.ok()) return r.status();
+  return r->values().values(0);
+}
+
+absl::StatusOr<std::vector<uint64_t>> WorkerConnection::CallFuncRef(uint64_t handle,
+                                                                    absl::Span<const uint64_t> args) {
+  Envelope request;
+  request.mutable_call_func_ref()->set_handle(handle);
+  for (uint64_t a : args) request.mutable_call_func_ref()->add_args(a);
+  absl::StatusOr<Envelope> reply = Call(std::move(request));
+  if (!reply.ok()) return reply.status();
+  if (absl::Status s = ReplyStatus(*reply); !s.ok()) return s;
+  if (!reply->has_values()) {
+    return Fail("worker sent a malformed message: a call answered without values", false);
+  }
+  return std::vector<uint64_t>(reply->values().values().begin(), reply->values().values().end());
+}
+
+absl::StatusOr<std::pair<MemoryType, UniqueFd>> WorkerConnection::ExportMemory(
+    uint32_t instance_id, const std::string& name) {
+  Envelope request;
+  request.mutable_export_memory()->set_instance_id(instance_id);
+  request.mutable_export_memory()->set_name(name);
+  absl::StatusOr<ipc::Channel::Message> reply = CallWithFds(std::move(request));
+  if (!reply.ok()) return reply.status();
+  if (absl::Status s = ReplyStatus(reply->envelope); !s.ok()) return s;
+  if (!reply->envelope.has_memory_export() || reply->fds.size() != 1) {
+    return Fail("worker sent a malformed message: a memory export without its memfd", false);
+  }
+  MemoryType type;
+  type.limits = ipc::FromProto(reply->envelope.memory_export().limits());
+  type.limits.shared = reply->envelope.memory_export().shared();
+  return std::make_pair(type, std::move(reply->fds[0]));
 }
 
 absl::Status WorkerConnection::SendTestHook(ipc::TestHook::Action action) {

@@ -32,6 +32,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -81,6 +82,21 @@ class WorkerConnection {
   absl::StatusOr<std::vector<uint64_t>> CallExport(uint32_t instance_id, const std::string& name,
                                                    absl::Span<const uint64_t> args);
   absl::StatusOr<uint64_t> GetGlobal(uint32_t instance_id, const std::string& name);
+  absl::Status SetGlobal(uint32_t instance_id, const std::string& name, uint64_t value);
+  // An exported table: its size, an element (function references as handles
+  // for CallFuncRef, 0 = null), writes, growth.
+  absl::StatusOr<uint64_t> TableSize(uint32_t instance_id, const std::string& name);
+  absl::StatusOr<ipc::TableElement> TableGet(uint32_t instance_id, const std::string& name,
+                                             uint64_t index);
+  absl::Status TableSet(uint32_t instance_id, const std::string& name, uint64_t index,
+                        uint64_t value);
+  absl::StatusOr<uint64_t> TableGrow(uint32_t instance_id, const std::string& name,
+                                     uint64_t delta, uint64_t init);
+  absl::StatusOr<std::vector<uint64_t>> CallFuncRef(uint64_t handle,
+                                                    absl::Span<const uint64_t> args);
+  // An exported memory's type and memfd (map it with LinearMemory::MapExisting).
+  absl::StatusOr<std::pair<MemoryType, UniqueFd>> ExportMemory(uint32_t instance_id,
+                                                               const std::string& name);
   // Sends a TestHook request (test builds of the worker act on it).
   absl::Status SendTestHook(ipc::TestHook::Action action);
 
@@ -91,6 +107,12 @@ class WorkerConnection {
  private:
   // Sends `request` and serves the worker until its reply arrives.
   absl::StatusOr<ipc::Envelope> Call(ipc::Envelope request, absl::Span<const int> fds = {});
+  // The same, with the descriptors that came with the reply.
+  absl::StatusOr<ipc::Channel::Message> CallWithFds(ipc::Envelope request,
+                                                    absl::Span<const int> fds = {});
+  absl::StatusOr<ipc::Envelope> Table(uint32_t instance_id, const std::string& name,
+                                      ipc::AccessTable::Op op, uint64_t index, uint64_t value,
+                                      uint64_t delta);
   // Serves one request from the worker (a host-function call).
   absl::Status ServeImport(const ipc::Envelope& request);
   // Kills the worker and records why; returns that error.

@@ -27,13 +27,18 @@ absl::Status CheckText(absl::string_view field, const std::string& text) {
 }  // namespace
 
 absl::Status ValidateFromWorker(const Envelope& envelope, size_t fd_count) {
-  if (fd_count != 0) return Bad(absl::StrCat(fd_count, " descriptors attached; workers send none"));
+  const size_t fds_allowed = envelope.body_case() == Envelope::kMemoryExport ? 1 : 0;
+  if (fd_count != fds_allowed) {
+    return Bad(absl::StrCat(fd_count, " descriptors attached; expected ", fds_allowed));
+  }
   switch (envelope.body_case()) {
     case Envelope::kCallImport:
     case Envelope::kOk:
     case Envelope::kValues:
     case Envelope::kTrap:
     case Envelope::kError:
+    case Envelope::kTableElement:
+    case Envelope::kMemoryExport:
       break;
     case Envelope::BODY_NOT_SET:
       return Bad("no body");
@@ -61,6 +66,14 @@ absl::Status ValidateFromWorker(const Envelope& envelope, size_t fd_count) {
     case Envelope::kError:
       if (!Error::Kind_IsValid(envelope.error().kind())) return Bad("error.kind out of range");
       return CheckText("error.message", envelope.error().message());
+    case Envelope::kTableElement: {
+      const FuncSignature& sig = envelope.table_element().signature();
+      if (sig.params().size() > static_cast<size_t>(kMaxValues) ||
+          sig.results().size() > static_cast<size_t>(kMaxValues)) {
+        return Bad("table_element.signature too long");
+      }
+      return absl::OkStatus();
+    }
     default:
       return absl::OkStatus();
   }

@@ -23,6 +23,8 @@ inline constexpr int kMaxValues = 1000;
 // Bytes in a trap or error message from a worker (a deep backtrace fits).
 inline constexpr size_t kMaxWorkerMessageBytes = 256 * 1024;
 
+// `fd_count`: descriptors that came with the message; only a MemoryExport
+// reply may carry one (the exported memory's memfd).
 absl::Status ValidateFromWorker(const Envelope& envelope, size_t fd_count);
 
 }  // namespace wasm::ipc

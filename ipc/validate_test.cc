@@ -53,6 +53,12 @@ TEST(ValidateTest, RejectsOversizedFieldsAndDescriptors) {
   ok.set_reply_to(2);
   ok.mutable_ok();
   EXPECT_NE(ValidateFromWorker(ok, 1).message().find("descriptors"), absl::string_view::npos);
+  Envelope memory;
+  memory.set_reply_to(2);
+  memory.mutable_memory_export();
+  EXPECT_TRUE(ValidateFromWorker(memory, 1).ok());
+  EXPECT_FALSE(ValidateFromWorker(memory, 0).ok());
+  EXPECT_FALSE(ValidateFromWorker(memory, 2).ok());
 }
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "runtime/instance/imports.h"
 #include "runtime/instance/instance_errors.h"
 #include "runtime/instance/raise_trap.h"
+#include "runtime/instance/signature_registry.h"
 #include "runtime/instance/table.h"
 #include "runtime/jit/compiled_module.h"
 #include "runtime/jit/jit_instance.h"
@@ -111,20 +112,31 @@ class WorkerService {
   // Handles one request from the broker and sends its reply.
   absl::Status Serve(ipc::Channel::Message request) {
     CatchUpWithBrokerMemories();
-    Envelope reply = Handle(request);
-    reply.set_reply_to(request.envelope.id());
-    return channel_.Send(reply);
+    Request r{std::move(request), {}};
+    Envelope reply = Handle(r);
+    reply.set_reply_to(r.message.envelope.id());
+    return channel_.Send(reply, r.reply_fds);
   }
 
-  Envelope Handle(ipc::Channel::Message& request) {
-    const Envelope& e = request.envelope;
+  // A request and the descriptors its reply carries (still owned elsewhere).
+  struct Request {
+    ipc::Channel::Message message;
+    std::vector<int> reply_fds;
+  };
+
+  Envelope Handle(Request& request) {
+    const Envelope& e = request.message.envelope;
     switch (e.body_case()) {
       case Envelope::kLoadModule: return LoadModule(e.load_module());
-      case Envelope::kDefineObject: return DefineObject(e.define_object(), request.fds);
+      case Envelope::kDefineObject: return DefineObject(e.define_object(), request.message.fds);
       case Envelope::kInstantiate: return Instantiate(e.instantiate());
       case Envelope::kCallExport: return CallExport(e.call_export());
       case Envelope::kGetGlobal: return GetGlobal(e.get_global());
       case Envelope::kTestHook: return TestHook(e.test_hook());
+      case Envelope::kSetGlobal: return SetGlobal(e.set_global());
+      case Envelope::kAccessTable: return AccessTable(e.access_table());
+      case Envelope::kCallFuncRef: return CallFuncRef(e.call_func_ref());
+      case Envelope::kExportMemory: return ExportMemory(e.export_memory(), request.reply_fds);
       default:
         return ErrorReply(ipc::Error::OTHER,
                           absl::StrCat("worker: unexpected request ", static_cast<int>(e.body_case())));
@@ -386,6 +398,120 @@ class WorkerService {
     return reply;
   }
 
+  // The export `name` of instance `id` if it has `kind`.
+  absl::StatusOr<Extern> FindExport(uint32_t id, const std::string& name, ExternKind kind) {
+    auto it = instances_.find(id);
+    if (it == instances_.end()) return absl::NotFoundError(absl::StrCat("no instance ", id));
+    std::optional<Extern> e = it->second->instance().GetExport(name);
+    if (!e.has_value() || e->kind() != kind) {
+      return absl::NotFoundError(absl::StrCat("no exported ", ExternKindName(kind), " \"", name, "\""));
+    }
+    return *std::move(e);
+  }
+
+  Envelope SetGlobal(const ipc::SetGlobal& request) {
+    absl::StatusOr<Extern> e = FindExport(request.instance_id(), request.name(), ExternKind::kGlobal);
+    if (!e.ok()) return ErrorReply(ipc::Error::NOT_FOUND, e.status().message());
+    if (e->global_type().mutability != Mutability::kVar) {
+      return ErrorReply(ipc::Error::OTHER, absl::StrCat("global \"", request.name(), "\" is immutable"));
+    }
+    e->global()->Set(e->global_type().type, request.value());
+    return OkReply();
+  }
+
+  // A handle for a function reference, stable for the worker's life.
+  uint64_t HandleFor(uint64_t ref) {
+    if (ref == 0) return 0;
+    auto [it, inserted] = handles_.try_emplace(ref, refs_.size() + 1);
+    if (inserted) refs_.push_back(ref);
+    return it->second;
+  }
+
+  Envelope AccessTable(const ipc::AccessTable& request) {
+    absl::StatusOr<Extern> e = FindExport(request.instance_id(), request.name(), ExternKind::kTable);
+    if (!e.ok()) return ErrorReply(ipc::Error::NOT_FOUND, e.status().message());
+    Table& table = *e->table();
+    const bool funcref = table.elem_type() == ValType::kFuncRef;
+    Envelope reply;
+    switch (request.op()) {
+      case ipc::AccessTable::SIZE:
+        reply.mutable_values()->add_values(table.size());
+        return reply;
+      case ipc::AccessTable::GET: {
+        absl::StatusOr<uint64_t> v = table.Get(request.index());
+        if (!v.ok()) return ErrorReply(ipc::Error::RESOURCE, v.status().message());
+        ipc::TableElement* out = reply.mutable_table_element();
+        if (!funcref) {
+          out->set_value(*v);
+          return reply;
+        }
+        out->set_handle(HandleFor(*v));
+        if (*v != 0) {
+          const FuncRef* ref = reinterpret_cast<const FuncRef*>(*v);
+          std::optional<FuncType> type = SignatureRegistry::Global().Lookup(ref->sig_id);
+          if (type.has_value()) *out->mutable_signature() = ipc::ToProto(*type);
+        }
+        return reply;
+      }
+      case ipc::AccessTable::SET:
+      case ipc::AccessTable::GROW: {
+        uint64_t value = request.value();
+        if (funcref && value != 0) {
+          if (value > refs_.size()) {
+            return ErrorReply(ipc::Error::OTHER, absl::StrCat("no function reference ", value));
+          }
+          value = refs_[value - 1];
+        }
+        if (request.op() == ipc::AccessTable::SET) {
+          absl::Status s = table.Set(request.index(), value);
+          if (!s.ok()) return ErrorReply(ipc::Error::RESOURCE, s.message());
+          return OkReply();
+        }
+        absl::StatusOr<uint64_t> old = table.Grow(request.delta(), value);
+        if (!old.ok()) return ErrorReply(ipc::Error::RESOURCE, old.status().message());
+        reply.mutable_values()->add_values(*old);
+        return reply;
+      }
+      default:
+        return ErrorReply(ipc::Error::OTHER, "unknown table operation");
+    }
+  }
+
+  Envelope CallFuncRef(const ipc::CallFuncRef& request) {
+    if (request.handle() == 0 || request.handle() > refs_.size()) {
+      return ErrorReply(ipc::Error::NOT_FOUND, absl::StrCat("no function reference ", request.handle()));
+    }
+    const FuncRef* ref = reinterpret_cast<const FuncRef*>(refs_[request.handle() - 1]);
+    std::optional<FuncType> type = SignatureRegistry::Global().Lookup(ref->sig_id);
+    if (!type.has_value()) return ErrorReply(ipc::Error::OTHER, "function reference without a type");
+    if (static_cast<size_t>(request.args_size()) != type->params.size()) {
+      return ErrorReply(ipc::Error::OTHER, absl::StrCat("the function takes ", type->params.size(),
+                                                        " arguments, got ", request.args_size()));
+    }
+    std::vector<uint64_t> args(request.args().begin(), request.args().end());
+    absl::StatusOr<std::vector<uint64_t>> results = CallFunction(*ref, *type, args);
+    if (!results.ok()) return StatusReply(Substitute(results.status()));
+    Envelope reply;
+    reply.mutable_values();
+    for (uint64_t v : *results) reply.mutable_values()->add_values(v);
+    return reply;
+  }
+
+  Envelope ExportMemory(const ipc::ExportMemory& request, std::vector<int>& reply_fds) {
+    absl::StatusOr<Extern> e = FindExport(request.instance_id(), request.name(), ExternKind::kMemory);
+    if (!e.ok()) return ErrorReply(ipc::Error::NOT_FOUND, e.status().message());
+    const LinearMemory& memory = *e->memory();
+    Envelope reply;
+    ipc::MemoryExport* out = reply.mutable_memory_export();
+    wasm::Limits limits;
+    limits.min = memory.pages();
+    limits.max = memory.max_pages();
+    *out->mutable_limits() = ipc::ToProto(limits);
+    out->set_shared(memory.sharing() == MemorySharing::kShared);
+    reply_fds.push_back(memory.fd());
+    return reply;
+  }
+
   Envelope TestHook(const ipc::TestHook& request) {
 #ifdef WASM_SANDBOX_TEST_HOOKS
     switch (request.action()) {
@@ -431,6 +557,9 @@ class WorkerService {
   absl::Status pending_error_;
   // Memories the broker owns (DefineObject memory): it may grow them.
   std::vector<LinearMemory*> broker_memories_;
+  // Function references handed to the broker: handle - 1 -> FuncRef*.
+  std::vector<uint64_t> refs_;
+  absl::flat_hash_map<uint64_t, uint64_t> handles_;
 };
 
 }  // namespace

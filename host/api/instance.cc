@@ -1,0 +1,121 @@
+#include "host/api/instance.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "host/api/errors.h"
+#include "host/api/state.h"
+
+namespace wasm::api {
+namespace {
+
+constexpr uint32_t kModuleId = 1;
+constexpr uint32_t kInstanceId = 1;
+
+absl::Status Unsupported(const Import& import, absl::string_view what) {
+  return LinkError(absl::StrCat("import ", import.module, ".", import.name, ": ", what,
+                                " is not supported yet"));
+}
+
+}  // namespace
+
+absl::StatusOr<Instance> Instance::Instantiate(const Module& module, const ImportObject& imports) {
+  absl::StatusOr<host::Broker*> broker = internal::DefaultBroker();
+  if (!broker.ok()) return RuntimeError(absl::StrCat("no sandbox: ", broker.status().message()));
+  absl::StatusOr<std::unique_ptr<host::WorkerConnection>> worker = (*broker)->SpawnWorker();
+  if (!worker.ok()) return RuntimeError(absl::StrCat("no worker: ", worker.status().message()));
+
+  auto state = std::make_shared<internal::InstanceState>();
+  state->worker = *std::move(worker);
+  state->module = module.module();
+  state->id = kInstanceId;
+  host::WorkerConnection& w = *state->worker;
+  if (absl::Status s = w.LoadModule(kModuleId, module.module()->bytes); !s.ok()) return Classify(s);
+
+  std::vector<ipc::ImportBinding> bindings;
+  uint32_t next_object = 1;
+  for (const Import& import : module.module()->imports) {
+    ipc::ImportBinding& binding = bindings.emplace_back();
+    const Extern* e = imports.Find(import.module, import.name);
+    if (e == nullptr) {
+      binding.mutable_unresolved();  // the worker reports "unknown import: m.n"
+      continue;
+    }
+    const uint32_t object = next_object++;
+    absl::Status defined;
+    if (const Function* f = std::get_if<Function>(e)) {
+      // Host functions run here; another instance's function is called in
+      // its own worker from here: either way a broker-side callback.
+      std::shared_ptr<internal::FunctionImpl> impl = f->impl();
+      w.AddHostFunction(object, [impl](absl::Span<const uint64_t> args) {
+        return impl->CallBits(args);
+      });
+      defined = w.DefineHostFunction(object, object, impl->type);
+      state->keep_alive.push_back(impl);
+    } else if (const Memory* m = std::get_if<Memory>(e)) {
+      const LinearMemory& memory = *m->linear_memory();
+      MemoryType type;
+      type.limits.min = memory.pages();
+      type.limits.max = memory.max_pages();
+      type.limits.shared = memory.sharing() == MemorySharing::kShared;
+      defined = w.DefineMemory(object, type, memory.fd());
+      state->keep_alive.push_back(m->linear_memory());
+    } else if (const Global* g = std::get_if<Global>(e)) {
+      if (g->segment() == nullptr) return Unsupported(import, "another instance's global");
+      defined = w.DefineGlobal(object, g->segment()->type(), g->segment()->fd());
+      state->keep_alive.push_back(g->segment());
+    } else {
+      return Unsupported(import, "a table");
+    }
+    if (!defined.ok()) return Classify(defined);
+    binding.set_object_id(object);
+  }
+  if (absl::Status s = w.Instantiate(kInstanceId, kModuleId, bindings); !s.ok()) {
+    return Classify(s);
+  }
+  return Instance(module, std::move(state));
+}
+
+const Export* Instance::FindExport(absl::string_view name, ExternKind kind) const {
+  for (const Export& e : state_->module->exports) {
+    if (e.name == name && e.kind == kind) return &e;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<Function> Instance::GetFunction(absl::string_view name) const {
+  const Export* e = FindExport(name, ExternKind::kFunc);
+  if (e == nullptr) return absl::NotFoundError(absl::StrCat("no exported function \"", name, "\""));
+  auto impl = std::make_shared<internal::FunctionImpl>();
+  impl->type = state_->module->FunctionType(e->index);
+  impl->instance = state_;
+  impl->export_name = std::string(name);
+  return Function(std::move(impl));
+}
+
+absl::StatusOr<Memory> Instance::GetMemory(absl::string_view name) const {
+  const Export* e = FindExport(name, ExternKind::kMemory);
+  if (e == nullptr) return absl::NotFoundError(absl::StrCat("no exported memory \"", name, "\""));
+  absl::StatusOr<std::pair<MemoryType, UniqueFd>> exported =
+      state_->worker->ExportMemory(state_->id, std::string(name));
+  if (!exported.ok()) return Classify(exported.status());
+  absl::StatusOr<std::unique_ptr<LinearMemory>> memory = LinearMemory::MapExisting(
+      std::move(exported->second), exported->first.limits.max,
+      exported->first.limits.shared ? MemorySharing::kShared : MemorySharing::kUnshared);
+  if (!memory.ok()) return RuntimeError(absl::StrCat("mapping memory \"", name, "\": ", memory.status().message()));
+  return Memory(std::shared_ptr<LinearMemory>(*std::move(memory)));
+}
+
+absl::StatusOr<Table> Instance::GetTable(absl::string_view name) const {
+  const Export* e = FindExport(name, ExternKind::kTable);
+  if (e == nullptr) return absl::NotFoundError(absl::StrCat("no exported table \"", name, "\""));
+  return Table(state_, std::string(name), state_->module->tables[e->index].elem_type);
+}
+
+absl::StatusOr<Global> Instance::GetGlobal(absl::string_view name) const {
+  const Export* e = FindExport(name, ExternKind::kGlobal);
+  if (e == nullptr) return absl::NotFoundError(absl::StrCat("no exported global \"", name, "\""));
+  return Global(state_, std::string(name), state_->module->globals[e->index].type);
+}
+
+}  // namespace wasm::api

@@ -1,0 +1,56 @@
+// Module: compiled (decoded and fully validated) WebAssembly code, stateless
+// and shareable: instantiate it any number of times. Compilation happens in
+// the broker; each instance's worker gets the validated bytes.
+//
+//   ASSIGN_OR_RETURN(Module module, Module::Compile(bytes));   // or CompileError
+//   for (const ExportDescriptor& e : module.Exports()) ... // {"add", kFunc}
+//   absl::Status ok = Module::Validate(bytes);
+#ifndef HOST_API_MODULE_H_
+#define HOST_API_MODULE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "runtime/module.h"
+
+namespace wasm::api {
+
+struct ExportDescriptor {
+  std::string name;
+  ExternKind kind;
+};
+
+struct ImportDescriptor {
+  std::string module;
+  std::string name;
+  ExternKind kind;
+};
+
+class Module {
+ public:
+  // CompileError ("at byte 0x1d in function 0: type mismatch: ...").
+  static absl::StatusOr<Module> Compile(absl::Span<const uint8_t> bytes);
+  // OK or the CompileError Compile would give.
+  static absl::Status Validate(absl::Span<const uint8_t> bytes);
+
+  std::vector<ExportDescriptor> Exports() const;
+  std::vector<ImportDescriptor> Imports() const;
+  // The contents of every custom section called `name`, in order.
+  std::vector<std::vector<uint8_t>> CustomSections(absl::string_view name) const;
+
+  // Internal (host/api).
+  explicit Module(std::shared_ptr<const wasm::Module> module) : module_(std::move(module)) {}
+  const std::shared_ptr<const wasm::Module>& module() const { return module_; }
+
+ private:
+  std::shared_ptr<const wasm::Module> module_;
+};
+
+}  // namespace wasm::api
+
+#endif  // HOST_API_MODULE_H_
