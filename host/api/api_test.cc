@@ -1,0 +1,168 @@
+// The embedding API end to end (sandboxed workers): every error class with
+// its message, exports of every kind, linking two instances across workers.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "host/api/errors.h"
+#include "host/api/instance.h"
+#include "host/api/test_modules.h"
+
+namespace wasm::api {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+const std::vector<uint8_t>& Wasm(const std::string& name) {
+  return testing_modules::WatModules().at(name);
+}
+
+Function Twice() {
+  return Function::Host(FuncType{{ValType::kI32}, {ValType::kI32}},
+                        [](absl::Span<const Value> a) -> absl::StatusOr<std::vector<Value>> {
+                          return std::vector<Value>{Value::I32(a[0].i32() * 2)};
+                        });
+}
+
+Instance ApiInstance() {
+  ImportObject imports;
+  imports.Define("env", "twice", Twice());
+  absl::StatusOr<Instance> instance = Instance::Instantiate(*Module::Compile(Wasm("api")), imports);
+  EXPECT_TRUE(instance.ok()) << instance.status();
+  return *std::move(instance);
+}
+
+TEST(ApiTest, CompileErrorSaysWhatAndWhere) {
+  std::vector<uint8_t> bad = Wasm("api");
+  bad[0] = 'X';
+  absl::StatusOr<Module> m = Module::Compile(bad);
+  EXPECT_EQ(GetErrorClass(m.status()), ErrorClass::kCompileError);
+  EXPECT_THAT(std::string(m.status().message()), HasSubstr("magic header not detected"));
+  EXPECT_EQ(GetErrorClass(Module::Validate(bad)), ErrorClass::kCompileError);
+  EXPECT_TRUE(Module::Validate(Wasm("api")).ok());
+}
+
+TEST(ApiTest, ModuleDescribesItsImportsAndExports) {
+  Module m = *Module::Compile(Wasm("api"));
+  ASSERT_EQ(m.Imports().size(), 1u);
+  EXPECT_EQ(m.Imports()[0].module, "env");
+  EXPECT_EQ(m.Imports()[0].name, "twice");
+  EXPECT_EQ(m.Imports()[0].kind, ExternKind::kFunc);
+  std::vector<std::string> names;
+  for (const ExportDescriptor& e : m.Exports()) names.push_back(e.name);
+  EXPECT_THAT(names, ::testing::ElementsAre("mem", "tbl", "counter", "fixed", "div", "quad", "peek", "grow"));
+  EXPECT_TRUE(m.CustomSections("nothing").empty());
+  EXPECT_EQ(m.CustomSections("name").size(), 1u);  // wat2wasm --debug-names
+}
+
+TEST(ApiTest, LinkErrorsNameTheImport) {
+  Module m = *Module::Compile(Wasm("api"));
+  absl::StatusOr<Instance> missing = Instance::Instantiate(m, ImportObject());
+  EXPECT_EQ(GetErrorClass(missing.status()), ErrorClass::kLinkError);
+  EXPECT_THAT(std::string(missing.status().message()), StartsWith("unknown import"));
+  EXPECT_THAT(std::string(missing.status().message()), HasSubstr("env.twice"));
+  ImportObject wrong;
+  wrong.Define("env", "twice", Function::Host(FuncType{{ValType::kF64}, {}},
+                                              [](absl::Span<const Value>) -> absl::StatusOr<std::vector<Value>> {
+                                                return std::vector<Value>{};
+                                              }));
+  absl::StatusOr<Instance> mistyped = Instance::Instantiate(m, wrong);
+  EXPECT_EQ(GetErrorClass(mistyped.status()), ErrorClass::kLinkError);
+  EXPECT_THAT(std::string(mistyped.status().message()), StartsWith("incompatible import type for env.twice"));
+}
+
+TEST(ApiTest, RuntimeErrorCarriesTheTrapAndBacktrace) {
+  Instance instance = ApiInstance();
+  Function div = *instance.GetFunction("div");
+  absl::StatusOr<std::vector<Value>> r = div({Value::I32(1), Value::I32(0)});
+  EXPECT_EQ(GetErrorClass(r.status()), ErrorClass::kRuntimeError);
+  EXPECT_THAT(std::string(r.status().message()), StartsWith("integer divide by zero\n  at func 1 <div>"));
+  EXPECT_EQ(div({Value::I32(9), Value::I32(3)})->at(0).i32(), 3);  // the instance goes on
+}
+
+TEST(ApiTest, TypeErrorsForArgumentsAndImmutableGlobals) {
+  Instance instance = ApiInstance();
+  Function div = *instance.GetFunction("div");
+  absl::StatusOr<std::vector<Value>> r = div({Value::I32(1)});
+  EXPECT_EQ(GetErrorClass(r.status()), ErrorClass::kTypeError);
+  EXPECT_EQ(r.status().message(), "function (i32, i32) -> (i32) takes 2 arguments, got 1");
+  r = div({Value::I32(1), Value::F64(2)});
+  EXPECT_EQ(GetErrorClass(r.status()), ErrorClass::kTypeError);
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("argument 1"));
+  Global fixed = *instance.GetGlobal("fixed");
+  EXPECT_EQ(fixed.value()->i64(), -1);
+  absl::Status s = fixed.SetValue(Value::I64(3));
+  EXPECT_EQ(GetErrorClass(s), ErrorClass::kTypeError);
+  EXPECT_EQ(s.message(), "Global.value: the global is immutable");
+  absl::StatusOr<Global> bad = Global::Create({ValType::kI32, true}, Value::F32(1));
+  EXPECT_EQ(GetErrorClass(bad.status()), ErrorClass::kTypeError);
+}
+
+TEST(ApiTest, RangeErrorsForMemoryAndTables) {
+  absl::StatusOr<Memory> m = Memory::Create({.initial = 2, .maximum = 1});
+  EXPECT_EQ(GetErrorClass(m.status()), ErrorClass::kRangeError);
+  EXPECT_EQ(m.status().message(), "Memory: initial size 2 pages is larger than the maximum 1");
+  Instance instance = ApiInstance();
+  Table table = *instance.GetTable("tbl");
+  absl::StatusOr<std::optional<Function>> e = table.Get(5);
+  EXPECT_EQ(GetErrorClass(e.status()), ErrorClass::kRangeError);
+  MemoryBuffer view = (*Memory::Create({.initial = 1})).Buffer();
+  EXPECT_EQ(GetErrorClass(view.GetUint32(65534).status()), ErrorClass::kRangeError);
+}
+
+TEST(ApiTest, HostFunctionsAndErrorsInsideThem) {
+  Instance instance = ApiInstance();
+  EXPECT_EQ((*instance.GetFunction("quad"))({Value::I32(5)})->at(0).i32(), 20);
+  ImportObject failing;
+  failing.Define("env", "twice", Function::Host(FuncType{{ValType::kI32}, {ValType::kI32}},
+                                                [](absl::Span<const Value>) -> absl::StatusOr<std::vector<Value>> {
+                                                  return absl::PermissionDeniedError("no doubling today");
+                                                }));
+  Instance other = *Instance::Instantiate(*Module::Compile(Wasm("api")), failing);
+  absl::StatusOr<std::vector<Value>> r = (*other.GetFunction("quad"))({Value::I32(5)});
+  EXPECT_EQ(GetErrorClass(r.status()), ErrorClass::kRuntimeError);
+  EXPECT_THAT(std::string(r.status().message()), StartsWith("host function failed: no doubling today"));
+}
+
+TEST(ApiTest, ExportedGlobalTableAndMemory) {
+  Instance instance = ApiInstance();
+  Global counter = *instance.GetGlobal("counter");
+  EXPECT_EQ(counter.value()->i32(), 7);
+  ASSERT_TRUE(counter.SetValue(Value::I32(8)).ok());
+  EXPECT_EQ(counter.value()->i32(), 8);
+
+  Table table = *instance.GetTable("tbl");
+  std::optional<Function> div = *table.Get(0);
+  ASSERT_TRUE(div.has_value());
+  EXPECT_EQ((*div)({Value::I32(8), Value::I32(2)})->at(0).i32(), 4);
+  EXPECT_FALSE(table.Get(1)->has_value());
+  ASSERT_TRUE(table.Set(1, div).ok());
+  EXPECT_EQ((**table.Get(1))({Value::I32(9), Value::I32(3)})->at(0).i32(), 3);
+  EXPECT_EQ(*table.Grow(3, std::nullopt), 2u);
+  EXPECT_EQ(*table.Length(), 5u);
+
+  Memory memory = *instance.GetMemory("mem");
+  MemoryBuffer view = memory.Buffer();
+  ASSERT_TRUE(view.SetUint32(16, 0xabcd).ok());
+  EXPECT_EQ((*instance.GetFunction("peek"))({Value::I32(16)})->at(0).i32(), 0xabcd);
+  // wasm's memory.grow detaches the host's view too.
+  EXPECT_EQ((*instance.GetFunction("grow"))({Value::I32(1)})->at(0).i32(), 1);
+  EXPECT_TRUE(view.detached());
+  EXPECT_EQ(memory.pages(), 2u);
+  EXPECT_TRUE(absl::IsNotFound(instance.GetMemory("nope").status()));
+}
+
+TEST(ApiTest, AFunctionOfOneInstanceImportedByAnotherAcrossWorkers) {
+  Instance lib = ApiInstance();
+  ImportObject imports;
+  imports.Define("lib", "div", *lib.GetFunction("div"));
+  absl::StatusOr<Instance> user = Instance::Instantiate(*Module::Compile(Wasm("user")), imports);
+  ASSERT_TRUE(user.ok()) << user.status();
+  EXPECT_EQ((*user->GetFunction("half"))({Value::I32(42)})->at(0).i32(), 21);
+}
+
+}  // namespace
+}  // namespace wasm::api

@@ -1,0 +1,15 @@
+;; For the embedding API's tests: traps, exports of every kind, an import.
+(module
+  (import "env" "twice" (func $twice (param i32) (result i32)))
+  (memory (export "mem") 1 3)
+  (table (export "tbl") 2 funcref)
+  (global (export "counter") (mut i32) (i32.const 7))
+  (global (export "fixed") i64 (i64.const -1))
+  (elem (i32.const 0) $div)
+  (func $div (export "div") (param i32 i32) (result i32)
+    (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "quad") (param i32) (result i32)
+    (call $twice (call $twice (local.get 0))))
+  (func (export "peek") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+)
