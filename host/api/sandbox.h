@@ -1,0 +1,34 @@
+// The sandbox behind every Instance: one broker per process, started on the
+// first Instantiate. ConfigureSandbox sets its options before that.
+//
+//   RETURN_IF_ERROR(ConfigureSandbox({.call_deadline = absl::Seconds(2)}));
+//
+// A call (or instantiation) whose worker does not answer within
+// call_deadline kills that worker: "deadline exceeded after 2.0 s", a
+// RuntimeError.
+#ifndef HOST_API_SANDBOX_H_
+#define HOST_API_SANDBOX_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace wasm::api {
+
+struct SandboxOptions {
+  absl::Duration call_deadline = absl::Seconds(60);
+  // The worker executable; empty: host::ResolveWorkerPath's default.
+  std::string worker_path;
+  // Each worker's RLIMIT_AS; unset: the sandbox's default.
+  std::optional<uint64_t> worker_address_space_bytes;
+};
+
+// FailedPrecondition once the sandbox has started.
+absl::Status ConfigureSandbox(const SandboxOptions& options);
+
+}  // namespace wasm::api
+
+#endif  // HOST_API_SANDBOX_H_

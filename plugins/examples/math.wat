@@ -1,0 +1,15 @@
+;; plugin-run's example: `plugin-run --invoke add math.wasm 1 2` prints 3.
+(module
+  (func $add (export "add") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1)))
+  (func $fac (export "fac") (param i64) (result i64)
+    (if (result i64) (i64.le_u (local.get 0) (i64.const 1))
+      (then (i64.const 1))
+      (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
+  (func $divide (export "div") (param i32 i32) (result i32)
+    (i32.div_s (local.get 0) (local.get 1)))
+  (func $scale (export "scale") (param f64 f32) (result f64 f32)
+    (f64.mul (local.get 0) (f64.const 2)) (f32.neg (local.get 1)))
+  (func $spin (export "spin") (loop $forever (br $forever)))
+  (memory (export "memory") 1)
+)

@@ -1,0 +1,211 @@
+// plugin-run: runs a WebAssembly module in a sandboxed worker. See --help.
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "host/api/errors.h"
+#include "host/api/instance.h"
+#include "host/api/sandbox.h"
+#include "runtime/text/wat.h"
+#include "tools/plugin_run_values.h"
+
+namespace wasm::plugin_run {
+namespace {
+
+constexpr char kVersion[] = "plugin-run 0.4.0 (wasm-plugin-host)";
+
+// Exit codes, as --help lists them.
+enum Exit : int {
+  kOk = 0,
+  kTrap = 1,      // the wasm code trapped
+  kUsage = 2,     // bad flags or arguments, unknown export
+  kLoad = 3,      // the file cannot be read, compiled or linked
+  kLimit = 4,     // a limit was hit (--timeout)
+  kSandbox = 5,   // the sandbox failed (the worker crashed or could not start)
+};
+
+constexpr char kHelp[] = R"(Usage: plugin-run [OPTIONS] FILE [ARGS...]
+
+Runs a WebAssembly module (.wasm, or .wat text) in a seccomp-confined worker
+process. Without --invoke it calls the module's `_start` export; a module
+without one gets its exports listed and exit code 2.
+
+Options:
+  --invoke NAME       call the export NAME with ARGS, parsed by its signature
+                      (i32 / i64: decimal or 0x hex; f32 / f64: decimals, hex
+                      floats, inf, -inf, nan, nan:0x...); results are printed
+                      one per line
+  --timeout DURATION  kill the worker when one call runs longer (e.g. 2s,
+                      500ms; default 60s)
+  --stats             print compile, instantiate and run times and the
+                      broker's peak RSS on stderr
+  --help              this text
+  --version           the version
+
+Exit codes:
+  0  success            3  load error (missing file, not wasm, invalid module,
+  1  trap               link error)
+  2  usage error        4  limit exceeded (--timeout)
+                        5  sandbox failure (worker crashed)
+
+Examples:
+  plugin-run --invoke add math.wasm 1 2
+  plugin-run --invoke fac --timeout 2s fac.wat 20
+
+Not yet (issue 6): WASI (wasi_snapshot_preview1 imports), --preload, --dir,
+--env, --max-memory.
+)";
+
+int Fail(int code, absl::string_view message) {
+  std::fprintf(stderr, "plugin-run: error: %s\n", std::string(message).c_str());
+  return code;
+}
+
+// A failed call or instantiation: trap, limit, or a dead sandbox.
+int RuntimeFailure(const absl::Status& status) {
+  const std::string message(status.message());
+  if (absl::StartsWith(message, "deadline exceeded")) return Fail(kLimit, message);
+  if (absl::StartsWith(message, "worker ") || absl::StartsWith(message, "no worker") ||
+      absl::StartsWith(message, "no sandbox")) {
+    return Fail(kSandbox, message);
+  }
+  if (api::GetErrorClass(status) == api::ErrorClass::kLinkError) return Fail(kLoad, message);
+  if (api::GetErrorClass(status) == api::ErrorClass::kRuntimeError) {
+    std::fprintf(stderr, "plugin-run: trap: %s\n", message.c_str());
+    return kTrap;
+  }
+  return Fail(kUsage, message);
+}
+
+std::string Describe(const FuncType& type) { return type.ToString(); }
+
+int Run(int argc, char** argv) {
+  std::optional<std::string> invoke;
+  absl::Duration timeout = absl::Seconds(60);
+  bool stats = false;
+  int i = 1;
+  for (; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kHelp, stdout);
+      return kOk;
+    }
+    if (arg == "--version") {
+      std::printf("%s\n", kVersion);
+      return kOk;
+    }
+    if (arg == "--stats") {
+      stats = true;
+      continue;
+    }
+    if (arg == "--invoke" || arg == "--timeout") {
+      if (i + 1 >= argc) return Fail(kUsage, absl::StrCat(arg, " needs a value (see --help)"));
+      const std::string value = argv[++i];
+      if (arg == "--invoke") {
+        invoke = value;
+      } else if (!absl::ParseDuration(value, &timeout) || timeout <= absl::ZeroDuration()) {
+        return Fail(kUsage, absl::StrCat("--timeout: not a duration: \"", value, "\" (e.g. 2s, 500ms)"));
+      }
+      continue;
+    }
+    if (arg == "--") {
+      ++i;
+      break;
+    }
+    if (absl::StartsWith(arg, "-") && arg != "-") {
+      return Fail(kUsage, absl::StrCat("unknown option ", arg, " (see --help)"));
+    }
+    break;
+  }
+  if (i >= argc) return Fail(kUsage, "no FILE given (see --help)");
+  const std::string path = argv[i++];
+  std::vector<std::string> args(argv + i, argv + argc);
+
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Fail(kLoad, absl::StrCat(path, ": cannot open the file"));
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(file)), {});
+  const absl::Time t0 = absl::Now();
+  const bool binary = bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == 'a' && bytes[2] == 's' &&
+                      bytes[3] == 'm';
+  if (!binary) {
+    if (!absl::EndsWith(path, ".wat") && !absl::EndsWith(path, ".wast")) {
+      return Fail(kLoad, absl::StrCat(path, ": not a WebAssembly module (no \\0asm header, not .wat)"));
+    }
+    absl::StatusOr<std::vector<uint8_t>> parsed =
+        text::ParseWat(absl::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    if (!parsed.ok()) return Fail(kLoad, absl::StrCat(path, ":", parsed.status().message()));
+    bytes = *std::move(parsed);
+  }
+  absl::StatusOr<api::Module> module = api::Module::Compile(bytes);
+  if (!module.ok()) return Fail(kLoad, absl::StrCat(path, ": ", module.status().message()));
+  const absl::Time t1 = absl::Now();
+
+  // Which export to call, with which arguments.
+  const std::string name = invoke.value_or("_start");
+  const Export* target = nullptr;
+  for (const Export& e : module->module()->exports) {
+    if (e.name == name && e.kind == ExternKind::kFunc) target = &e;
+  }
+  if (target == nullptr) {
+    std::vector<std::string> listing;
+    for (const Export& e : module->module()->exports) {
+      listing.push_back(e.kind == ExternKind::kFunc
+                            ? absl::StrCat("  ", e.name, ": func ", Describe(module->module()->FunctionType(e.index)))
+                            : absl::StrCat("  ", e.name, ": ", ExternKindName(e.kind)));
+    }
+    std::fprintf(stderr, "%s exports:\n%s\n", path.c_str(),
+                 listing.empty() ? "  (none)" : absl::StrJoin(listing, "\n").c_str());
+    return Fail(kUsage, invoke.has_value()
+                            ? absl::StrCat("no exported function \"", name, "\"")
+                            : "the module has no _start export; choose one with --invoke NAME");
+  }
+  const FuncType& type = module->module()->FunctionType(target->index);
+  if (args.size() != type.params.size()) {
+    return Fail(kUsage, absl::StrCat(name, " ", Describe(type), " takes ", type.params.size(),
+                                     " arguments, got ", args.size()));
+  }
+  std::vector<api::Value> values;
+  for (size_t a = 0; a < args.size(); ++a) {
+    absl::StatusOr<api::Value> v = ParseValue(type.params[a], args[a]);
+    if (!v.ok()) return Fail(kUsage, v.status().message());
+    values.push_back(*v);
+  }
+
+  if (absl::Status s = api::ConfigureSandbox({.call_deadline = timeout}); !s.ok()) {
+    return Fail(kSandbox, s.message());
+  }
+  absl::StatusOr<api::Instance> instance = api::Instance::Instantiate(*module, api::ImportObject());
+  if (!instance.ok()) return RuntimeFailure(instance.status());
+  const absl::Time t2 = absl::Now();
+  absl::StatusOr<api::Function> function = instance->GetFunction(name);
+  if (!function.ok()) return Fail(kUsage, function.status().message());
+  absl::StatusOr<std::vector<api::Value>> results = function->Call(values);
+  const absl::Time t3 = absl::Now();
+  if (stats) {
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    std::fprintf(stderr,
+                 "plugin-run: stats: compile %.3f ms, instantiate %.3f ms (worker spawn + JIT), "
+                 "run %.3f ms, broker peak RSS %ld KiB\n",
+                 absl::ToDoubleMilliseconds(t1 - t0), absl::ToDoubleMilliseconds(t2 - t1),
+                 absl::ToDoubleMilliseconds(t3 - t2), usage.ru_maxrss);
+  }
+  if (!results.ok()) return RuntimeFailure(results.status());
+  for (const api::Value& v : *results) std::printf("%s\n", FormatValue(v).c_str());
+  return kOk;
+}
+
+}  // namespace
+}  // namespace wasm::plugin_run
+
+int main(int argc, char** argv) { return wasm::plugin_run::Run(argc, argv); }

@@ -1,0 +1,68 @@
+#!/bin/bash
+# plugin-run end to end: results, exit codes, one clear line per mistake.
+set -uo pipefail
+run="$1"
+dir="$(dirname "$(readlink -f "$run")")"
+math_wasm="$(find -L . -path '*plugins/examples/math.wasm' | head -n 1)"
+math_wat="$(find -L . -path '*plugins/examples/math.wat' | head -n 1)"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+checks=0
+
+# expect CODE STDOUT_SUBSTRING STDERR_SUBSTRING -- ARGS...
+expect() {
+  local code="$1" want_out="$2" want_err="$3"
+  shift 4
+  checks=$((checks + 1))
+  "$run" "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  local ok=1
+  [ "$got" = "$code" ] || ok=0
+  if [ -n "$want_out" ] && ! grep -qF -- "$want_out" "$tmp/out"; then ok=0; fi
+  if [ -n "$want_err" ] && ! grep -qF -- "$want_err" "$tmp/err"; then ok=0; fi
+  if grep -qE "terminate called|Aborted|core dumped" "$tmp/err"; then ok=0; fi
+  if [ "$ok" = 0 ]; then
+    echo "FAILED: plugin-run $* -> exit $got (expected $code)"
+    echo "  stdout: $(cat "$tmp/out")"
+    echo "  stderr: $(cat "$tmp/err")"
+    failures=$((failures + 1))
+  fi
+}
+
+expect 0 "3" "" -- --invoke add "$math_wasm" 1 2
+expect 0 "3" "" -- --invoke add "$math_wat" 1 2
+expect 0 "-2" "" -- --invoke add "$math_wasm" 0xffffffff -1
+expect 0 "2432902008176640000" "" -- --invoke fac "$math_wat" 20
+expect 0 "3" "" -- --invoke scale "$math_wat" 1.5 -inf
+expect 0 "inf" "" -- --invoke scale "$math_wat" 1.5 -inf
+expect 0 "nan" "" -- --invoke scale "$math_wat" nan 1
+expect 1 "" "trap: integer divide by zero" -- --invoke div "$math_wat" 1 0
+expect 1 "" "at func 2 <divide> +0x" -- --invoke div "$math_wasm" 1 0
+expect 2 "" "no exported function \"nope\"" -- --invoke nope "$math_wasm"
+expect 2 "" "add: func (i32, i32) -> (i32)" -- "$math_wasm"
+expect 2 "" "no _start export" -- "$math_wasm"
+expect 2 "" "takes 2 arguments, got 1" -- --invoke add "$math_wasm" 1
+expect 2 "" "invalid i32 argument \"abc\"" -- --invoke add "$math_wasm" abc 1
+expect 2 "" "invalid i32 argument \"4294967296\": out of range" -- --invoke add "$math_wasm" 4294967296 1
+expect 2 "" "unknown option --frobnicate" -- --frobnicate "$math_wasm"
+expect 2 "" "no FILE given" --
+expect 3 "" "cannot open the file" -- --invoke add "$tmp/missing.wasm"
+echo "hello" > "$tmp/hello.txt"
+expect 3 "" "not a WebAssembly module" -- "$tmp/hello.txt"
+printf '\0asm\1\0\0\0\1' > "$tmp/truncated.wasm"
+expect 3 "" "truncated.wasm: at byte 0x9" -- "$tmp/truncated.wasm"
+echo '(module (func (export "f") (result i32) (i64.const 1)))' > "$tmp/invalid.wat"
+expect 3 "" "type mismatch" -- --invoke f "$tmp/invalid.wat"
+echo '(module (func (export "f") (i32.frob)))' > "$tmp/malformed.wat"
+expect 3 "" "unknown operator" -- --invoke f "$tmp/malformed.wat"
+echo '(module (import "env" "f" (func)) (func (export "_start") (call 0)))' > "$tmp/needs.wat"
+expect 3 "" "unknown import" -- "$tmp/needs.wat"
+expect 4 "" "deadline exceeded after 0.3 s" -- --timeout 300ms --invoke spin "$math_wat"
+expect 2 "" "--timeout: not a duration" -- --timeout soon --invoke spin "$math_wat"
+expect 0 "Usage: plugin-run" "" -- --help
+expect 0 "plugin-run " "" -- --version
+expect 0 "3" "plugin-run: stats: compile" -- --stats --invoke add "$math_wasm" 1 2
+
+echo "plugin-run: $((checks - failures)) of $checks checks passed"
+[ "$failures" = 0 ]
