@@ -114,6 +114,12 @@ absl::StatusOr<ipc::Channel::Message> WorkerConnection::CallWithFds(Envelope req
   }
 }
 
+absl::Status WorkerConnection::CallForStatus(Envelope request, absl::Span<const int> fds) {
+  absl::StatusOr<Envelope> reply = Call(std::move(request), fds);
+  if (!reply.ok()) return reply.status();
+  return ReplyStatus(*reply);
+}
+
 absl::StatusOr<Envelope> WorkerConnection::Call(Envelope request, absl::Span<const int> fds) {
   absl::StatusOr<ipc::Channel::Message> m = CallWithFds(std::move(request), fds);
   if (!m.ok()) return m.status();
@@ -155,9 +161,7 @@ absl::Status WorkerConnection::LoadModule(uint32_t module_id, absl::Span<const u
   Envelope request;
   request.mutable_load_module()->set_module_id(module_id);
   request.mutable_load_module()->set_bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  absl::StatusOr<Envelope> reply = Call(std::move(request));
-  if (!reply.ok()) return reply.status();
-  return ReplyStatus(*reply);
+  return CallForStatus(std::move(request));
 }
 
 absl::Status WorkerConnection::DefineHostFunction(uint32_t object_id, uint64_t handle,
@@ -167,9 +171,7 @@ absl::Status WorkerConnection::DefineHostFunction(uint32_t object_id, uint64_t h
   d->set_object_id(object_id);
   d->mutable_host_function()->set_handle(handle);
   *d->mutable_host_function()->mutable_signature() = ipc::ToProto(type);
-  absl::StatusOr<Envelope> reply = Call(std::move(request));
-  if (!reply.ok()) return reply.status();
-  return ReplyStatus(*reply);
+  return CallForStatus(std::move(request));
 }
 
 absl::Status WorkerConnection::DefineMemory(uint32_t object_id, const MemoryType& type, int memfd) {
@@ -179,9 +181,7 @@ absl::Status WorkerConnection::DefineMemory(uint32_t object_id, const MemoryType
   *d->mutable_memory()->mutable_limits() = ipc::ToProto(type.limits);
   d->mutable_memory()->set_shared(type.limits.shared);
   const int fds[] = {memfd};
-  absl::StatusOr<Envelope> reply = Call(std::move(request), fds);
-  if (!reply.ok()) return reply.status();
-  return ReplyStatus(*reply);
+  return CallForStatus(std::move(request), fds);
 }
 
 absl::Status WorkerConnection::DefineGlobal(uint32_t object_id, const GlobalType& type, int memfd) {
@@ -191,9 +191,7 @@ absl::Status WorkerConnection::DefineGlobal(uint32_t object_id, const GlobalType
   d->mutable_global()->set_value_type(static_cast<uint32_t>(type.type));
   d->mutable_global()->set_mutable_(type.mutability == Mutability::kVar);
   const int fds[] = {memfd};
-  absl::StatusOr<Envelope> reply = Call(std::move(request), fds);
-  if (!reply.ok()) return reply.status();
-  return ReplyStatus(*reply);
+  return CallForStatus(std::move(request), fds);
 }
 
 absl::Status WorkerConnection::DefineTable(uint32_t object_id, const TableType& type) {
@@ -202,9 +200,7 @@ absl::Status WorkerConnection::DefineTable(uint32_t object_id, const TableType& 
   d->set_object_id(object_id);
   d->mutable_table()->set_element_type(static_cast<uint32_t>(type.elem_type));
   *d->mutable_table()->mutable_limits() = ipc::ToProto(type.limits);
-  absl::StatusOr<Envelope> reply = Call(std::move(request));
-  if (!reply.ok()) return reply.status();
-  return ReplyStatus(*reply);
+  return CallForStatus(std::move(request));
 }
 
 absl::Status WorkerConnection::Instantiate(uint32_t instance_id, uint32_t module_id,
@@ -213,9 +209,7 @@ absl::Status WorkerConnection::Instantiate(uint32_t instance_id, uint32_t module
   request.mutable_instantiate()->set_instance_id(instance_id);
   request.mutable_instantiate()->set_module_id(module_id);
   for (const ipc::ImportBinding& b : imports) *request.mutable_instantiate()->add_imports() = b;
-  absl::StatusOr<Envelope> reply = Call(std::move(request));
-  if (!reply.ok()) return reply.status();
-  return ReplyStatus(*reply);
+  return CallForStatus(std::move(request));
 }
 
 absl::StatusOr<std::vector<uint64_t>> WorkerConnection::CallExport(
@@ -252,9 +246,7 @@ absl::Status WorkerConnection::SetGlobal(uint32_t instance_id, const std::string
   request.mutable_set_global()->set_instance_id(instance_id);
   request.mutable_set_global()->set_name(name);
   request.mutable_set_global()->set_value(value);
-  absl::StatusOr<Envelope> reply = Call(std::move(request));
-  if (!reply.ok()) return reply.status();
-  return ReplyStatus(*reply);
+  return CallForStatus(std::move(request));
 }
 
 absl::StatusOr<Envelope> WorkerConnection::Table(uint32_t instance_id, const std::string& name,
@@ -340,9 +332,7 @@ absl::StatusOr<std::pair<MemoryType, UniqueFd>> WorkerConnection::ExportMemory(
 absl::Status WorkerConnection::SendTestHook(ipc::TestHook::Action action) {
   Envelope request;
   request.mutable_test_hook()->set_action(action);
-  absl::StatusOr<Envelope> reply = Call(std::move(request));
-  if (!reply.ok()) return reply.status();
-  return ReplyStatus(*reply);
+  return CallForStatus(std::move(request));
 }
 
 }  // namespace wasm::host

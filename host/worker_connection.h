@@ -107,6 +107,8 @@ class WorkerConnection {
  private:
   // Sends `request` and serves the worker until its reply arrives.
   absl::StatusOr<ipc::Envelope> Call(ipc::Envelope request, absl::Span<const int> fds = {});
+  // The same, for requests answered with Ok (or an error).
+  absl::Status CallForStatus(ipc::Envelope request, absl::Span<const int> fds = {});
   // The same, with the descriptors that came with the reply.
   absl::StatusOr<ipc::Channel::Message> CallWithFds(ipc::Envelope request,
                                                     absl::Span<const int> fds = {});
