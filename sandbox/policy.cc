@@ -114,10 +114,12 @@ absl::Status WorkerPolicy(PolicyBuilder& b, const PolicyOptions& options,
       // The IPC channel and the memfds it brings: I/O on descriptors the
       // worker already holds (it can create none but memfds, see below).
       // poll/ppoll: the request loop may wait with a timeout.
+      // pread64/pwrite64: large messages travel in a memfd (ipc/channel.h).
       .Allow({SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv),
-              SCMP_SYS(writev), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg),
-              SCMP_SYS(recvfrom), SCMP_SYS(sendto), SCMP_SYS(poll),
-              SCMP_SYS(ppoll), SCMP_SYS(lseek), SCMP_SYS(close)})
+              SCMP_SYS(writev), SCMP_SYS(pread64), SCMP_SYS(pwrite64),
+              SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(recvfrom),
+              SCMP_SYS(sendto), SCMP_SYS(poll), SCMP_SYS(ppoll),
+              SCMP_SYS(lseek), SCMP_SYS(close)})
       // fstat of a held fd (LinearMemory::MapExisting checks a memfd's size).
       // glibc's fstat is newfstatat(fd, "", st, AT_EMPTY_PATH); with a
       // non-empty path it could still stat() a path (metadata only; seccomp

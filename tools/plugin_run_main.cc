@@ -16,6 +16,7 @@
 #include "host/api/errors.h"
 #include "host/api/instance.h"
 #include "host/api/sandbox.h"
+#include "host/wasi/wasi.h"
 #include "runtime/text/wat.h"
 #include "tools/plugin_run_values.h"
 
@@ -37,14 +38,18 @@ enum Exit : int {
 constexpr char kHelp[] = R"(Usage: plugin-run [OPTIONS] FILE [ARGS...]
 
 Runs a WebAssembly module (.wasm, or .wat text) in a seccomp-confined worker
-process. Without --invoke it calls the module's `_start` export; a module
-without one gets its exports listed and exit code 2.
+process. Without --invoke it runs a WASI command: `_start`, with ARGS as its
+arguments, stdin / stdout / stderr passed through, and proc_exit's code as
+plugin-run's exit code; a module without `_start` gets its exports listed and
+exit code 2. WASI (wasi_snapshot_preview1) is served by this process; the
+worker only sees its IPC channel.
 
 Options:
   --invoke NAME       call the export NAME with ARGS, parsed by its signature
                       (i32 / i64: decimal or 0x hex; f32 / f64: decimals, hex
                       floats, inf, -inf, nan, nan:0x...); results are printed
                       one per line
+  --env KEY=VALUE     an environment variable for a WASI program (repeatable)
   --timeout DURATION  kill the worker when one call runs longer (e.g. 2s,
                       500ms; default 60s)
   --stats             print compile, instantiate and run times and the
@@ -61,9 +66,10 @@ Exit codes:
 Examples:
   plugin-run --invoke add math.wasm 1 2
   plugin-run --invoke fac --timeout 2s fac.wat 20
+  plugin-run --env GREETING=hi hello.wasm a b
 
-Not yet (issue 6): WASI (wasi_snapshot_preview1 imports), --preload, --dir,
---env, --max-memory.
+Not yet: preopened directories (--dir) and the WASI path_* calls, --preload,
+--max-memory.
 )";
 
 int Fail(int code, absl::string_view message) {
@@ -91,6 +97,7 @@ std::string Describe(const FuncType& type) { return type.ToString(); }
 
 int Run(int argc, char** argv) {
   std::optional<std::string> invoke;
+  std::vector<std::pair<std::string, std::string>> env;
   absl::Duration timeout = absl::Seconds(60);
   bool stats = false;
   int i = 1;
@@ -108,11 +115,17 @@ int Run(int argc, char** argv) {
       stats = true;
       continue;
     }
-    if (arg == "--invoke" || arg == "--timeout") {
+    if (arg == "--invoke" || arg == "--timeout" || arg == "--env") {
       if (i + 1 >= argc) return Fail(kUsage, absl::StrCat(arg, " needs a value (see --help)"));
       const std::string value = argv[++i];
       if (arg == "--invoke") {
         invoke = value;
+      } else if (arg == "--env") {
+        const size_t eq = value.find('=');
+        if (eq == std::string::npos || eq == 0) {
+          return Fail(kUsage, absl::StrCat("--env: expected KEY=VALUE, got \"", value, "\""));
+        }
+        env.emplace_back(value.substr(0, eq), value.substr(eq + 1));
       } else if (!absl::ParseDuration(value, &timeout) || timeout <= absl::ZeroDuration()) {
         return Fail(kUsage, absl::StrCat("--timeout: not a duration: \"", value, "\" (e.g. 2s, 500ms)"));
       }
@@ -170,6 +183,16 @@ int Run(int argc, char** argv) {
                             : "the module has no _start export; choose one with --invoke NAME");
   }
   const FuncType& type = module->module()->FunctionType(target->index);
+  bool uses_wasi = false;
+  for (const Import& import : module->module()->imports) {
+    if (import.module == wasi::kModuleName) uses_wasi = true;
+  }
+  const bool command = !invoke.has_value();
+  std::vector<std::string> program_args = {path};
+  if (command) {
+    program_args.insert(program_args.end(), args.begin(), args.end());
+    args.clear();
+  }
   if (args.size() != type.params.size()) {
     return Fail(kUsage, absl::StrCat(name, " ", Describe(type), " takes ", type.params.size(),
                                      " arguments, got ", args.size()));
@@ -184,8 +207,14 @@ int Run(int argc, char** argv) {
   if (absl::Status s = api::ConfigureSandbox({.call_deadline = timeout}); !s.ok()) {
     return Fail(kSandbox, s.message());
   }
-  absl::StatusOr<api::Instance> instance = api::Instance::Instantiate(*module, api::ImportObject());
+  wasi::Wasi wasi({.args = program_args, .env = env});
+  api::ImportObject imports;
+  if (uses_wasi) wasi.Define(*module, &imports);
+  absl::StatusOr<api::Instance> instance = api::Instance::Instantiate(*module, imports);
   if (!instance.ok()) return RuntimeFailure(instance.status());
+  if (uses_wasi) {
+    if (absl::Status s = wasi.Attach(*instance); !s.ok()) return Fail(kLoad, s.message());
+  }
   const absl::Time t2 = absl::Now();
   absl::StatusOr<api::Function> function = instance->GetFunction(name);
   if (!function.ok()) return Fail(kUsage, function.status().message());
@@ -200,6 +229,8 @@ int Run(int argc, char** argv) {
                  absl::ToDoubleMilliseconds(t1 - t0), absl::ToDoubleMilliseconds(t2 - t1),
                  absl::ToDoubleMilliseconds(t3 - t2), usage.ru_maxrss);
   }
+  std::fflush(stdout);
+  if (wasi.exit_code().has_value()) return static_cast<int>(*wasi.exit_code() & 0xff);
   if (!results.ok()) return RuntimeFailure(results.status());
   for (const api::Value& v : *results) std::printf("%s\n", FormatValue(v).c_str());
   return kOk;

@@ -60,6 +60,20 @@ echo '(module (import "env" "f" (func)) (func (export "_start") (call 0)))' > "$
 expect 3 "" "unknown import" -- "$tmp/needs.wat"
 expect 4 "" "deadline exceeded after 0.3 s" -- --timeout 300ms --invoke spin "$math_wat"
 expect 2 "" "--timeout: not a duration" -- --timeout soon --invoke spin "$math_wat"
+# WASI commands.
+wasi() { find -L . -path "*plugins/wasi/$1.wasm" | head -n 1; }
+expect 0 "Hello, world!" "" -- "$(wasi hello)"
+expect 2 "arg 2: two words" "" -- --env GREETING=hi "$(wasi echo)" one "two words"
+expect 2 "GREETING=hi" "" -- --env GREETING=hi "$(wasi echo)" one "two words"
+expect 0 "GREETING=(unset)" "" -- "$(wasi echo)"
+expect 2 "" "--env: expected KEY=VALUE" -- --env NOPE "$(wasi echo)"
+checks=$((checks + 1))
+out="$(printf 'some input\nmore' | "$run" "$(wasi cat)" 2>"$tmp/err")"
+if [ "$out" != "$(printf 'some input\nmore')" ] || ! grep -q "^15 bytes$" "$tmp/err"; then
+  echo "FAILED: cat through stdin/stdout: '$out' / $(cat "$tmp/err")"; failures=$((failures + 1))
+fi
+expect 1 "about to divide by zero" "trap: integer divide by zero" -- "$(wasi crash)"
+expect 1 "" "<divide>" -- "$(wasi crash)"
 expect 0 "Usage: plugin-run" "" -- --help
 expect 0 "plugin-run " "" -- --version
 expect 0 "3" "plugin-run: stats: compile" -- --stats --invoke add "$math_wasm" 1 2

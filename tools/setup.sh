@@ -18,6 +18,8 @@ packages=(
   wabt                  # wast2json, for the spec testsuite
   clang-14              # compiles test plugins to wasm32
   lld-14                # links them (wasm-ld-14)
+  wasi-libc             # the C library for wasm32-wasi test programs
+  libclang-rt-14-dev-wasm32  # compiler-rt builtins for wasm32
   libclang-rt-14-dev    # libFuzzer and sanitizer runtimes, for tools/fuzz.sh
 )
 
