@@ -164,5 +164,23 @@ TEST(ApiTest, AFunctionOfOneInstanceImportedByAnotherAcrossWorkers) {
   EXPECT_EQ((*user->GetFunction("half"))({Value::I32(42)})->at(0).i32(), 21);
 }
 
+TEST(ApiTest, OneMemorySharedByInstancesInTwoWorkers) {
+  Memory memory = *Memory::Create({.initial = 1, .maximum = 8});
+  ImportObject imports;
+  imports.Define("env", "mem", memory);
+  Module m = *Module::Compile(Wasm("mem_user"));
+  Instance a = *Instance::Instantiate(m, imports);
+  Instance b = *Instance::Instantiate(m, imports);
+  ASSERT_TRUE((*a.GetFunction("store"))({Value::I32(64), Value::I32(1234)}).ok());
+  EXPECT_EQ((*b.GetFunction("load"))({Value::I32(64)})->at(0).i32(), 1234);
+  EXPECT_EQ(*memory.Buffer().GetUint32(64), 1234u);
+  // a grows it; b and the host see the new page.
+  EXPECT_EQ((*a.GetFunction("grow"))({Value::I32(2)})->at(0).i32(), 1);
+  EXPECT_EQ((*b.GetFunction("size"))({})->at(0).i32(), 3);
+  ASSERT_TRUE((*b.GetFunction("store"))({Value::I32(2 * 65536), Value::I32(77)}).ok());
+  EXPECT_EQ((*a.GetFunction("load"))({Value::I32(2 * 65536)})->at(0).i32(), 77);
+  EXPECT_EQ(memory.pages(), 3u);
+}
+
 }  // namespace
 }  // namespace wasm::api
