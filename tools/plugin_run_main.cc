@@ -49,6 +49,9 @@ Options:
                       (i32 / i64: decimal or 0x hex; f32 / f64: decimals, hex
                       floats, inf, -inf, nan, nan:0x...); results are printed
                       one per line
+  --dir HOST[::GUEST] give a WASI program the directory HOST, as GUEST
+                      (default: the same path); paths cannot leave it
+                      ("..", absolute paths and symlinks are refused)
   --env KEY=VALUE     an environment variable for a WASI program (repeatable)
   --timeout DURATION  kill the worker when one call runs longer (e.g. 2s,
                       500ms; default 60s)
@@ -68,8 +71,7 @@ Examples:
   plugin-run --invoke fac --timeout 2s fac.wat 20
   plugin-run --env GREETING=hi hello.wasm a b
 
-Not yet: preopened directories (--dir) and the WASI path_* calls, --preload,
---max-memory.
+Not yet: --preload, --max-memory.
 )";
 
 int Fail(int code, absl::string_view message) {
@@ -98,6 +100,7 @@ std::string Describe(const FuncType& type) { return type.ToString(); }
 int Run(int argc, char** argv) {
   std::optional<std::string> invoke;
   std::vector<std::pair<std::string, std::string>> env;
+  std::vector<wasi::Preopen> dirs;
   absl::Duration timeout = absl::Seconds(60);
   bool stats = false;
   int i = 1;
@@ -115,11 +118,21 @@ int Run(int argc, char** argv) {
       stats = true;
       continue;
     }
-    if (arg == "--invoke" || arg == "--timeout" || arg == "--env") {
+    if (arg == "--invoke" || arg == "--timeout" || arg == "--env" || arg == "--dir") {
       if (i + 1 >= argc) return Fail(kUsage, absl::StrCat(arg, " needs a value (see --help)"));
       const std::string value = argv[++i];
       if (arg == "--invoke") {
         invoke = value;
+      } else if (arg == "--dir") {
+        // HOST[::GUEST]
+        const size_t sep = value.find("::");
+        wasi::Preopen p;
+        p.host_path = value.substr(0, sep);
+        p.guest_path = sep == std::string::npos ? value : value.substr(sep + 2);
+        if (p.host_path.empty() || p.guest_path.empty()) {
+          return Fail(kUsage, absl::StrCat("--dir: expected HOST[::GUEST], got \"", value, "\""));
+        }
+        dirs.push_back(std::move(p));
       } else if (arg == "--env") {
         const size_t eq = value.find('=');
         if (eq == std::string::npos || eq == 0) {
@@ -207,7 +220,10 @@ int Run(int argc, char** argv) {
   if (absl::Status s = api::ConfigureSandbox({.call_deadline = timeout}); !s.ok()) {
     return Fail(kSandbox, s.message());
   }
-  wasi::Wasi wasi({.args = program_args, .env = env});
+  absl::StatusOr<std::unique_ptr<wasi::Wasi>> made =
+      wasi::Wasi::Create({.args = program_args, .preopens = dirs, .env = env});
+  if (!made.ok()) return Fail(kUsage, made.status().message());
+  wasi::Wasi& wasi = **made;
   api::ImportObject imports;
   if (uses_wasi) wasi.Define(*module, &imports);
   absl::StatusOr<api::Instance> instance = api::Instance::Instantiate(*module, imports);

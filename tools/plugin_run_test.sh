@@ -74,6 +74,21 @@ if [ "$out" != "$(printf 'some input\nmore')" ] || ! grep -q "^15 bytes$" "$tmp/
 fi
 expect 1 "about to divide by zero" "trap: integer divide by zero" -- "$(wasi crash)"
 expect 1 "" "<divide>" -- "$(wasi crash)"
+# Files inside a preopened directory; escapes refused.
+box="$tmp/box"
+mkdir -p "$box"
+printf 'hello file\n' > "$box/in.txt"
+printf 'secret\n' > "$tmp/outside.txt"
+ln -s /etc/passwd "$box/link_out"
+expect 0 "copied 11 bytes" "" -- --dir "$box::/box" "$(wasi files)" /box
+checks=$((checks + 1))
+if [ "$(cat "$box/sub/moved.txt" 2>/dev/null)" != "hello file" ] || [ -e "$box/in.txt" ] ||
+   ! grep -q "sub contains moved.txt" "$tmp/out" || ! grep -q "moved.txt has 11 bytes" "$tmp/out" ||
+   [ "$(grep -c ': blocked' "$tmp/out")" != 4 ] || grep -q "OPENED" "$tmp/out"; then
+  echo "FAILED: files in --dir:"; cat "$tmp/out"; failures=$((failures + 1))
+fi
+expect 2 "" "--dir $tmp/nowhere: cannot open the directory" -- --dir "$tmp/nowhere" "$(wasi files)" /x
+expect 1 "" "" -- "$(wasi files)" /box
 expect 0 "Usage: plugin-run" "" -- --help
 expect 0 "plugin-run " "" -- --version
 expect 0 "3" "plugin-run: stats: compile" -- --stats --invoke add "$math_wasm" 1 2

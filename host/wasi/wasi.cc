@@ -8,8 +8,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
+#include "host/wasi/fd_table.h"
 
 namespace wasm::wasi {
 namespace {
@@ -31,7 +35,10 @@ constexpr uint8_t kCharacterDevice = 2;
 }  // namespace
 
 struct Wasi::State {
+  explicit State(WasiOptions o)
+      : options(std::move(o)), fds(options.stdin_fd, options.stdout_fd, options.stderr_fd) {}
   WasiOptions options;
+  FdTable fds;
   std::optional<api::Memory> memory;
   std::optional<uint32_t> exit_code;
 };
@@ -69,14 +76,41 @@ class Memory {
 
 uint32_t Arg(absl::Span<const Value> a, size_t i) { return static_cast<uint32_t>(a[i].i32()); }
 
-// The standard streams only (no preopens yet).
-int HostFd(const State& s, uint32_t fd) {
-  switch (fd) {
-    case 0: return s.options.stdin_fd;
-    case 1: return s.options.stdout_fd;
-    case 2: return s.options.stderr_fd;
-    default: return -1;
-  }
+constexpr uint8_t kDirectory = 3;
+constexpr uint8_t kRegularFile = 4;
+constexpr uint8_t kSymbolicLink = 7;
+constexpr int32_t kNotdir = 54;
+
+uint8_t FileType(mode_t mode) {
+  if (S_ISDIR(mode)) return kDirectory;
+  if (S_ISREG(mode)) return kRegularFile;
+  if (S_ISLNK(mode)) return kSymbolicLink;
+  if (S_ISCHR(mode)) return kCharacterDevice;
+  return 0;
+}
+
+// The path argument (ptr, len) as a string; false when outside memory.
+bool PathArg(const Memory& m, uint32_t ptr, uint32_t len, std::string* out) {
+  if (len > 4096) return false;
+  const uint8_t* p = m.Bytes(ptr, len);
+  if (p == nullptr) return false;
+  out->assign(reinterpret_cast<const char*>(p), len);
+  return true;
+}
+
+uint64_t Nanos(const struct timespec& t) { return uint64_t(t.tv_sec) * 1000000000 + t.tv_nsec; }
+
+// filestat: dev u64, ino u64, filetype u8 @16, nlink @24, size @32, atim @40,
+// mtim @48, ctim @56.
+bool PutFilestat(const Memory& m, uint32_t at, const struct stat& st) {
+  uint8_t* p = m.Bytes(at, 64);
+  if (p == nullptr) return false;
+  std::memset(p, 0, 64);
+  const uint64_t fields[] = {st.st_dev, st.st_ino, 0, st.st_nlink, uint64_t(st.st_size),
+                             Nanos(st.st_atim), Nanos(st.st_mtim), Nanos(st.st_ctim)};
+  std::memcpy(p, fields, sizeof(fields));
+  p[16] = FileType(st.st_mode);
+  return true;
 }
 
 // args_get / environ_get: pointers into one buffer of NUL-terminated strings.
@@ -113,9 +147,9 @@ std::vector<std::string> EnvStrings(const State& s) {
 
 // fd_read / fd_write over an iovec array.
 Result Transfer(const State& s, absl::Span<const Value> a, bool write) {
-  const int fd = HostFd(s, Arg(a, 0));
-  if (fd < 0) return Errno(kBadf);
-  if (write == (Arg(a, 0) == 0)) return Errno(kBadf);  // stdin read-only, stdout/err write-only
+  FdEntry* e = const_cast<State&>(s).fds.Get(Arg(a, 0));
+  if (e == nullptr || e->directory || !(write ? e->writable : e->readable)) return Errno(kBadf);
+  const int fd = e->host_fd;
   Memory m(s);
   const uint32_t iovs = Arg(a, 1), count = Arg(a, 2), done_ptr = Arg(a, 3);
   uint64_t total = 0;
@@ -190,39 +224,231 @@ Result RandomGet(State& s, absl::Span<const Value> a) {
 }
 
 Result FdClose(State& s, absl::Span<const Value> a) {
-  return Errno(HostFd(s, Arg(a, 0)) < 0 ? kBadf : kSuccess);  // the streams stay open
+  return Errno(s.fds.Close(Arg(a, 0)) ? kSuccess : kBadf);
 }
 
+// Rights the program may hold: everything on files and directories (the
+// sandbox is the directory, not the rights bits).
+constexpr uint64_t kAllRights = (uint64_t{1} << 30) - 1;
+
 Result FdFdstatGet(State& s, absl::Span<const Value> a) {
-  if (HostFd(s, Arg(a, 0)) < 0) return Errno(kBadf);
+  FdEntry* e = s.fds.Get(Arg(a, 0));
+  if (e == nullptr) return Errno(kBadf);
+  struct stat st;
+  if (fstat(e->host_fd, &st) != 0) return Errno(WasiErrno(errno));
   Memory m(s);
   const uint32_t p = Arg(a, 1);
-  // filetype u8, flags u16, rights_base u64 @8, rights_inheriting u64 @16.
-  if (m.Bytes(p, 24) == nullptr) return Errno(kFault);
-  std::memset(m.Bytes(p, 24), 0, 24);
-  m.PutU8(p, kCharacterDevice);
-  m.PutU64(p + 8, Arg(a, 0) == 0 ? 0x2 /* fd_read */ : 0x40 /* fd_write */);
+  // filetype u8, flags u16 @2, rights_base u64 @8, rights_inheriting u64 @16.
+  uint8_t* out = m.Bytes(p, 24);
+  if (out == nullptr) return Errno(kFault);
+  std::memset(out, 0, 24);
+  out[0] = FileType(st.st_mode);
+  const int flags = fcntl(e->host_fd, F_GETFL);
+  if (flags >= 0 && (flags & O_APPEND)) out[2] = 1;
+  m.PutU64(p + 8, kAllRights);
+  m.PutU64(p + 16, kAllRights);
   return Errno(kSuccess);
 }
 
 Result FdFilestatGet(State& s, absl::Span<const Value> a) {
-  if (HostFd(s, Arg(a, 0)) < 0) return Errno(kBadf);
-  Memory m(s);
-  uint8_t* p = m.Bytes(Arg(a, 1), 64);
-  if (p == nullptr) return Errno(kFault);
-  std::memset(p, 0, 64);
-  p[16] = kCharacterDevice;  // dev u64, ino u64, filetype u8 @16, ...
-  return Errno(kSuccess);
+  FdEntry* e = s.fds.Get(Arg(a, 0));
+  if (e == nullptr) return Errno(kBadf);
+  struct stat st;
+  if (fstat(e->host_fd, &st) != 0) return Errno(WasiErrno(errno));
+  return Errno(PutFilestat(Memory(s), Arg(a, 1), st) ? kSuccess : kFault);
+}
+
+Result Seek(State& s, uint32_t fd, int64_t offset, int whence, uint32_t out) {
+  FdEntry* e = s.fds.Get(fd);
+  if (e == nullptr) return Errno(kBadf);
+  if (e->directory) return Errno(kBadf);
+  const off_t pos = lseek(e->host_fd, offset, whence);
+  if (pos < 0) return Errno(WasiErrno(errno));
+  return Errno(Memory(s).PutU64(out, uint64_t(pos)) ? kSuccess : kFault);
 }
 
 Result FdSeek(State& s, absl::Span<const Value> a) {
-  return Errno(HostFd(s, Arg(a, 0)) < 0 ? kBadf : kSpipe);
+  const uint32_t whence = Arg(a, 2);
+  if (whence > 2) return Errno(kInval);
+  const int host_whence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
+  return Seek(s, Arg(a, 0), a[1].i64(), host_whence[whence], Arg(a, 3));
 }
-Result FdTell(State& s, absl::Span<const Value> a) {
-  return Errno(HostFd(s, Arg(a, 0)) < 0 ? kBadf : kSpipe);
+
+Result FdTell(State& s, absl::Span<const Value> a) { return Seek(s, Arg(a, 0), 0, SEEK_CUR, Arg(a, 1)); }
+
+Result FdPrestatGet(State& s, absl::Span<const Value> a) {
+  FdEntry* e = s.fds.Get(Arg(a, 0));
+  if (e == nullptr || !e->preopen_name.has_value()) return Errno(kBadf);
+  Memory m(s);
+  // prestat: tag u8 (0 = dir), name_len u32 @4.
+  if (!m.PutU32(Arg(a, 1), 0) || !m.PutU32(Arg(a, 1) + 4, e->preopen_name->size())) {
+    return Errno(kFault);
+  }
+  return Errno(kSuccess);
 }
-Result FdPrestatGet(State&, absl::Span<const Value>) { return Errno(kBadf); }  // no preopens yet
-Result FdPrestatDirName(State&, absl::Span<const Value>) { return Errno(kBadf); }
+
+Result FdPrestatDirName(State& s, absl::Span<const Value> a) {
+  FdEntry* e = s.fds.Get(Arg(a, 0));
+  if (e == nullptr || !e->preopen_name.has_value()) return Errno(kBadf);
+  const std::string& name = *e->preopen_name;
+  if (Arg(a, 2) < name.size()) return Errno(kInval);
+  uint8_t* p = Memory(s).Bytes(Arg(a, 1), name.size());
+  if (p == nullptr) return Errno(kFault);
+  std::memcpy(p, name.data(), name.size());
+  return Errno(kSuccess);
+}
+
+// The directory descriptor a path_* call names.
+FdEntry* Dir(State& s, uint32_t fd) {
+  FdEntry* e = s.fds.Get(fd);
+  return e != nullptr && e->directory ? e : nullptr;
+}
+
+Result PathOpen(State& s, absl::Span<const Value> a) {
+  FdEntry* dir = Dir(s, Arg(a, 0));
+  if (dir == nullptr) return Errno(s.fds.Get(Arg(a, 0)) == nullptr ? kBadf : kNotdir);
+  Memory m(s);
+  std::string path;
+  if (!PathArg(m, Arg(a, 2), Arg(a, 3), &path)) return Errno(kFault);
+  const uint32_t lookup = Arg(a, 1), oflags = Arg(a, 4), fdflags = Arg(a, 7);
+  const uint64_t rights = static_cast<uint64_t>(a[5].i64());
+  const bool want_read = (rights & 0x2) != 0;                 // fd_read
+  const bool want_write = (rights & (0x40 | 0x200000)) != 0;  // fd_write, path_filestat_set_size
+  int flags = 0;
+  if (oflags & 2) {
+    flags = O_RDONLY | O_DIRECTORY;
+  } else {
+    flags = want_write ? (want_read ? O_RDWR : O_WRONLY) : O_RDONLY;
+  }
+  if (oflags & 1) flags |= O_CREAT;
+  if (oflags & 4) flags |= O_EXCL;
+  if (oflags & 8) flags |= O_TRUNC;
+  if (fdflags & 1) flags |= O_APPEND;
+  if (fdflags & 4) flags |= O_NONBLOCK;
+  const int fd = s.fds.OpenBeneath(dir->host_fd, path, flags, 0644, (lookup & 1) != 0);
+  if (fd < 0) {
+    // A directory opened without O_DIRECTORY: open it as one (WASI allows it).
+    if (fd == -EISDIR && !(oflags & 2)) {
+      const int dfd = s.fds.OpenBeneath(dir->host_fd, path, O_RDONLY | O_DIRECTORY, 0, (lookup & 1) != 0);
+      if (dfd >= 0) {
+        return Errno(m.PutU32(Arg(a, 8), s.fds.Insert(FdEntry{dfd, true, true, std::nullopt, true, false}))
+                         ? kSuccess : kFault);
+      }
+    }
+    return Errno(WasiErrno(-fd));
+  }
+  struct stat st;
+  const bool is_dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+  const uint32_t wasi_fd = s.fds.Insert(FdEntry{fd, true, is_dir, std::nullopt,
+                                                is_dir || want_read || !want_write, want_write});
+  if (!m.PutU32(Arg(a, 8), wasi_fd)) {
+    s.fds.Close(wasi_fd);
+    return Errno(kFault);
+  }
+  return Errno(kSuccess);
+}
+
+Result PathFilestatGet(State& s, absl::Span<const Value> a) {
+  FdEntry* dir = Dir(s, Arg(a, 0));
+  if (dir == nullptr) return Errno(kBadf);
+  Memory m(s);
+  std::string path;
+  if (!PathArg(m, Arg(a, 2), Arg(a, 3), &path)) return Errno(kFault);
+  const int fd = s.fds.OpenBeneath(dir->host_fd, path, O_PATH, 0, (Arg(a, 1) & 1) != 0);
+  if (fd < 0) return Errno(WasiErrno(-fd));
+  struct stat st;
+  const int r = fstat(fd, &st);
+  const int saved = errno;
+  close(fd);
+  if (r != 0) return Errno(WasiErrno(saved));
+  return Errno(PutFilestat(m, Arg(a, 4), st) ? kSuccess : kFault);
+}
+
+// mkdir / rmdir / unlink on the last component, in a parent opened beneath.
+Result OnLastComponent(State& s, absl::Span<const Value> a, int (*op)(int, const char*)) {
+  FdEntry* dir = Dir(s, Arg(a, 0));
+  if (dir == nullptr) return Errno(kBadf);
+  Memory m(s);
+  std::string path;
+  if (!PathArg(m, Arg(a, 1), Arg(a, 2), &path)) return Errno(kFault);
+  auto [parent, last] = s.fds.OpenParent(dir->host_fd, path);
+  if (parent < 0) return Errno(WasiErrno(-parent));
+  const int r = op(parent, last.c_str());
+  const int saved = errno;
+  close(parent);
+  return Errno(r == 0 ? kSuccess : WasiErrno(saved));
+}
+
+Result PathCreateDirectory(State& s, absl::Span<const Value> a) {
+  return OnLastComponent(s, a, [](int d, const char* n) { return mkdirat(d, n, 0755); });
+}
+Result PathRemoveDirectory(State& s, absl::Span<const Value> a) {
+  return OnLastComponent(s, a, [](int d, const char* n) { return unlinkat(d, n, AT_REMOVEDIR); });
+}
+Result PathUnlinkFile(State& s, absl::Span<const Value> a) {
+  return OnLastComponent(s, a, [](int d, const char* n) { return unlinkat(d, n, 0); });
+}
+
+Result PathRename(State& s, absl::Span<const Value> a) {
+  FdEntry* from_dir = Dir(s, Arg(a, 0));
+  FdEntry* to_dir = Dir(s, Arg(a, 3));
+  if (from_dir == nullptr || to_dir == nullptr) return Errno(kBadf);
+  Memory m(s);
+  std::string from, to;
+  if (!PathArg(m, Arg(a, 1), Arg(a, 2), &from) || !PathArg(m, Arg(a, 4), Arg(a, 5), &to)) {
+    return Errno(kFault);
+  }
+  auto [from_parent, from_last] = s.fds.OpenParent(from_dir->host_fd, from);
+  if (from_parent < 0) return Errno(WasiErrno(-from_parent));
+  auto [to_parent, to_last] = s.fds.OpenParent(to_dir->host_fd, to);
+  if (to_parent < 0) {
+    close(from_parent);
+    return Errno(WasiErrno(-to_parent));
+  }
+  const int r = renameat(from_parent, from_last.c_str(), to_parent, to_last.c_str());
+  const int saved = errno;
+  close(from_parent);
+  close(to_parent);
+  return Errno(r == 0 ? kSuccess : WasiErrno(saved));
+}
+
+// fd_readdir: dirent records (d_next u64, d_ino u64, d_namlen u32 @16,
+// d_type u8 @20; 24 bytes) each followed by its name, from entry `cookie`
+// on, cut at the buffer's end (the program sees a full buffer and asks again).
+Result FdReaddir(State& s, absl::Span<const Value> a) {
+  FdEntry* dir = Dir(s, Arg(a, 0));
+  if (dir == nullptr) return Errno(kBadf);
+  Memory m(s);
+  const uint32_t buf = Arg(a, 1), len = Arg(a, 2), used_ptr = Arg(a, 4);
+  const uint64_t cookie = static_cast<uint64_t>(a[3].i64());
+  uint8_t* out = m.Bytes(buf, len);
+  if (out == nullptr) return Errno(kFault);
+  const int fd = s.fds.OpenBeneath(dir->host_fd, ".", O_RDONLY | O_DIRECTORY, 0, true);
+  if (fd < 0) return Errno(WasiErrno(-fd));
+  DIR* d = fdopendir(fd);
+  if (d == nullptr) {
+    close(fd);
+    return Errno(kIo);
+  }
+  uint32_t used = 0;
+  uint64_t index = 0;
+  while (dirent* ent = readdir(d)) {
+    if (index++ < cookie) continue;
+    const uint32_t namlen = static_cast<uint32_t>(std::strlen(ent->d_name));
+    uint8_t rec[24] = {};
+    const uint64_t next = index, ino = ent->d_ino;
+    std::memcpy(rec, &next, 8);
+    std::memcpy(rec + 8, &ino, 8);
+    std::memcpy(rec + 16, &namlen, 4);
+    rec[20] = ent->d_type == DT_DIR ? kDirectory : ent->d_type == DT_REG ? kRegularFile
+            : ent->d_type == DT_LNK ? kSymbolicLink : 0;
+    for (uint32_t i = 0; i < 24 && used < len; ++i) out[used++] = rec[i];
+    for (uint32_t i = 0; i < namlen && used < len; ++i) out[used++] = ent->d_name[i];
+    if (used >= len) break;
+  }
+  closedir(d);
+  return Errno(m.PutU32(used_ptr, used) ? kSuccess : kFault);
+}
 Result SchedYield(State&, absl::Span<const Value>) {
   sched_yield();
   return Errno(kSuccess);
@@ -300,6 +526,13 @@ constexpr Entry kFunctions[] = {
     {"fd_tell", "ii:i", FdTell},
     {"fd_prestat_get", "ii:i", FdPrestatGet},
     {"fd_prestat_dir_name", "iii:i", FdPrestatDirName},
+    {"fd_readdir", "iiiIi:i", FdReaddir},
+    {"path_open", "iiiiiIIii:i", PathOpen},
+    {"path_filestat_get", "iiiii:i", PathFilestatGet},
+    {"path_create_directory", "iii:i", PathCreateDirectory},
+    {"path_remove_directory", "iii:i", PathRemoveDirectory},
+    {"path_unlink_file", "iii:i", PathUnlinkFile},
+    {"path_rename", "iiiiii:i", PathRename},
     {"sched_yield", ":i", SchedYield},
     {"proc_exit", "i:", ProcExit},
     {"poll_oneoff", "iiii:i", PollOneoff},
@@ -320,8 +553,13 @@ FuncType ParseSignature(absl::string_view sig) {
 
 }  // namespace
 
-Wasi::Wasi(WasiOptions options) : state_(std::make_shared<State>()) {
-  state_->options = std::move(options);
+absl::StatusOr<std::unique_ptr<Wasi>> Wasi::Create(WasiOptions options) {
+  auto state = std::make_shared<State>(std::move(options));
+  for (const Preopen& p : state->options.preopens) {
+    absl::StatusOr<uint32_t> fd = state->fds.Preopen(p.host_path, p.guest_path);
+    if (!fd.ok()) return fd.status();
+  }
+  return std::unique_ptr<Wasi>(new Wasi(std::move(state)));
 }
 
 Wasi::~Wasi() = default;

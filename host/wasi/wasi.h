@@ -18,7 +18,7 @@
 // subscriptions). Every other preview1 function the module imports is
 // defined with the module's own signature and returns ENOSYS (52) — never a
 // link error, never a crash. Pointers from wasm are bounds-checked: a bad one
-// is EFAULT (21). Not yet: preopened directories and the path_* functions.
+// is EFAULT (21).
 #ifndef HOST_WASI_WASI_H_
 #define HOST_WASI_WASI_H_
 
@@ -38,8 +38,15 @@ namespace wasm::wasi {
 
 inline constexpr char kModuleName[] = "wasi_snapshot_preview1";
 
+struct Preopen {
+  std::string host_path;
+  std::string guest_path;
+};
+
 struct WasiOptions {
   std::vector<std::string> args;
+  // Directories the program may use (--dir HOST::GUEST), descriptors 3, 4, ...
+  std::vector<Preopen> preopens;
   std::vector<std::pair<std::string, std::string>> env;
   int stdin_fd = 0;
   int stdout_fd = 1;
@@ -48,7 +55,8 @@ struct WasiOptions {
 
 class Wasi {
  public:
-  explicit Wasi(WasiOptions options);
+  // Open the preopened directories with Create (the error names a missing one).
+  static absl::StatusOr<std::unique_ptr<Wasi>> Create(WasiOptions options);
   ~Wasi();
 
   // Defines, in `imports`, every function `module` imports from
@@ -62,6 +70,7 @@ class Wasi {
   struct State;
 
  private:
+  explicit Wasi(std::shared_ptr<State> state) : state_(std::move(state)) {}
   std::shared_ptr<State> state_;
 };
 
