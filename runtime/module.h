@@ -158,6 +158,10 @@ struct Module {
   // referenced from elements, exports, or global initialisers ("declared").
   std::vector<bool> declared_func_refs;
 
+  // Field by field, bytes included (tests and the fuzzer compare the
+  // streaming and whole-buffer compilers' modules).
+  bool operator==(const Module& other) const = default;
+
   const FuncType& FunctionType(uint32_t func_index) const { return types[functions[func_index]]; }
   absl::Span<const uint8_t> Bytes(ByteRange r) const {
     return absl::Span<const uint8_t>(bytes).subspan(r.offset, r.size);

@@ -52,6 +52,7 @@ std::string ModuleDifference(const Module& a, const Module& b) {
     return "import counts";
   }
   if (a.declared_func_refs != b.declared_func_refs) return "declared_func_refs";
+  if (!(a == b)) return "another field";
   return "";
 }
 
