@@ -70,7 +70,7 @@ absl::Status SectionDecoder::ReadCount(Reader& r, uint32_t limit, absl::string_v
 }
 
 absl::Status SectionDecoder::ReadValType(Reader& r, ValType* out) {
-  uint8_t b;
+  uint8_t b = 0;
   RETURN_IF_ERROR(r.ReadU8(&b));
   if (!IsValTypeByte(b)) return r.MalformedAt(r.offset() - 1, "malformed value type");
   *out = static_cast<ValType>(b);
@@ -78,7 +78,7 @@ absl::Status SectionDecoder::ReadValType(Reader& r, ValType* out) {
 }
 
 absl::Status SectionDecoder::ReadRefType(Reader& r, ValType* out) {
-  uint8_t b;
+  uint8_t b = 0;
   RETURN_IF_ERROR(r.ReadU8(&b));
   if (b != 0x70 && b != 0x6f) return r.MalformedAt(r.offset() - 1, "malformed reference type");
   *out = static_cast<ValType>(b);
@@ -87,7 +87,7 @@ absl::Status SectionDecoder::ReadRefType(Reader& r, ValType* out) {
 
 absl::Status SectionDecoder::ReadLimits(Reader& r, bool is_memory, Limits* out) {
   const size_t at = r.offset();
-  uint8_t flags;
+  uint8_t flags = 0;
   RETURN_IF_ERROR(r.ReadU8(&flags));
   // 0: min; 1: min max; with threads, memories also take 3: shared min max
   // (2, shared without a maximum, is decodable but invalid).
@@ -114,7 +114,7 @@ absl::Status SectionDecoder::ReadTableType(Reader& r, TableType* out) {
 
 absl::Status SectionDecoder::ReadGlobalType(Reader& r, GlobalType* out) {
   RETURN_IF_ERROR(ReadValType(r, &out->type));
-  uint8_t mut;
+  uint8_t mut = 0;
   RETURN_IF_ERROR(r.ReadU8(&mut));
   if (mut > 1) return r.MalformedAt(r.offset() - 1, "malformed mutability");
   out->mutability = static_cast<Mutability>(mut);
@@ -165,7 +165,7 @@ absl::Status SectionDecoder::DecodeTypes(Reader& r) {
   RETURN_IF_ERROR(ReadCount(r, kMaxTypes, "types", &count));
   m_->types.reserve(std::min<size_t>(count, r.remaining()));
   for (uint32_t i = 0; i < count; ++i) {
-    uint8_t form;
+    uint8_t form = 0;
     RETURN_IF_ERROR(r.ReadU8(&form));
     if (form != 0x60) return r.MalformedAt(r.offset() - 1, "malformed function type");
     FuncType type;
@@ -197,7 +197,7 @@ absl::Status SectionDecoder::DecodeImports(Reader& r) {
     Import imp;
     RETURN_IF_ERROR(r.ReadName(&imp.module));
     RETURN_IF_ERROR(r.ReadName(&imp.name));
-    uint8_t kind;
+    uint8_t kind = 0;
     RETURN_IF_ERROR(r.ReadU8(&kind));
     switch (kind) {
       case 0:
@@ -288,7 +288,7 @@ absl::Status SectionDecoder::DecodeExports(Reader& r) {
   for (uint32_t i = 0; i < count; ++i) {
     Export e;
     RETURN_IF_ERROR(r.ReadName(&e.name));
-    uint8_t kind;
+    uint8_t kind = 0;
     RETURN_IF_ERROR(r.ReadU8(&kind));
     if (kind > 3) return r.MalformedAt(r.offset() - 1, "malformed export kind");
     e.kind = static_cast<ExternKind>(kind);
@@ -331,7 +331,7 @@ absl::Status SectionDecoder::DecodeElements(Reader& r) {
       if (exprs) {
         RETURN_IF_ERROR(ReadRefType(r, &seg.elem_type));
       } else {
-        uint8_t elemkind;
+        uint8_t elemkind = 0;
         RETURN_IF_ERROR(r.ReadU8(&elemkind));
         if (elemkind != 0) return r.MalformedAt(r.offset() - 1, "malformed element kind");
       }

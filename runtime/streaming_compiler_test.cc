@@ -253,6 +253,35 @@ TEST(StreamingCompilerTest, InvalidFirstBodyReportedBeforeLaterBodies) {
   EXPECT_EQ(compiler.Finish().status(), whole.status());
 }
 
+TEST(StreamingCompilerTest, InvalidHeaderReportedWhenTheCodeSectionStarts) {
+  // Function 0 names type 5 of 1: invalid, found before any body is in.
+  const Bytes bytes = Concat({ModuleBytes({}), Section(1, Vec({FuncTypeBytes({}, {})})),
+                              Section(3, Vec({Leb(5)})), Section(10, Vec({NopBody(1000)}))});
+  const absl::StatusOr<std::shared_ptr<const Module>> whole = CompileModule(bytes);
+  ASSERT_FALSE(whole.ok());
+  const StreamOutcome streamed = StreamBytewise(bytes);
+  EXPECT_EQ(streamed.module.status(), whole.status());
+  EXPECT_EQ(SpecText(streamed.module.status()), "unknown type 5");
+  EXPECT_GT(streamed.bytes_left_at_error, 1000u);
+}
+
+// The one documented difference: CompileModule decodes everything first, so
+// a malformed section after the code wins over an invalid body; streaming
+// has reported the body by then. Both reject.
+TEST(StreamingCompilerTest, InvalidBodyBeforeAMalformedDataSectionIsReportedFirst) {
+  const Bytes bad = Body({}, {0x41, 0x01, 0x8c, 0x1a, 0x0b});
+  const Bytes data = Section(11, Vec({{0x07}}));  // data segment kind 7
+  const Bytes bytes =
+      Concat({ModuleBytes({}), TypeAndFunctions(1), Section(10, Vec({bad})), data});
+  const absl::StatusOr<std::shared_ptr<const Module>> whole = CompileModule(bytes);
+  ASSERT_FALSE(whole.ok());
+  EXPECT_EQ(SpecText(whole.status()), "malformed data segment kind");
+  const StreamOutcome streamed = StreamBytewise(bytes);
+  ASSERT_FALSE(streamed.module.ok());
+  EXPECT_EQ(GetErrorKind(streamed.module.status()), ErrorKind::kInvalid);
+  EXPECT_EQ(streamed.bytes_left_at_error, data.size());  // the data section was not in yet
+}
+
 TEST(StreamingCompilerTest, BodiesValidatedGrowsWhileFeeding) {
   const Bytes body = NopBody(300);
   const Bytes bytes = Concat({ModuleBytes({}), TypeAndFunctions(3),
