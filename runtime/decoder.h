@@ -7,6 +7,9 @@
 // reference interpreter (decode fully, then validate). Function bodies are
 // only framed here; their instructions are decoded by the validator.
 //
+// The sections themselves are decoded by SectionDecoder (section_decoder.h),
+// which the streaming compiler (streaming_compiler.h) shares.
+//
 // The input is untrusted: every read is bounds-checked, every count is checked
 // against the remaining bytes and against the limits in limits.h before any
 // allocation, and nothing recurses on input.

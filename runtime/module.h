@@ -25,6 +25,8 @@ namespace wasm {
 struct ByteRange {
   uint32_t offset = 0;
   uint32_t size = 0;
+
+  bool operator==(const ByteRange& other) const = default;
 };
 
 // A constant expression. The valid ones in WebAssembly 2.0 are exactly one of
@@ -38,6 +40,8 @@ struct ConstExpr {
   uint32_t index = 0;            // function index (ref.func) or global index (global.get)
   uint32_t offset = 0;           // byte offset of the expression
   uint32_t size = 0;             // its length in bytes, `end` included
+
+  bool operator==(const ConstExpr& other) const = default;
 };
 
 struct Import {
@@ -48,17 +52,23 @@ struct Import {
   TableType table;         // kTable
   MemoryType memory;       // kMemory
   GlobalType global;       // kGlobal
+
+  bool operator==(const Import& other) const = default;
 };
 
 struct Export {
   std::string name;
   ExternKind kind = ExternKind::kFunc;
   uint32_t index = 0;
+
+  bool operator==(const Export& other) const = default;
 };
 
 struct Global {
   GlobalType type;
   ConstExpr init;
+
+  bool operator==(const Global& other) const = default;
 };
 
 enum class SegmentMode : uint8_t { kActive, kPassive, kDeclarative };
@@ -70,6 +80,8 @@ struct ElemSegment {
   ValType elem_type = ValType::kFuncRef;
   std::vector<ConstExpr> elements;  // ref.func / ref.null / global.get
   uint32_t byte_offset = 0;
+
+  bool operator==(const ElemSegment& other) const = default;
 };
 
 struct DataSegment {
@@ -78,12 +90,16 @@ struct DataSegment {
   ConstExpr offset;  // kActive only
   ByteRange bytes;
   uint32_t byte_offset = 0;
+
+  bool operator==(const DataSegment& other) const = default;
 };
 
 // A local declaration group: `count` locals of `type`.
 struct LocalDecl {
   uint32_t count = 0;
   ValType type = ValType::kI32;
+
+  bool operator==(const LocalDecl& other) const = default;
 };
 
 // A defined (non-imported) function's code.
@@ -92,11 +108,15 @@ struct FunctionBody {
   uint32_t code_offset = 0;      // first instruction byte (after the locals)
   std::vector<LocalDecl> locals;
   uint32_t num_locals = 0;       // sum of the locals' counts (params excluded)
+
+  bool operator==(const FunctionBody& other) const = default;
 };
 
 struct CustomSection {
   std::string name;
   ByteRange contents;  // after the name
+
+  bool operator==(const CustomSection& other) const = default;
 };
 
 // The parts of the "name" custom section we use (for backtraces and dumps).
@@ -105,6 +125,8 @@ struct Names {
   std::string module;
   absl::flat_hash_map<uint32_t, std::string> functions;
   absl::flat_hash_map<uint32_t, absl::flat_hash_map<uint32_t, std::string>> locals;
+
+  bool operator==(const Names& other) const = default;
 };
 
 struct Module {
@@ -135,6 +157,10 @@ struct Module {
   // Functions that may be named by ref.func inside function bodies: those
   // referenced from elements, exports, or global initialisers ("declared").
   std::vector<bool> declared_func_refs;
+
+  // Field by field, bytes included (tests and the fuzzer compare the
+  // streaming and whole-buffer compilers' modules).
+  bool operator==(const Module& other) const = default;
 
   const FuncType& FunctionType(uint32_t func_index) const { return types[functions[func_index]]; }
   absl::Span<const uint8_t> Bytes(ByteRange r) const {

@@ -9,8 +9,11 @@
 
 namespace wasm {
 
-// Decodes and validates `data`; returns normally for any input. Errors must
-// be well-formed (a kind and a message with an offset); anything else aborts.
+// Decodes and validates `data`, whole and streamed in input-seeded chunks
+// (StreamingCompiler); returns normally for any input. Errors must be
+// well-formed (a kind and a message with an offset), and the streamed result
+// must agree with the whole-buffer one (same module, or also rejected);
+// anything else aborts.
 void FuzzDecodeAndValidate(const uint8_t* data, size_t size);
 
 }  // namespace wasm
