@@ -164,6 +164,54 @@ TEST(ApiTest, AFunctionOfOneInstanceImportedByAnotherAcrossWorkers) {
   EXPECT_EQ((*user->GetFunction("half"))({Value::I32(42)})->at(0).i32(), 21);
 }
 
+// A source that hands out `bytes` `chunk` bytes at a time and counts pulls.
+ByteSource Chunks(std::vector<uint8_t> bytes, size_t chunk, size_t* pulled) {
+  return [bytes = std::move(bytes), chunk, pulled, at = size_t{0}]() mutable
+         -> absl::StatusOr<std::optional<std::vector<uint8_t>>> {
+    if (at >= bytes.size()) return std::optional<std::vector<uint8_t>>();
+    const size_t n = std::min(chunk, bytes.size() - at);
+    std::vector<uint8_t> piece(bytes.begin() + at, bytes.begin() + at + n);
+    at += n;
+    ++*pulled;
+    return std::optional<std::vector<uint8_t>>(std::move(piece));
+  };
+}
+
+TEST(ApiTest, CompileStreamingInOneByteChunks) {
+  size_t pulled = 0;
+  absl::StatusOr<Module> m = Module::CompileStreaming(Chunks(Wasm("api"), 1, &pulled));
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(pulled, Wasm("api").size());
+  EXPECT_EQ(m->Exports().size(), 8u);
+  ImportObject imports;
+  imports.Define("env", "twice", Twice());
+  absl::StatusOr<std::pair<Module, Instance>> both =
+      Instance::InstantiateStreaming(Chunks(Wasm("api"), 7, &pulled), imports);
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ((*both->second.GetFunction("quad"))({Value::I32(3)})->at(0).i32(), 12);
+}
+
+TEST(ApiTest, CompileStreamingReportsAMalformedModuleBeforeItsEnd) {
+  // A bad value type in the type section (byte 8 on), followed by plenty.
+  std::vector<uint8_t> bytes = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+                                0x01, 0x05, 0x01, 0x60, 0x01, 0x42, 0x00};
+  const size_t header = bytes.size();
+  std::vector<uint8_t> tail = Wasm("api");
+  bytes.insert(bytes.end(), tail.begin() + 8, tail.end());
+  size_t pulled = 0;
+  absl::StatusOr<Module> m = Module::CompileStreaming(Chunks(bytes, 1, &pulled));
+  EXPECT_EQ(GetErrorClass(m.status()), ErrorClass::kCompileError);
+  EXPECT_THAT(std::string(m.status().message()), HasSubstr("malformed value type"));
+  EXPECT_LE(pulled, header);          // reported as soon as the type was in
+  EXPECT_LT(pulled, bytes.size());    // long before the end
+  // An error from the source itself comes back unchanged.
+  absl::StatusOr<Module> failed = Module::CompileStreaming(
+      []() -> absl::StatusOr<std::optional<std::vector<uint8_t>>> {
+        return absl::UnavailableError("download failed");
+      });
+  EXPECT_EQ(failed.status().message(), "download failed");
+}
+
 TEST(ApiTest, OneMemorySharedByInstancesInTwoWorkers) {
   Memory memory = *Memory::Create({.initial = 1, .maximum = 8});
   ImportObject imports;

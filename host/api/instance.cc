@@ -76,6 +76,15 @@ absl::StatusOr<Instance> Instance::Instantiate(const Module& module, const Impor
   return Instance(module, std::move(state));
 }
 
+absl::StatusOr<std::pair<Module, Instance>> Instance::InstantiateStreaming(
+    ByteSource source, const ImportObject& imports) {
+  absl::StatusOr<Module> module = Module::CompileStreaming(std::move(source));
+  if (!module.ok()) return module.status();
+  absl::StatusOr<Instance> instance = Instantiate(*module, imports);
+  if (!instance.ok()) return instance.status();
+  return std::make_pair(*std::move(module), *std::move(instance));
+}
+
 const Export* Instance::FindExport(absl::string_view name, ExternKind kind) const {
   for (const Export& e : state_->module->exports) {
     if (e.name == name && e.kind == kind) return &e;

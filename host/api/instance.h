@@ -22,6 +22,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -37,6 +38,9 @@ namespace wasm::api {
 class Instance {
  public:
   static absl::StatusOr<Instance> Instantiate(const Module& module, const ImportObject& imports);
+  // CompileStreaming, then Instantiate: the module and its instance.
+  static absl::StatusOr<std::pair<Module, Instance>> InstantiateStreaming(
+      ByteSource source, const ImportObject& imports);
 
   const Module& module() const { return module_; }
   // Exports by name; NotFound when there is none of that kind.

@@ -1,6 +1,7 @@
 #include "host/api/module.h"
 
 #include "host/api/errors.h"
+#include "runtime/streaming_compiler.h"
 #include "runtime/validator.h"
 
 namespace wasm::api {
@@ -8,6 +9,19 @@ namespace wasm::api {
 absl::StatusOr<Module> Module::Compile(absl::Span<const uint8_t> bytes) {
   absl::StatusOr<std::shared_ptr<const wasm::Module>> m =
       CompileModule(std::vector<uint8_t>(bytes.begin(), bytes.end()));
+  if (!m.ok()) return CompileError(m.status().message());
+  return Module(*std::move(m));
+}
+
+absl::StatusOr<Module> Module::CompileStreaming(ByteSource source) {
+  StreamingCompiler compiler;
+  while (true) {
+    absl::StatusOr<std::optional<std::vector<uint8_t>>> chunk = source();
+    if (!chunk.ok()) return chunk.status();
+    if (!chunk->has_value()) break;
+    if (absl::Status fed = compiler.Feed(**chunk); !fed.ok()) return CompileError(fed.message());
+  }
+  absl::StatusOr<std::shared_ptr<const wasm::Module>> m = compiler.Finish();
   if (!m.ok()) return CompileError(m.status().message());
   return Module(*std::move(m));
 }

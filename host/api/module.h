@@ -5,14 +5,21 @@
 //   ASSIGN_OR_RETURN(Module module, Module::Compile(bytes));   // or CompileError
 //   for (const ExportDescriptor& e : module.Exports()) ... // {"add", kFunc}
 //   absl::Status ok = Module::Validate(bytes);
+//
+//   // Streaming: sections are decoded and function bodies validated as the
+//   // chunks arrive; a bad module fails before its last byte is pulled.
+//   ASSIGN_OR_RETURN(Module m, Module::CompileStreaming(
+//       [&]() -> absl::StatusOr<std::optional<std::vector<uint8_t>>> { return download.Next(); }));
 #ifndef HOST_API_MODULE_H_
 #define HOST_API_MODULE_H_
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -31,10 +38,17 @@ struct ImportDescriptor {
   ExternKind kind;
 };
 
+// Where CompileStreaming pulls bytes from: the next chunk, nullopt at the
+// end, or an error (e.g. the download failed), which is returned as is.
+using ByteSource = absl::AnyInvocable<absl::StatusOr<std::optional<std::vector<uint8_t>>>()>;
+
 class Module {
  public:
   // CompileError ("at byte 0x1d in function 0: type mismatch: ...").
   static absl::StatusOr<Module> Compile(absl::Span<const uint8_t> bytes);
+  // Compiles while the bytes arrive (runtime/streaming_compiler.h): the
+  // same Module or CompileError as Compile, reported as soon as detectable.
+  static absl::StatusOr<Module> CompileStreaming(ByteSource source);
   // OK or the CompileError Compile would give.
   static absl::Status Validate(absl::Span<const uint8_t> bytes);
 
