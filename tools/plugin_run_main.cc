@@ -53,6 +53,9 @@ Options:
                       (default: the same path); paths cannot leave it
                       ("..", absolute paths and symlinks are refused)
   --env KEY=VALUE     an environment variable for a WASI program (repeatable)
+  --preload NAME=FILE instantiate FILE first (in its own worker) and let the
+                      main module import its exports as NAME.* (repeatable;
+                      functions and memories link across workers)
   --timeout DURATION  kill the worker when one call runs longer (e.g. 2s,
                       500ms; default 60s)
   --stats             print compile, instantiate and run times and the
@@ -70,8 +73,10 @@ Examples:
   plugin-run --invoke add math.wasm 1 2
   plugin-run --invoke fac --timeout 2s fac.wat 20
   plugin-run --env GREETING=hi hello.wasm a b
+  plugin-run --dir ./data::/data tool.wasm /data/input.txt
+  plugin-run --preload math=math.wasm --invoke main app.wat
 
-Not yet: --preload, --max-memory.
+Not yet: --max-memory; importing a preloaded module's table or global.
 )";
 
 int Fail(int code, absl::string_view message) {
@@ -97,10 +102,67 @@ int RuntimeFailure(const absl::Status& status) {
 
 std::string Describe(const FuncType& type) { return type.ToString(); }
 
+// FILE (.wasm, or .wat text) compiled; errors start with the path.
+absl::StatusOr<api::Module> Load(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return absl::NotFoundError(absl::StrCat(path, ": cannot open the file"));
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(file)), {});
+  const bool binary = bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == 'a' && bytes[2] == 's' &&
+                      bytes[3] == 'm';
+  if (!binary) {
+    if (!absl::EndsWith(path, ".wat") && !absl::EndsWith(path, ".wast")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": not a WebAssembly module (no \\0asm header, not .wat)"));
+    }
+    absl::StatusOr<std::vector<uint8_t>> parsed =
+        text::ParseWat(absl::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ":", parsed.status().message()));
+    bytes = *std::move(parsed);
+  }
+  absl::StatusOr<api::Module> module = api::Module::Compile(bytes);
+  if (!module.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", module.status().message()));
+  return module;
+}
+
+// Every export of `instance` under `name` in `imports` (--preload).
+absl::Status Register(const std::string& name, const api::Instance& instance,
+                      api::ImportObject* imports) {
+  for (const api::ExportDescriptor& e : instance.module().Exports()) {
+    switch (e.kind) {
+      case ExternKind::kFunc: {
+        absl::StatusOr<api::Function> f = instance.GetFunction(e.name);
+        if (!f.ok()) return f.status();
+        imports->Define(name, e.name, *f);
+        break;
+      }
+      case ExternKind::kMemory: {
+        absl::StatusOr<api::Memory> m = instance.GetMemory(e.name);
+        if (!m.ok()) return m.status();
+        imports->Define(name, e.name, *m);
+        break;
+      }
+      case ExternKind::kGlobal: {
+        absl::StatusOr<api::Global> g = instance.GetGlobal(e.name);
+        if (!g.ok()) return g.status();
+        imports->Define(name, e.name, *g);
+        break;
+      }
+      case ExternKind::kTable: {
+        absl::StatusOr<api::Table> t = instance.GetTable(e.name);
+        if (!t.ok()) return t.status();
+        imports->Define(name, e.name, *t);
+        break;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 int Run(int argc, char** argv) {
   std::optional<std::string> invoke;
   std::vector<std::pair<std::string, std::string>> env;
   std::vector<wasi::Preopen> dirs;
+  std::vector<std::pair<std::string, std::string>> preloads;
   absl::Duration timeout = absl::Seconds(60);
   bool stats = false;
   int i = 1;
@@ -118,7 +180,8 @@ int Run(int argc, char** argv) {
       stats = true;
       continue;
     }
-    if (arg == "--invoke" || arg == "--timeout" || arg == "--env" || arg == "--dir") {
+    if (arg == "--invoke" || arg == "--timeout" || arg == "--env" || arg == "--dir" ||
+        arg == "--preload") {
       if (i + 1 >= argc) return Fail(kUsage, absl::StrCat(arg, " needs a value (see --help)"));
       const std::string value = argv[++i];
       if (arg == "--invoke") {
@@ -133,6 +196,12 @@ int Run(int argc, char** argv) {
           return Fail(kUsage, absl::StrCat("--dir: expected HOST[::GUEST], got \"", value, "\""));
         }
         dirs.push_back(std::move(p));
+      } else if (arg == "--preload") {
+        const size_t eq = value.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == value.size()) {
+          return Fail(kUsage, absl::StrCat("--preload: expected NAME=FILE, got \"", value, "\""));
+        }
+        preloads.emplace_back(value.substr(0, eq), value.substr(eq + 1));
       } else if (arg == "--env") {
         const size_t eq = value.find('=');
         if (eq == std::string::npos || eq == 0) {
@@ -157,23 +226,9 @@ int Run(int argc, char** argv) {
   const std::string path = argv[i++];
   std::vector<std::string> args(argv + i, argv + argc);
 
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Fail(kLoad, absl::StrCat(path, ": cannot open the file"));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(file)), {});
   const absl::Time t0 = absl::Now();
-  const bool binary = bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == 'a' && bytes[2] == 's' &&
-                      bytes[3] == 'm';
-  if (!binary) {
-    if (!absl::EndsWith(path, ".wat") && !absl::EndsWith(path, ".wast")) {
-      return Fail(kLoad, absl::StrCat(path, ": not a WebAssembly module (no \\0asm header, not .wat)"));
-    }
-    absl::StatusOr<std::vector<uint8_t>> parsed =
-        text::ParseWat(absl::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-    if (!parsed.ok()) return Fail(kLoad, absl::StrCat(path, ":", parsed.status().message()));
-    bytes = *std::move(parsed);
-  }
-  absl::StatusOr<api::Module> module = api::Module::Compile(bytes);
-  if (!module.ok()) return Fail(kLoad, absl::StrCat(path, ": ", module.status().message()));
+  absl::StatusOr<api::Module> module = Load(path);
+  if (!module.ok()) return Fail(kLoad, module.status().message());
   const absl::Time t1 = absl::Now();
 
   // Which export to call, with which arguments.
@@ -217,14 +272,39 @@ int Run(int argc, char** argv) {
     values.push_back(*v);
   }
 
-  if (absl::Status s = api::ConfigureSandbox({.call_deadline = timeout}); !s.ok()) {
-    return Fail(kSandbox, s.message());
-  }
-  absl::StatusOr<std::unique_ptr<wasi::Wasi>> made =
-      wasi::Wasi::Create({.args = program_args, .preopens = dirs, .env = env});
+  wasi::WasiOptions wasi_options;
+  wasi_options.args = program_args;
+  wasi_options.preopens = dirs;
+  wasi_options.env = env;
+  absl::StatusOr<std::unique_ptr<wasi::Wasi>> made = wasi::Wasi::Create(std::move(wasi_options));
   if (!made.ok()) return Fail(kUsage, made.status().message());
   wasi::Wasi& wasi = **made;
+  api::SandboxOptions sandbox;
+  sandbox.call_deadline = timeout;
+  if (absl::Status s = api::ConfigureSandbox(sandbox); !s.ok()) {
+    return Fail(kSandbox, s.message());
+  }
   api::ImportObject imports;
+  // --preload: each module instantiated (in its own worker) with what the
+  // earlier ones export, then registered under its NAME.
+  std::vector<api::Instance> preloaded;
+  for (const auto& [preload_name, preload_path] : preloads) {
+    absl::StatusOr<api::Module> lib = Load(preload_path);
+    if (!lib.ok()) return Fail(kLoad, lib.status().message());
+    absl::StatusOr<api::Instance> lib_instance = api::Instance::Instantiate(*lib, imports);
+    if (!lib_instance.ok()) {
+      // The same error (and class), with the file it is about in front.
+      absl::Status located(lib_instance.status().code(),
+                           absl::StrCat(preload_path, ": ", lib_instance.status().message()));
+      lib_instance.status().ForEachPayload(
+          [&](absl::string_view url, const absl::Cord& v) { located.SetPayload(url, v); });
+      return RuntimeFailure(located);
+    }
+    if (absl::Status s = Register(preload_name, *lib_instance, &imports); !s.ok()) {
+      return Fail(kLoad, absl::StrCat(preload_path, ": ", s.message()));
+    }
+    preloaded.push_back(*std::move(lib_instance));
+  }
   if (uses_wasi) wasi.Define(*module, &imports);
   absl::StatusOr<api::Instance> instance = api::Instance::Instantiate(*module, imports);
   if (!instance.ok()) return RuntimeFailure(instance.status());

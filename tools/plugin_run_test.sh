@@ -60,6 +60,13 @@ echo '(module (import "env" "f" (func)) (func (export "_start") (call 0)))' > "$
 expect 3 "" "unknown import" -- "$tmp/needs.wat"
 expect 4 "" "deadline exceeded after 0.3 s" -- --timeout 300ms --invoke spin "$math_wat"
 expect 2 "" "--timeout: not a duration" -- --timeout soon --invoke spin "$math_wat"
+# --preload: linking across workers.
+app="$(find -L . -path '*tools/testdata/app.wat' | head -n 1)"
+expect 0 "42" "" -- --preload "math=$math_wasm" --invoke main "$app" 40 2
+expect 3 "" "unknown import" -- --invoke main "$app" 40 2
+expect 3 "" "nothing.wasm: cannot open the file" -- --preload "math=$tmp/nothing.wasm" --invoke main "$app" 1 2
+expect 2 "" "--preload: expected NAME=FILE" -- --preload math --invoke main "$app" 1 2
+
 # WASI commands.
 wasi() { find -L . -path "*plugins/wasi/$1.wasm" | head -n 1; }
 expect 0 "Hello, world!" "" -- "$(wasi hello)"
