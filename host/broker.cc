@@ -44,9 +44,13 @@ absl::StatusOr<std::unique_ptr<WorkerConnection>> Broker::SpawnWorker() {
         if (!exit.ok()) return absl::StrCat("worker lost: ", exit.status().message());
         return exit->Describe();
       }};
-  return std::make_unique<WorkerConnection>(ipc::Channel(std::move(spawned->channel)),
-                                            std::move(control),
-                                            WorkerConnection::Options{.deadline = options_.deadline});
+  auto worker = std::make_unique<WorkerConnection>(
+      ipc::Channel(std::move(spawned->channel)), std::move(control),
+      WorkerConnection::Options{.deadline = options_.deadline});
+  if (options_.max_memory_bytes.has_value()) {
+    if (absl::Status s = worker->SetLimits(options_.max_memory_bytes); !s.ok()) return s;
+  }
+  return worker;
 }
 
 }  // namespace wasm::host

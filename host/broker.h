@@ -34,6 +34,9 @@ struct BrokerOptions {
   // (64 GiB: a handful of 8 GiB + 64 KiB memory reservations). A worker that
   // hosts a group of instances needs 8 GiB more per memory.
   std::optional<uint64_t> address_space_bytes;
+  // Every linear memory of each worker at most this many bytes (memory.grow
+  // past it returns -1; a larger initial size fails instantiation).
+  std::optional<uint64_t> max_memory_bytes;
 };
 
 class Broker {

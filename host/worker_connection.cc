@@ -329,6 +329,25 @@ absl::StatusOr<std::pair<MemoryType, UniqueFd>> WorkerConnection::ExportMemory(
   return std::make_pair(type, std::move(reply->fds[0]));
 }
 
+absl::Status WorkerConnection::SetLimits(std::optional<uint64_t> max_memory_bytes) {
+  Envelope request;
+  request.mutable_set_limits()->set_has_max_memory_bytes(max_memory_bytes.has_value());
+  request.mutable_set_limits()->set_max_memory_bytes(max_memory_bytes.value_or(0));
+  return CallForStatus(std::move(request));
+}
+
+absl::StatusOr<uint64_t> WorkerConnection::PeakRssKib() {
+  Envelope request;
+  request.mutable_get_stats();
+  absl::StatusOr<Envelope> reply = Call(std::move(request));
+  if (!reply.ok()) return reply.status();
+  if (absl::Status s = ReplyStatus(*reply); !s.ok()) return s;
+  if (!reply->has_values() || reply->values().values_size() != 1) {
+    return Fail("worker sent a malformed message: stats without one value", false);
+  }
+  return reply->values().values(0);
+}
+
 absl::Status WorkerConnection::SendTestHook(ipc::TestHook::Action action) {
   Envelope request;
   request.mutable_test_hook()->set_action(action);

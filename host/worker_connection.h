@@ -31,6 +31,7 @@
 #define HOST_WORKER_CONNECTION_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -97,6 +98,10 @@ class WorkerConnection {
   // An exported memory's type and memfd (map it with LinearMemory::MapExisting).
   absl::StatusOr<std::pair<MemoryType, UniqueFd>> ExportMemory(uint32_t instance_id,
                                                                const std::string& name);
+  // Caps every linear memory of the worker (nullopt: no cap).
+  absl::Status SetLimits(std::optional<uint64_t> max_memory_bytes);
+  // The worker's peak RSS in KiB.
+  absl::StatusOr<uint64_t> PeakRssKib();
   // Sends a TestHook request (test builds of the worker act on it).
   absl::Status SendTestHook(ipc::TestHook::Action action);
 

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -58,8 +60,10 @@ Options:
                       functions and memories link across workers)
   --timeout DURATION  kill the worker when one call runs longer (e.g. 2s,
                       500ms; default 60s)
+  --max-memory SIZE   cap each linear memory (e.g. 64MiB): memory.grow past
+                      it returns -1, a larger initial memory fails to load
   --stats             print compile, instantiate and run times and the
-                      broker's peak RSS on stderr
+                      peak RSS of the broker and the worker on stderr
   --help              this text
   --version           the version
 
@@ -76,7 +80,7 @@ Examples:
   plugin-run --dir ./data::/data tool.wasm /data/input.txt
   plugin-run --preload math=math.wasm --invoke main app.wat
 
-Not yet: --max-memory; importing a preloaded module's table or global.
+Not yet: importing a preloaded module's table or global.
 )";
 
 int Fail(int code, absl::string_view message) {
@@ -101,6 +105,24 @@ int RuntimeFailure(const absl::Status& status) {
 }
 
 std::string Describe(const FuncType& type) { return type.ToString(); }
+
+// "65536", "64KiB", "16MiB", "1GiB" (also K / M / G and KB / MB / GB as
+// powers of 1024) -> bytes.
+std::optional<uint64_t> ParseSize(absl::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  uint64_t value = 0;
+  if (digits == 0 || !absl::SimpleAtoi(text.substr(0, digits), &value)) return std::nullopt;
+  const std::string unit = absl::AsciiStrToLower(text.substr(digits));
+  uint64_t scale = 1;
+  if (unit == "" || unit == "b") scale = 1;
+  else if (unit == "k" || unit == "kb" || unit == "kib") scale = uint64_t{1} << 10;
+  else if (unit == "m" || unit == "mb" || unit == "mib") scale = uint64_t{1} << 20;
+  else if (unit == "g" || unit == "gb" || unit == "gib") scale = uint64_t{1} << 30;
+  else return std::nullopt;
+  if (value > (uint64_t{1} << 40) / scale) return std::nullopt;
+  return value * scale;
+}
 
 // FILE (.wasm, or .wat text) compiled; errors start with the path.
 absl::StatusOr<api::Module> Load(const std::string& path) {
@@ -163,6 +185,7 @@ int Run(int argc, char** argv) {
   std::vector<std::pair<std::string, std::string>> env;
   std::vector<wasi::Preopen> dirs;
   std::vector<std::pair<std::string, std::string>> preloads;
+  std::optional<uint64_t> max_memory;
   absl::Duration timeout = absl::Seconds(60);
   bool stats = false;
   int i = 1;
@@ -181,7 +204,7 @@ int Run(int argc, char** argv) {
       continue;
     }
     if (arg == "--invoke" || arg == "--timeout" || arg == "--env" || arg == "--dir" ||
-        arg == "--preload") {
+        arg == "--preload" || arg == "--max-memory") {
       if (i + 1 >= argc) return Fail(kUsage, absl::StrCat(arg, " needs a value (see --help)"));
       const std::string value = argv[++i];
       if (arg == "--invoke") {
@@ -196,6 +219,11 @@ int Run(int argc, char** argv) {
           return Fail(kUsage, absl::StrCat("--dir: expected HOST[::GUEST], got \"", value, "\""));
         }
         dirs.push_back(std::move(p));
+      } else if (arg == "--max-memory") {
+        max_memory = ParseSize(value);
+        if (!max_memory.has_value()) {
+          return Fail(kUsage, absl::StrCat("--max-memory: not a size: \"", value, "\" (e.g. 64MiB)"));
+        }
       } else if (arg == "--preload") {
         const size_t eq = value.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == value.size()) {
@@ -281,6 +309,7 @@ int Run(int argc, char** argv) {
   wasi::Wasi& wasi = **made;
   api::SandboxOptions sandbox;
   sandbox.call_deadline = timeout;
+  sandbox.max_memory_bytes = max_memory;
   if (absl::Status s = api::ConfigureSandbox(sandbox); !s.ok()) {
     return Fail(kSandbox, s.message());
   }
@@ -319,11 +348,14 @@ int Run(int argc, char** argv) {
   if (stats) {
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
+    absl::StatusOr<uint64_t> worker_rss = instance->WorkerPeakRssKib();
     std::fprintf(stderr,
                  "plugin-run: stats: compile %.3f ms, instantiate %.3f ms (worker spawn + JIT), "
-                 "run %.3f ms, broker peak RSS %ld KiB\n",
+                 "run %.3f ms, peak RSS: broker %ld KiB, worker %s\n",
                  absl::ToDoubleMilliseconds(t1 - t0), absl::ToDoubleMilliseconds(t2 - t1),
-                 absl::ToDoubleMilliseconds(t3 - t2), usage.ru_maxrss);
+                 absl::ToDoubleMilliseconds(t3 - t2), usage.ru_maxrss,
+                 worker_rss.ok() ? absl::StrCat(*worker_rss, " KiB").c_str()
+                                 : "unknown (the worker is gone)");
   }
   std::fflush(stdout);
   if (wasi.exit_code().has_value()) return static_cast<int>(*wasi.exit_code() & 0xff);

@@ -60,6 +60,13 @@ echo '(module (import "env" "f" (func)) (func (export "_start") (call 0)))' > "$
 expect 3 "" "unknown import" -- "$tmp/needs.wat"
 expect 4 "" "deadline exceeded after 0.3 s" -- --timeout 300ms --invoke spin "$math_wat"
 expect 2 "" "--timeout: not a duration" -- --timeout soon --invoke spin "$math_wat"
+# --max-memory: growth past the cap fails in wasm (-1), a bad size is a usage error.
+expect 0 "1" "" -- --invoke grow "$math_wat" 20
+expect 0 "-1" "" -- --max-memory 1MiB --invoke grow "$math_wat" 20
+expect 0 "1" "" -- --max-memory 2MiB --invoke grow "$math_wat" 20
+expect 2 "" "--max-memory: not a size" -- --max-memory lots --invoke grow "$math_wat" 1
+expect 0 "" "worker " -- --stats --invoke grow "$math_wat" 1
+
 # --preload: linking across workers.
 app="$(find -L . -path '*tools/testdata/app.wat' | head -n 1)"
 expect 0 "42" "" -- --preload "math=$math_wasm" --invoke main "$app" 40 2

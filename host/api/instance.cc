@@ -128,3 +128,13 @@ absl::StatusOr<Global> Instance::GetGlobal(absl::string_view name) const {
 }
 
 }  // namespace wasm::api
+
+namespace wasm::api {
+
+absl::StatusOr<uint64_t> Instance::WorkerPeakRssKib() const {
+  absl::StatusOr<uint64_t> kib = state_->worker->PeakRssKib();
+  if (!kib.ok()) return Classify(kib.status());
+  return kib;
+}
+
+}  // namespace wasm::api

@@ -48,6 +48,8 @@ class Instance {
   absl::StatusOr<Memory> GetMemory(absl::string_view name) const;
   absl::StatusOr<Table> GetTable(absl::string_view name) const;
   absl::StatusOr<Global> GetGlobal(absl::string_view name) const;
+  // The peak RSS of the instance's worker process, in KiB.
+  absl::StatusOr<uint64_t> WorkerPeakRssKib() const;
 
  private:
   Instance(Module module, std::shared_ptr<internal::InstanceState> state)

@@ -24,6 +24,8 @@ struct SandboxOptions {
   std::string worker_path;
   // Each worker's RLIMIT_AS; unset: the sandbox's default.
   std::optional<uint64_t> worker_address_space_bytes;
+  // Every linear memory of an instance at most this many bytes.
+  std::optional<uint64_t> max_memory_bytes;
 };
 
 // FailedPrecondition once the sandbox has started.

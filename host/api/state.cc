@@ -33,6 +33,7 @@ absl::StatusOr<host::Broker*> DefaultBroker() {
         .worker_path = options.worker_path,
         .deadline = options.call_deadline,
         .address_space_bytes = options.worker_address_space_bytes,
+        .max_memory_bytes = options.max_memory_bytes,
     }));
   }
   if (!g_broker->ok()) return g_broker->status();

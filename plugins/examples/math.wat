@@ -11,5 +11,7 @@
   (func $scale (export "scale") (param f64 f32) (result f64 f32)
     (f64.mul (local.get 0) (f64.const 2)) (f32.neg (local.get 1)))
   (func $spin (export "spin") (loop $forever (br $forever)))
+  (func $grow (export "grow") (param i32) (result i32)
+    (memory.grow (local.get 0)))
   (memory (export "memory") 1)
 )

@@ -1,6 +1,9 @@
 // LinearMemory: memfd creation and sealing, the reservation, grow.
 #include "runtime/vm/linear_memory.h"
 
+#include <algorithm>
+#include <atomic>
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -60,9 +63,19 @@ LinearMemory::~LinearMemory() {
   if (view_.base != nullptr) munmap(view_.base, kReservationBytes);
 }
 
+namespace {
+// Pages; kMaxMemoryPages when no process limit is set.
+std::atomic<uint64_t> g_process_page_limit{kMaxMemoryPages};
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<LinearMemory>> LinearMemory::Create(
     uint64_t initial_pages, std::optional<uint64_t> max_pages, MemorySharing sharing) {
   RETURN_IF_ERROR(CheckLimits(initial_pages, max_pages, sharing));
+  if (initial_pages > g_process_page_limit.load()) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "memory: ", initial_pages, " pages exceed this process's limit of ",
+        g_process_page_limit.load(), " pages (", g_process_page_limit.load() * kPageBytes, " bytes)"));
+  }
   UniqueFd fd(memfd_create("wasm-memory", MFD_CLOEXEC | MFD_ALLOW_SEALING));
   if (!fd.valid()) return absl::ErrnoToStatus(errno, "memory: memfd_create");
   const uint64_t size = initial_pages * kPageBytes;
@@ -101,7 +114,14 @@ uint64_t LinearMemory::size_bytes() const {
 
 absl::StatusOr<UniqueFd> LinearMemory::DuplicateFd() const { return fd_.Duplicate(); }
 
-uint64_t LinearMemory::PageLimit() const { return max_pages_.value_or(kMaxMemoryPages); }
+void LinearMemory::SetProcessLimitBytes(std::optional<uint64_t> limit) {
+  g_process_page_limit.store(
+      limit.has_value() ? std::min<uint64_t>(*limit / kPageBytes, kMaxMemoryPages) : kMaxMemoryPages);
+}
+
+uint64_t LinearMemory::PageLimit() const {
+  return std::min(max_pages_.value_or(kMaxMemoryPages), g_process_page_limit.load());
+}
 
 absl::Status LinearMemory::Reserve() {
   void* base = mmap(nullptr, kReservationBytes, PROT_NONE,

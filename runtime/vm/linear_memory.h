@@ -125,6 +125,13 @@ class LinearMemory {
   // memfd is larger than this mapping). Returns the page count now mapped.
   absl::StatusOr<uint64_t> MapGrownPages();
 
+  // A cap on every memory of this process, in bytes (a sandboxed worker
+  // holds one instance, so this is the host's --max-memory for it): Create
+  // refuses a larger initial size (ResourceExhausted), Grow past it fails
+  // like growth past the maximum (wasm's memory.grow returns -1). Unset: no
+  // cap beyond each memory's maximum.
+  static void SetProcessLimitBytes(std::optional<uint64_t> limit);
+
  private:
   LinearMemory(UniqueFd fd, std::optional<uint64_t> max_pages,
                MemorySharing sharing);

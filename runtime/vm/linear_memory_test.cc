@@ -348,4 +348,16 @@ TEST_F(LinearMemoryDeathTest, ZeroPageMemoryFaultsAtBase) {
 }
 
 }  // namespace
+TEST(LinearMemoryTest, TheProcessLimitCapsCreateAndGrow) {
+  LinearMemory::SetProcessLimitBytes(2 * LinearMemory::kPageBytes);
+  absl::StatusOr<std::unique_ptr<LinearMemory>> big = LinearMemory::Create(3, 10, MemorySharing::kUnshared);
+  EXPECT_TRUE(absl::IsResourceExhausted(big.status())) << big.status();
+  absl::StatusOr<std::unique_ptr<LinearMemory>> m = LinearMemory::Create(1, 10, MemorySharing::kUnshared);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(*(*m)->Grow(1), 1u);
+  EXPECT_TRUE(absl::IsOutOfRange((*m)->Grow(1).status()));
+  LinearMemory::SetProcessLimitBytes(std::nullopt);
+  EXPECT_EQ(*(*m)->Grow(1), 2u);
+}
+
 }  // namespace wasm

@@ -1,6 +1,7 @@
 #include "sandbox/worker/worker_service.h"
 
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <fcntl.h>
@@ -137,6 +138,19 @@ class WorkerService {
       case Envelope::kAccessTable: return AccessTable(e.access_table());
       case Envelope::kCallFuncRef: return CallFuncRef(e.call_func_ref());
       case Envelope::kExportMemory: return ExportMemory(e.export_memory(), request.reply_fds);
+      case Envelope::kSetLimits: {
+        const ipc::SetLimits& l = e.set_limits();
+        LinearMemory::SetProcessLimitBytes(
+            l.has_max_memory_bytes() ? std::optional<uint64_t>(l.max_memory_bytes()) : std::nullopt);
+        return OkReply();
+      }
+      case Envelope::kGetStats: {
+        struct rusage usage;
+        getrusage(RUSAGE_SELF, &usage);
+        Envelope reply;
+        reply.mutable_values()->add_values(static_cast<uint64_t>(usage.ru_maxrss));
+        return reply;
+      }
       default:
         return ErrorReply(ipc::Error::OTHER,
                           absl::StrCat("worker: unexpected request ", static_cast<int>(e.body_case())));
