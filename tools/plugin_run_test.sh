@@ -75,6 +75,8 @@ expect 3 "" "nothing.wasm: cannot open the file" -- --preload "math=$tmp/nothing
 expect 2 "" "--preload: expected NAME=FILE" -- --preload math --invoke main "$app" 1 2
 
 # WASI commands.
+hello_wat="$(find -L . -path '*plugins/examples/hello.wat' | head -n 1)"
+expect 0 "Hello, world!" "" -- "$hello_wat"
 wasi() { find -L . -path "*plugins/wasi/$1.wasm" | head -n 1; }
 expect 0 "Hello, world!" "" -- "$(wasi hello)"
 expect 2 "arg 2: two words" "" -- --env GREETING=hi "$(wasi echo)" one "two words"
