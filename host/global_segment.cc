@@ -1,6 +1,7 @@
 #include "host/global_segment.h"
 
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fcntl.h>
@@ -24,9 +25,29 @@ absl::StatusOr<std::unique_ptr<GlobalSegment>> GlobalSegment::Create(GlobalType 
   if (p == MAP_FAILED) return absl::ErrnoToStatus(errno, "mapping a global's memfd");
   auto* cell = new (p) GlobalCell();
   cell->Set(type.type, bits);
-  return std::unique_ptr<GlobalSegment>(new GlobalSegment(type, std::move(fd), cell));
+  return std::unique_ptr<GlobalSegment>(new GlobalSegment(type, std::move(fd), p, 0, 0));
 }
 
-GlobalSegment::~GlobalSegment() { munmap(cell_, sysconf(_SC_PAGESIZE)); }
+absl::StatusOr<std::unique_ptr<GlobalSegment>> GlobalSegment::Map(GlobalType type, UniqueFd fd,
+                                                                  uint64_t offset) {
+  const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  const int seals = fcntl(fd.get(), F_GET_SEALS);
+  if (seals < 0 || (seals & F_SEAL_SHRINK) == 0) {
+    return absl::InvalidArgumentError("a global's memfd is not sealed against shrinking");
+  }
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0 || offset % alignof(GlobalCell) != 0 ||
+      offset > static_cast<uint64_t>(st.st_size) ||
+      static_cast<uint64_t>(st.st_size) - offset < sizeof(GlobalCell)) {
+    return absl::InvalidArgumentError("a global's cell is outside its memfd");
+  }
+  const uint64_t page_offset = offset - offset % page;
+  void* p = mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(),
+                 static_cast<off_t>(page_offset));
+  if (p == MAP_FAILED) return absl::ErrnoToStatus(errno, "mapping a global's cell");
+  return std::unique_ptr<GlobalSegment>(new GlobalSegment(type, std::move(fd), p, offset, page_offset));
+}
+
+GlobalSegment::~GlobalSegment() { munmap(page_, sysconf(_SC_PAGESIZE)); }
 
 }  // namespace wasm::host

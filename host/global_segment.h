@@ -22,6 +22,11 @@ namespace wasm::host {
 class GlobalSegment {
  public:
   static absl::StatusOr<std::unique_ptr<GlobalSegment>> Create(GlobalType type, uint64_t bits);
+  // The cell at `offset` of `fd` — a worker's sealed global-cell arena (an
+  // exported global). The memfd is untrusted: it must be sealed against
+  // shrinking and hold the whole cell, or this fails.
+  static absl::StatusOr<std::unique_ptr<GlobalSegment>> Map(GlobalType type, UniqueFd fd,
+                                                            uint64_t offset);
   ~GlobalSegment();
   GlobalSegment(const GlobalSegment&) = delete;
   GlobalSegment& operator=(const GlobalSegment&) = delete;
@@ -29,13 +34,18 @@ class GlobalSegment {
   const GlobalType& type() const { return type_; }
   GlobalCell* cell() const { return cell_; }
   int fd() const { return fd_.get(); }
+  // Where the cell is in fd() (what a worker maps).
+  uint64_t offset() const { return offset_; }
 
  private:
-  GlobalSegment(GlobalType type, UniqueFd fd, GlobalCell* cell)
-      : type_(type), fd_(std::move(fd)), cell_(cell) {}
+  GlobalSegment(GlobalType type, UniqueFd fd, void* page, uint64_t offset, uint64_t page_offset)
+      : type_(type), fd_(std::move(fd)), page_(page), offset_(offset),
+        cell_(reinterpret_cast<GlobalCell*>(static_cast<uint8_t*>(page) + (offset - page_offset))) {}
 
   GlobalType type_;
   UniqueFd fd_;
+  void* page_;
+  uint64_t offset_;
   GlobalCell* cell_;
 };
 

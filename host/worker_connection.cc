@@ -45,6 +45,7 @@ absl::Status WorkerConnection::ReplyStatus(const Envelope& reply) {
     case Envelope::kValues:
     case Envelope::kTableElement:
     case Envelope::kMemoryExport:
+    case Envelope::kGlobalExport:
       return absl::OkStatus();
     case Envelope::kTrap: {
       const uint32_t kind = reply.trap().kind();
@@ -184,12 +185,14 @@ absl::Status WorkerConnection::DefineMemory(uint32_t object_id, const MemoryType
   return CallForStatus(std::move(request), fds);
 }
 
-absl::Status WorkerConnection::DefineGlobal(uint32_t object_id, const GlobalType& type, int memfd) {
+absl::Status WorkerConnection::DefineGlobal(uint32_t object_id, const GlobalType& type, int memfd,
+                                          uint64_t offset) {
   Envelope request;
   ipc::DefineObject* d = request.mutable_define_object();
   d->set_object_id(object_id);
   d->mutable_global()->set_value_type(static_cast<uint32_t>(type.type));
   d->mutable_global()->set_mutable_(type.mutability == Mutability::kVar);
+  d->mutable_global()->set_offset(offset);
   const int fds[] = {memfd};
   return CallForStatus(std::move(request), fds);
 }
@@ -327,6 +330,24 @@ absl::StatusOr<std::pair<MemoryType, UniqueFd>> WorkerConnection::ExportMemory(
   type.limits = ipc::FromProto(reply->envelope.memory_export().limits());
   type.limits.shared = reply->envelope.memory_export().shared();
   return std::make_pair(type, std::move(reply->fds[0]));
+}
+
+absl::StatusOr<WorkerConnection::ExportedGlobal> WorkerConnection::ExportGlobal(
+    uint32_t instance_id, const std::string& name) {
+  Envelope request;
+  request.mutable_export_global()->set_instance_id(instance_id);
+  request.mutable_export_global()->set_name(name);
+  absl::StatusOr<ipc::Channel::Message> reply = CallWithFds(std::move(request));
+  if (!reply.ok()) return reply.status();
+  if (absl::Status s = ReplyStatus(reply->envelope); !s.ok()) return s;
+  if (!reply->envelope.has_global_export() || reply->fds.size() != 1) {
+    return Fail("worker sent a malformed message: a global export without its memfd", false);
+  }
+  const ipc::GlobalExport& g = reply->envelope.global_export();
+  absl::StatusOr<ValType> type = ipc::ValTypeFromProto(g.value_type());
+  if (!type.ok()) return Fail("worker sent a malformed message: a global of no value type", false);
+  return ExportedGlobal{GlobalType{*type, g.mutable_() ? Mutability::kVar : Mutability::kConst},
+                        std::move(reply->fds[0]), g.offset()};
 }
 
 absl::Status WorkerConnection::SetLimits(std::optional<uint64_t> max_memory_bytes) {

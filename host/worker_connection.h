@@ -75,8 +75,9 @@ class WorkerConnection {
   absl::Status DefineHostFunction(uint32_t object_id, uint64_t handle, const FuncType& type);
   // `memfd`: a LinearMemory's fd (the worker maps it); stays owned by the caller.
   absl::Status DefineMemory(uint32_t object_id, const MemoryType& type, int memfd);
-  // `memfd`: one page holding the GlobalCell at offset 0.
-  absl::Status DefineGlobal(uint32_t object_id, const GlobalType& type, int memfd);
+  // `memfd`: holds the GlobalCell at `offset` (a GlobalSegment's fd / offset).
+  absl::Status DefineGlobal(uint32_t object_id, const GlobalType& type, int memfd,
+                            uint64_t offset = 0);
   absl::Status DefineTable(uint32_t object_id, const TableType& type);
   absl::Status Instantiate(uint32_t instance_id, uint32_t module_id,
                            const std::vector<ipc::ImportBinding>& imports);
@@ -98,6 +99,14 @@ class WorkerConnection {
   // An exported memory's type and memfd (map it with LinearMemory::MapExisting).
   absl::StatusOr<std::pair<MemoryType, UniqueFd>> ExportMemory(uint32_t instance_id,
                                                                const std::string& name);
+  // An exported global's type, and the worker's cell arena and the cell's
+  // offset in it (map with GlobalSegment::Map).
+  struct ExportedGlobal {
+    GlobalType type;
+    UniqueFd fd;
+    uint64_t offset;
+  };
+  absl::StatusOr<ExportedGlobal> ExportGlobal(uint32_t instance_id, const std::string& name);
   // Caps every linear memory of the worker (nullopt: no cap).
   absl::Status SetLimits(std::optional<uint64_t> max_memory_bytes);
   // The worker's peak RSS in KiB.

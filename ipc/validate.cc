@@ -27,7 +27,10 @@ absl::Status CheckText(absl::string_view field, const std::string& text) {
 }  // namespace
 
 absl::Status ValidateFromWorker(const Envelope& envelope, size_t fd_count) {
-  const size_t fds_allowed = envelope.body_case() == Envelope::kMemoryExport ? 1 : 0;
+  const size_t fds_allowed = envelope.body_case() == Envelope::kMemoryExport ||
+                                     envelope.body_case() == Envelope::kGlobalExport
+                                 ? 1
+                                 : 0;
   if (fd_count != fds_allowed) {
     return Bad(absl::StrCat(fd_count, " descriptors attached; expected ", fds_allowed));
   }
@@ -39,6 +42,7 @@ absl::Status ValidateFromWorker(const Envelope& envelope, size_t fd_count) {
     case Envelope::kError:
     case Envelope::kTableElement:
     case Envelope::kMemoryExport:
+    case Envelope::kGlobalExport:
       break;
     case Envelope::BODY_NOT_SET:
       return Bad("no body");

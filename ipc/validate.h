@@ -23,8 +23,9 @@ inline constexpr int kMaxValues = 1000;
 // Bytes in a trap or error message from a worker (a deep backtrace fits).
 inline constexpr size_t kMaxWorkerMessageBytes = 256 * 1024;
 
-// `fd_count`: descriptors that came with the message; only a MemoryExport
-// reply may carry one (the exported memory's memfd).
+// `fd_count`: descriptors that came with the message; only a MemoryExport or
+// GlobalExport reply may carry one (the exported memory's memfd, the global
+// cell arena).
 absl::Status ValidateFromWorker(const Envelope& envelope, size_t fd_count);
 
 }  // namespace wasm::ipc

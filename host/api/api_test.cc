@@ -212,6 +212,23 @@ TEST(ApiTest, CompileStreamingReportsAMalformedModuleBeforeItsEnd) {
   EXPECT_EQ(failed.status().message(), "download failed");
 }
 
+TEST(ApiTest, AGlobalOfOneInstanceImportedByAnotherAcrossWorkers) {
+  Instance lib = ApiInstance();
+  Global counter = *lib.GetGlobal("counter");
+  EXPECT_EQ(counter.value()->i32(), 7);
+  ImportObject imports;
+  imports.Define("lib", "counter", counter);
+  absl::StatusOr<Instance> user = Instance::Instantiate(*Module::Compile(Wasm("global_user")), imports);
+  ASSERT_TRUE(user.ok()) << user.status();
+  EXPECT_EQ((*user->GetFunction("bump"))({})->at(0).i32(), 8);
+  EXPECT_EQ(counter.value()->i32(), 8);                       // the host sees it
+  EXPECT_EQ((*lib.GetGlobal("counter")).value()->i32(), 8);   // and so does lib's cell
+  ASSERT_TRUE(counter.SetValue(Value::I32(100)).ok());
+  EXPECT_EQ((*user->GetFunction("bump"))({})->at(0).i32(), 101);
+  // An immutable export is immutable here too.
+  EXPECT_EQ(GetErrorClass((*lib.GetGlobal("fixed")).SetValue(Value::I64(1))), ErrorClass::kTypeError);
+}
+
 TEST(ApiTest, OneMemorySharedByInstancesInTwoWorkers) {
   Memory memory = *Memory::Create({.initial = 1, .maximum = 8});
   ImportObject imports;

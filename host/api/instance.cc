@@ -61,8 +61,8 @@ absl::StatusOr<Instance> Instance::Instantiate(const Module& module, const Impor
       defined = w.DefineMemory(object, type, memory.fd());
       state->keep_alive.push_back(m->linear_memory());
     } else if (const Global* g = std::get_if<Global>(e)) {
-      if (g->segment() == nullptr) return Unsupported(import, "another instance's global");
-      defined = w.DefineGlobal(object, g->segment()->type(), g->segment()->fd());
+      if (g->segment() == nullptr) return Unsupported(import, "this global (not in a shared cell)");
+      defined = w.DefineGlobal(object, g->segment()->type(), g->segment()->fd(), g->segment()->offset());
       state->keep_alive.push_back(g->segment());
     } else {
       return Unsupported(import, "a table");
@@ -124,6 +124,19 @@ absl::StatusOr<Table> Instance::GetTable(absl::string_view name) const {
 absl::StatusOr<Global> Instance::GetGlobal(absl::string_view name) const {
   const Export* e = FindExport(name, ExternKind::kGlobal);
   if (e == nullptr) return absl::NotFoundError(absl::StrCat("no exported global \"", name, "\""));
+  // The worker's cell, mapped here: reads and writes without a round trip,
+  // and importable by instances in other workers.
+  absl::StatusOr<host::WorkerConnection::ExportedGlobal> exported =
+      state_->worker->ExportGlobal(state_->id, std::string(name));
+  if (exported.ok()) {
+    absl::StatusOr<std::unique_ptr<host::GlobalSegment>> segment =
+        host::GlobalSegment::Map(exported->type, std::move(exported->fd), exported->offset);
+    if (!segment.ok()) return RuntimeError(segment.status().message());
+    return Global(std::shared_ptr<host::GlobalSegment>(*std::move(segment)));
+  }
+  if (!state_->worker->health().ok()) return Classify(exported.status());
+  // A cell that is not in the worker's arena (a host global it re-exports,
+  // say): read and written through the worker.
   return Global(state_, std::string(name), state_->module->globals[e->index].type);
 }
 

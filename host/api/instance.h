@@ -12,8 +12,10 @@
 // Imports: host functions run in this process when wasm calls them; Memory
 // and host-created Global objects are shared segments the worker maps; a
 // Function exported by another Instance is called across processes through
-// the broker (multi-instance linking). Importing another instance's table or
-// global, or a host-created table, is not supported yet (LinkError).
+// the broker (multi-instance linking); an exported Global is the worker's
+// cell mapped here (sealed memfd arena), so it can be imported elsewhere too.
+// Importing another instance's table, or a host-created table, is not
+// supported yet (LinkError).
 //
 // Errors: LinkError (a missing or mistyped import, naming it), RuntimeError
 // (the start function or a segment trapped, or the worker could not run).

@@ -2,6 +2,8 @@
 // (table.init, memory.init, elem.drop, data.drop) builtins share with it.
 #include "runtime/instance/instance.h"
 
+#include "runtime/instance/global_storage.h"
+
 #include <cstring>
 #include <new>
 #include <utility>
@@ -203,7 +205,14 @@ absl::Status Instance::InitializeGlobals() {
     global_cells_.push_back(cell.get());
   }
   if (defined == 0) return absl::OkStatus();
-  defined_globals_.reset(new (std::nothrow) GlobalCell[defined]);
+  // In the process's shared storage when there is one (global_storage.h),
+  // which outlives the instance; else on the heap.
+  GlobalCell* shared = GetGlobalCellAllocator() != nullptr ? GetGlobalCellAllocator()(defined) : nullptr;
+  if (shared != nullptr) {
+    defined_globals_ = std::shared_ptr<GlobalCell[]>(shared, [](GlobalCell*) {});
+  } else {
+    defined_globals_.reset(new (std::nothrow) GlobalCell[defined]);
+  }
   if (defined_globals_ == nullptr) {
     return absl::ResourceExhaustedError(absl::StrCat("globals: cannot allocate ", defined));
   }

@@ -22,6 +22,7 @@
 #include "ipc/convert.h"
 #include "ipc/messages.pb.h"
 #include "runtime/instance/extern.h"
+#include "runtime/instance/global_storage.h"
 #include "runtime/instance/host_function.h"
 #include "runtime/instance/imports.h"
 #include "runtime/instance/instance_errors.h"
@@ -88,6 +89,49 @@ Envelope StatusReply(const absl::Status& status) {
   }
 }
 
+// The worker's global cells (global_storage.h): one sealed memfd, mapped
+// shared, handed out in order. The broker maps it to read and write exported
+// globals and shares cells with other workers.
+class GlobalArena {
+ public:
+  static constexpr size_t kBytes = 1 << 20;  // 65,536 cells
+
+  static GlobalCell* Take(size_t count) {
+    GlobalArena& a = Get();
+    if (a.base_ == nullptr || count > (kBytes / sizeof(GlobalCell)) - a.used_) return nullptr;
+    GlobalCell* cells = a.base_ + a.used_;
+    a.used_ += count;
+    return cells;
+  }
+  // The arena's memfd and the offset of `cell` in it, if it is one of ours.
+  static std::optional<std::pair<int, uint64_t>> Locate(const GlobalCell* cell) {
+    GlobalArena& a = Get();
+    if (a.base_ == nullptr || cell < a.base_ || cell >= a.base_ + a.used_) return std::nullopt;
+    return std::make_pair(a.fd_.get(), static_cast<uint64_t>(
+        reinterpret_cast<const uint8_t*>(cell) - reinterpret_cast<const uint8_t*>(a.base_)));
+  }
+
+ private:
+  static GlobalArena& Get() {
+    static GlobalArena* arena = new GlobalArena();
+    return *arena;
+  }
+  GlobalArena() {
+    UniqueFd fd(memfd_create("wasm-globals", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+    if (!fd.valid() || ftruncate(fd.get(), kBytes) != 0 ||
+        fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
+      return;
+    }
+    void* p = mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
+    if (p == MAP_FAILED) return;
+    base_ = static_cast<GlobalCell*>(p);
+    fd_ = std::move(fd);
+  }
+  UniqueFd fd_;
+  GlobalCell* base_ = nullptr;
+  size_t used_ = 0;
+};
+
 class WorkerService {
  public:
   explicit WorkerService(ipc::Channel channel) : channel_(std::move(channel)) {}
@@ -138,6 +182,7 @@ class WorkerService {
       case Envelope::kAccessTable: return AccessTable(e.access_table());
       case Envelope::kCallFuncRef: return CallFuncRef(e.call_func_ref());
       case Envelope::kExportMemory: return ExportMemory(e.export_memory(), request.reply_fds);
+      case Envelope::kExportGlobal: return ExportGlobal(e.export_global(), request.reply_fds);
       case Envelope::kSetLimits: {
         const ipc::SetLimits& l = e.set_limits();
         LinearMemory::SetProcessLimitBytes(
@@ -213,11 +258,15 @@ class WorkerService {
         if (fds.size() != 1) return absl::InvalidArgumentError("global object without its memfd");
         absl::StatusOr<ValType> type = ipc::ValTypeFromProto(request.global().value_type());
         if (!type.ok()) return type.status();
-        void* page = mmap(nullptr, sizeof(GlobalCell), PROT_READ | PROT_WRITE, MAP_SHARED,
-                          fds[0].get(), 0);
+        const uint64_t offset = request.global().offset();
+        const uint64_t page_size = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+        if (offset % alignof(GlobalCell) != 0) return absl::InvalidArgumentError("misaligned global cell");
+        const uint64_t page_offset = offset - offset % page_size;
+        void* page = mmap(nullptr, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0].get(),
+                          static_cast<off_t>(page_offset));
         if (page == MAP_FAILED) return absl::ErrnoToStatus(errno, "mapping a global's cell");
-        std::shared_ptr<GlobalCell> cell(static_cast<GlobalCell*>(page),
-                                         [](GlobalCell* c) { munmap(c, sizeof(GlobalCell)); });
+        auto* cell_ptr = reinterpret_cast<GlobalCell*>(static_cast<uint8_t*>(page) + (offset - page_offset));
+        std::shared_ptr<GlobalCell> cell(cell_ptr, [page, page_size](GlobalCell*) { munmap(page, page_size); });
         return Extern::FromGlobal(
             GlobalType{*type, request.global().mutable_() ? Mutability::kVar : Mutability::kConst},
             std::move(cell));
@@ -526,6 +575,23 @@ class WorkerService {
     return reply;
   }
 
+  Envelope ExportGlobal(const ipc::ExportGlobal& request, std::vector<int>& reply_fds) {
+    absl::StatusOr<Extern> e = FindExport(request.instance_id(), request.name(), ExternKind::kGlobal);
+    if (!e.ok()) return ErrorReply(ipc::Error::NOT_FOUND, e.status().message());
+    std::optional<std::pair<int, uint64_t>> where = GlobalArena::Locate(e->global());
+    if (!where.has_value()) {
+      return ErrorReply(ipc::Error::OTHER, absl::StrCat("global \"", request.name(),
+                                                        "\" is not in the shared cell arena"));
+    }
+    Envelope reply;
+    ipc::GlobalExport* out = reply.mutable_global_export();
+    out->set_value_type(static_cast<uint32_t>(e->global_type().type));
+    out->set_mutable_(e->global_type().mutability == Mutability::kVar);
+    out->set_offset(where->second);
+    reply_fds.push_back(where->first);
+    return reply;
+  }
+
   Envelope TestHook(const ipc::TestHook& request) {
 #ifdef WASM_SANDBOX_TEST_HOOKS
     switch (request.action()) {
@@ -579,6 +645,7 @@ class WorkerService {
 }  // namespace
 
 int RunWorker(int channel_fd) {
+  SetGlobalCellAllocator(&GlobalArena::Take);
   WorkerService service{ipc::Channel(UniqueFd(channel_fd))};
   return service.Run();
 }
