@@ -252,13 +252,13 @@ absl::Status WorkerConnection::SetGlobal(uint32_t instance_id, const std::string
   return CallForStatus(std::move(request));
 }
 
-absl::StatusOr<Envelope> WorkerConnection::Table(uint32_t instance_id, const std::string& name,
-                                                 ipc::AccessTable::Op op, uint64_t index,
-                                                 uint64_t value, uint64_t delta) {
+absl::StatusOr<Envelope> WorkerConnection::Table(const TableRef& table, ipc::AccessTable::Op op,
+                                                 uint64_t index, uint64_t value, uint64_t delta) {
   Envelope request;
   ipc::AccessTable* a = request.mutable_access_table();
-  a->set_instance_id(instance_id);
-  a->set_name(name);
+  a->set_instance_id(table.instance_id);
+  a->set_name(table.export_name);
+  a->set_object_id(table.object_id);
   a->set_op(op);
   a->set_index(index);
   a->set_value(value);
@@ -275,28 +275,26 @@ absl::StatusOr<Envelope> WorkerConnection::Table(uint32_t instance_id, const std
   return reply;
 }
 
-absl::StatusOr<uint64_t> WorkerConnection::TableSize(uint32_t instance_id, const std::string& name) {
-  absl::StatusOr<Envelope> r = Table(instance_id, name, ipc::AccessTable::SIZE, 0, 0, 0);
+absl::StatusOr<uint64_t> WorkerConnection::TableSize(const TableRef& table) {
+  absl::StatusOr<Envelope> r = Table(table, ipc::AccessTable::SIZE, 0, 0, 0);
   if (!r.ok()) return r.status();
   return r->values().values(0);
 }
 
-absl::StatusOr<ipc::TableElement> WorkerConnection::TableGet(uint32_t instance_id,
-                                                             const std::string& name,
+absl::StatusOr<ipc::TableElement> WorkerConnection::TableGet(const TableRef& table,
                                                              uint64_t index) {
-  absl::StatusOr<Envelope> r = Table(instance_id, name, ipc::AccessTable::GET, index, 0, 0);
+  absl::StatusOr<Envelope> r = Table(table, ipc::AccessTable::GET, index, 0, 0);
   if (!r.ok()) return r.status();
   return r->table_element();
 }
 
-absl::Status WorkerConnection::TableSet(uint32_t instance_id, const std::string& name,
-                                        uint64_t index, uint64_t value) {
-  return Table(instance_id, name, ipc::AccessTable::SET, index, value, 0).status();
+absl::Status WorkerConnection::TableSet(const TableRef& table, uint64_t index, uint64_t value) {
+  return Table(table, ipc::AccessTable::SET, index, value, 0).status();
 }
 
-absl::StatusOr<uint64_t> WorkerConnection::TableGrow(uint32_t instance_id, const std::string& name,
-                                                     uint64_t delta, uint64_t init) {
-  absl::StatusOr<Envelope> r = Table(instance_id, name, ipc::AccessTable::GROW, 0, init, delta);
+absl::StatusOr<uint64_t> WorkerConnection::TableGrow(const TableRef& table, uint64_t delta,
+                                                     uint64_t init) {
+  absl::StatusOr<Envelope> r = Table(table, ipc::AccessTable::GROW, 0, init, delta);
   if (!r.ok()) return r.status();
   return r->values().values(0);
 }

@@ -85,15 +85,18 @@ class WorkerConnection {
                                                    absl::Span<const uint64_t> args);
   absl::StatusOr<uint64_t> GetGlobal(uint32_t instance_id, const std::string& name);
   absl::Status SetGlobal(uint32_t instance_id, const std::string& name, uint64_t value);
-  // An exported table: its size, an element (function references as handles
-  // for CallFuncRef, 0 = null), writes, growth.
-  absl::StatusOr<uint64_t> TableSize(uint32_t instance_id, const std::string& name);
-  absl::StatusOr<ipc::TableElement> TableGet(uint32_t instance_id, const std::string& name,
-                                             uint64_t index);
-  absl::Status TableSet(uint32_t instance_id, const std::string& name, uint64_t index,
-                        uint64_t value);
-  absl::StatusOr<uint64_t> TableGrow(uint32_t instance_id, const std::string& name,
-                                     uint64_t delta, uint64_t init);
+  // A table in the worker: an instance's export, or a DefineTable object.
+  struct TableRef {
+    uint32_t instance_id = 0;
+    std::string export_name;
+    uint32_t object_id = 0;  // when not 0, instead of the export
+  };
+  // Its size, an element (function references as handles for CallFuncRef,
+  // 0 = null), writes, growth.
+  absl::StatusOr<uint64_t> TableSize(const TableRef& table);
+  absl::StatusOr<ipc::TableElement> TableGet(const TableRef& table, uint64_t index);
+  absl::Status TableSet(const TableRef& table, uint64_t index, uint64_t value);
+  absl::StatusOr<uint64_t> TableGrow(const TableRef& table, uint64_t delta, uint64_t init);
   absl::StatusOr<std::vector<uint64_t>> CallFuncRef(uint64_t handle,
                                                     absl::Span<const uint64_t> args);
   // An exported memory's type and memfd (map it with LinearMemory::MapExisting).
@@ -126,9 +129,8 @@ class WorkerConnection {
   // The same, with the descriptors that came with the reply.
   absl::StatusOr<ipc::Channel::Message> CallWithFds(ipc::Envelope request,
                                                     absl::Span<const int> fds = {});
-  absl::StatusOr<ipc::Envelope> Table(uint32_t instance_id, const std::string& name,
-                                      ipc::AccessTable::Op op, uint64_t index, uint64_t value,
-                                      uint64_t delta);
+  absl::StatusOr<ipc::Envelope> Table(const TableRef& table, ipc::AccessTable::Op op,
+                                      uint64_t index, uint64_t value, uint64_t delta);
   // Serves one request from the worker (a host-function call).
   absl::Status ServeImport(const ipc::Envelope& request);
   // Kills the worker and records why; returns that error.

@@ -57,7 +57,7 @@ Options:
   --env KEY=VALUE     an environment variable for a WASI program (repeatable)
   --preload NAME=FILE instantiate FILE first (in its own worker) and let the
                       main module import its exports as NAME.* (repeatable;
-                      functions and memories link across workers)
+                      functions, memories and globals link across workers)
   --timeout DURATION  kill the worker when one call runs longer (e.g. 2s,
                       500ms; default 60s)
   --max-memory SIZE   cap each linear memory (e.g. 64MiB): memory.grow past
@@ -80,7 +80,7 @@ Examples:
   plugin-run --dir ./data::/data tool.wasm /data/input.txt
   plugin-run --preload math=math.wasm --invoke main app.wat
 
-Not yet: importing a preloaded module's table or global.
+A preloaded module's table cannot be imported (tables live in one worker).
 )";
 
 int Fail(int code, absl::string_view message) {

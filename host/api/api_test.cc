@@ -229,6 +229,33 @@ TEST(ApiTest, AGlobalOfOneInstanceImportedByAnotherAcrossWorkers) {
   EXPECT_EQ(GetErrorClass((*lib.GetGlobal("fixed")).SetValue(Value::I64(1))), ErrorClass::kTypeError);
 }
 
+TEST(ApiTest, AHostCreatedTableMovesIntoItsFirstImportersWorker) {
+  EXPECT_EQ(GetErrorClass(Table::Create({.element = ValType::kFuncRef, .initial = 3, .maximum = 2}).status()),
+            ErrorClass::kRangeError);
+  EXPECT_EQ(GetErrorClass(Table::Create({.element = ValType::kI32}).status()), ErrorClass::kTypeError);
+  Table table = *Table::Create({.element = ValType::kFuncRef, .initial = 2, .maximum = 10});
+  EXPECT_EQ(*table.Length(), 2u);
+  EXPECT_FALSE(table.Get(1)->has_value());
+  EXPECT_EQ(GetErrorClass(table.Get(2).status()), ErrorClass::kRangeError);
+  EXPECT_EQ(*table.Grow(1, std::nullopt), 2u);
+  ImportObject imports;
+  imports.Define("js", "tbl", table);
+  Module m = *Module::Compile(Wasm("table_user"));
+  absl::StatusOr<Instance> instance = Instance::Instantiate(m, imports);
+  ASSERT_TRUE(instance.ok()) << instance.status();
+  EXPECT_EQ(*table.Length(), 3u);
+  std::optional<Function> one = *table.Get(0);
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ((*one)({})->at(0).i32(), 1);
+  EXPECT_EQ((**table.Get(1))({})->at(0).i32(), 2);
+  ASSERT_TRUE(table.Set(2, one).ok());
+  EXPECT_EQ((*instance->GetFunction("call"))({Value::I32(2)})->at(0).i32(), 1);
+  // The table lives in that worker now: a second instance cannot share it.
+  absl::StatusOr<Instance> second = Instance::Instantiate(m, imports);
+  EXPECT_EQ(GetErrorClass(second.status()), ErrorClass::kLinkError);
+  EXPECT_THAT(std::string(second.status().message()), HasSubstr("js.tbl"));
+}
+
 TEST(ApiTest, OneMemorySharedByInstancesInTwoWorkers) {
   Memory memory = *Memory::Create({.initial = 1, .maximum = 8});
   ImportObject imports;

@@ -34,6 +34,8 @@ absl::StatusOr<Instance> Instance::Instantiate(const Module& module, const Impor
 
   std::vector<ipc::ImportBinding> bindings;
   uint32_t next_object = 1;
+  // Host-created tables this instance's worker now holds (bound on success).
+  std::vector<std::pair<std::shared_ptr<internal::TableState>, uint32_t>> host_tables;
   for (const Import& import : module.module()->imports) {
     ipc::ImportBinding& binding = bindings.emplace_back();
     const Extern* e = imports.Find(import.module, import.name);
@@ -65,13 +67,27 @@ absl::StatusOr<Instance> Instance::Instantiate(const Module& module, const Impor
       defined = w.DefineGlobal(object, g->segment()->type(), g->segment()->fd(), g->segment()->offset());
       state->keep_alive.push_back(g->segment());
     } else {
-      return Unsupported(import, "a table");
+      const internal::TableState& table = *std::get<Table>(*e).state();
+      if (!table.host_created) return Unsupported(import, "another instance's table (across workers)");
+      if (table.instance != nullptr) {
+        return Unsupported(import, "a table already used by another instance's worker");
+      }
+      TableType type;
+      type.elem_type = table.element;
+      type.limits.min = table.length;
+      if (table.maximum.has_value()) type.limits.max = *table.maximum;
+      defined = w.DefineTable(object, type);
+      host_tables.emplace_back(std::get<Table>(*e).state(), object);
     }
     if (!defined.ok()) return Classify(defined);
     binding.set_object_id(object);
   }
   if (absl::Status s = w.Instantiate(kInstanceId, kModuleId, bindings); !s.ok()) {
     return Classify(s);
+  }
+  for (auto& [table, object] : host_tables) {
+    table->instance = state;
+    table->ref.object_id = object;
   }
   return Instance(module, std::move(state));
 }

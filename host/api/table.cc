@@ -14,26 +14,62 @@ absl::Status TableError(const absl::Status& s) {
   return Classify(s);
 }
 
+absl::Status OutOfRange(uint64_t index, uint64_t length) {
+  return RangeError(absl::StrCat("table index ", index, " is out of range (length ", length, ")"));
+}
+
 }  // namespace
 
+Table::Table(std::shared_ptr<internal::InstanceState> instance, std::string name, ValType element)
+    : state_(std::make_shared<internal::TableState>()) {
+  state_->element = element;
+  state_->instance = std::move(instance);
+  state_->ref.instance_id = state_->instance->id;
+  state_->ref.export_name = std::move(name);
+}
+
+absl::StatusOr<Table> Table::Create(const TableDescriptor& d) {
+  if (d.element != ValType::kFuncRef && d.element != ValType::kExternRef) {
+    return TypeError(absl::StrCat("Table: the element type must be funcref or externref, not ",
+                                  ValTypeName(d.element)));
+  }
+  if (d.maximum.has_value() && *d.maximum < d.initial) {
+    return RangeError(absl::StrCat("Table: initial length ", d.initial,
+                                   " is larger than the maximum ", *d.maximum));
+  }
+  auto state = std::make_shared<internal::TableState>();
+  state->element = d.element;
+  state->host_created = true;
+  state->length = d.initial;
+  state->maximum = d.maximum;
+  return Table(std::move(state));
+}
+
+ValType Table::element_type() const { return state_->element; }
+
 absl::StatusOr<uint32_t> Table::Length() const {
-  absl::StatusOr<uint64_t> n = instance_->worker->TableSize(instance_->id, name_);
+  if (state_->instance == nullptr) return static_cast<uint32_t>(state_->length);
+  absl::StatusOr<uint64_t> n = state_->instance->worker->TableSize(state_->ref);
   if (!n.ok()) return TableError(n.status());
   return static_cast<uint32_t>(*n);
 }
 
 absl::StatusOr<std::optional<Function>> Table::Get(uint32_t index) const {
-  absl::StatusOr<ipc::TableElement> e = instance_->worker->TableGet(instance_->id, name_, index);
-  if (!e.ok()) return TableError(e.status());
-  if (element_ != ValType::kFuncRef) {
+  if (state_->element != ValType::kFuncRef) {
     return TypeError("Table.get: externref tables hold host values, not functions");
   }
+  if (state_->instance == nullptr) {
+    if (index >= state_->length) return OutOfRange(index, state_->length);
+    return std::optional<Function>();
+  }
+  absl::StatusOr<ipc::TableElement> e = state_->instance->worker->TableGet(state_->ref, index);
+  if (!e.ok()) return TableError(e.status());
   if (e->handle() == 0) return std::optional<Function>();
   absl::StatusOr<FuncType> type = ipc::FromProto(e->signature());
   if (!type.ok()) return type.status();
   auto impl = std::make_shared<internal::FunctionImpl>();
   impl->type = *std::move(type);
-  impl->instance = instance_;
+  impl->instance = state_->instance;
   impl->handle = e->handle();
   return std::optional<Function>(Function(std::move(impl)));
 }
@@ -41,8 +77,9 @@ absl::StatusOr<std::optional<Function>> Table::Get(uint32_t index) const {
 absl::StatusOr<uint64_t> Table::HandleOf(const std::optional<Function>& ref) const {
   if (!ref.has_value()) return 0;
   const auto& impl = ref->impl();
-  if (impl->instance != instance_ || impl->handle == 0) {
-    return TypeError("Table.set: only null or elements of this instance's tables can be stored");
+  if (state_->instance == nullptr || impl->instance == nullptr || impl->handle == 0 ||
+      impl->instance->worker != state_->instance->worker) {
+    return TypeError("Table.set: only null or elements of tables in the same worker can be stored");
   }
   return impl->handle;
 }
@@ -50,13 +87,25 @@ absl::StatusOr<uint64_t> Table::HandleOf(const std::optional<Function>& ref) con
 absl::Status Table::Set(uint32_t index, const std::optional<Function>& ref) const {
   absl::StatusOr<uint64_t> handle = HandleOf(ref);
   if (!handle.ok()) return handle.status();
-  return TableError(instance_->worker->TableSet(instance_->id, name_, index, *handle));
+  if (state_->instance == nullptr) {
+    return index < state_->length ? absl::OkStatus() : OutOfRange(index, state_->length);
+  }
+  return TableError(state_->instance->worker->TableSet(state_->ref, index, *handle));
 }
 
 absl::StatusOr<uint32_t> Table::Grow(uint32_t delta, const std::optional<Function>& init) const {
   absl::StatusOr<uint64_t> handle = HandleOf(init);
   if (!handle.ok()) return handle.status();
-  absl::StatusOr<uint64_t> old = instance_->worker->TableGrow(instance_->id, name_, delta, *handle);
+  if (state_->instance == nullptr) {
+    const uint64_t limit = state_->maximum.value_or(0xffffffffu);
+    if (delta > limit - state_->length) {
+      return RangeError(absl::StrCat("Table.grow(", delta, "): past the maximum of ", limit));
+    }
+    const uint64_t old = state_->length;
+    state_->length += delta;
+    return static_cast<uint32_t>(old);
+  }
+  absl::StatusOr<uint64_t> old = state_->instance->worker->TableGrow(state_->ref, delta, *handle);
   if (!old.ok()) return TableError(old.status());
   return static_cast<uint32_t>(*old);
 }

@@ -491,7 +491,14 @@ class WorkerService {
   }
 
   Envelope AccessTable(const ipc::AccessTable& request) {
-    absl::StatusOr<Extern> e = FindExport(request.instance_id(), request.name(), ExternKind::kTable);
+    absl::StatusOr<Extern> e = absl::NotFoundError("no table");
+    if (request.object_id() != 0) {
+      auto it = objects_.find(request.object_id());
+      if (it != objects_.end() && it->second.kind() == ExternKind::kTable) e = it->second;
+      else e = absl::NotFoundError(absl::StrCat("no table object ", request.object_id()));
+    } else {
+      e = FindExport(request.instance_id(), request.name(), ExternKind::kTable);
+    }
     if (!e.ok()) return ErrorReply(ipc::Error::NOT_FOUND, e.status().message());
     Table& table = *e->table();
     const bool funcref = table.elem_type() == ValType::kFuncRef;
