@@ -51,6 +51,13 @@ TEST(ApiTest, ModuleDescribesItsImportsAndExports) {
   EXPECT_EQ(m.Imports()[0].module, "env");
   EXPECT_EQ(m.Imports()[0].name, "twice");
   EXPECT_EQ(m.Imports()[0].kind, ExternKind::kFunc);
+  EXPECT_EQ(m.Imports()[0].type, "func (i32) -> (i32)");
+  std::vector<std::string> types;
+  for (const ExportDescriptor& e : m.Exports()) types.push_back(e.type);
+  EXPECT_THAT(types, ::testing::ElementsAre("memory {min 1, max 3}", "table funcref {min 2}",
+                                            "global (mut i32)", "global i64",
+                                            "func (i32, i32) -> (i32)", "func (i32) -> (i32)",
+                                            "func (i32) -> (i32)", "func (i32) -> (i32)"));
   std::vector<std::string> names;
   for (const ExportDescriptor& e : m.Exports()) names.push_back(e.name);
   EXPECT_THAT(names, ::testing::ElementsAre("mem", "tbl", "counter", "fixed", "div", "quad", "peek", "grow"));
@@ -254,6 +261,18 @@ TEST(ApiTest, AHostCreatedTableMovesIntoItsFirstImportersWorker) {
   absl::StatusOr<Instance> second = Instance::Instantiate(m, imports);
   EXPECT_EQ(GetErrorClass(second.status()), ErrorClass::kLinkError);
   EXPECT_THAT(std::string(second.status().message()), HasSubstr("js.tbl"));
+}
+
+TEST(ApiTest, ASharedMemorysViewsAreNotDetachedByGrow) {
+  absl::StatusOr<Memory> shared = Memory::Create({.initial = 1, .maximum = 4, .shared = true});
+  ASSERT_TRUE(shared.ok()) << shared.status();
+  MemoryBuffer view = shared->Buffer();
+  ASSERT_TRUE(view.SetUint32(0, 5).ok());
+  EXPECT_EQ(*shared->Grow(1), 1u);
+  EXPECT_FALSE(view.detached());
+  EXPECT_EQ(view.size(), 2u * 65536);  // it sees the new size
+  EXPECT_EQ(*view.GetUint32(0), 5u);
+  EXPECT_EQ(GetErrorClass(Memory::Create({.initial = 1, .shared = true}).status()), ErrorClass::kTypeError);
 }
 
 TEST(ApiTest, OneMemorySharedByInstancesInTwoWorkers) {

@@ -1,6 +1,8 @@
 #include "host/api/module.h"
 
+#include "absl/strings/str_cat.h"
 #include "host/api/errors.h"
+#include "runtime/instance/extern.h"
 #include "runtime/streaming_compiler.h"
 #include "runtime/validator.h"
 
@@ -30,15 +32,44 @@ absl::Status Module::Validate(absl::Span<const uint8_t> bytes) {
   return Compile(bytes).status();
 }
 
+namespace {
+
+std::string FuncTypeString(const FuncType& t) { return absl::StrCat("func ", t.ToString()); }
+std::string TableTypeString(const TableType& t) {
+  return absl::StrCat("table ", ValTypeName(t.elem_type), " ", LimitsString(t.limits));
+}
+std::string MemoryTypeString(const MemoryType& t) { return absl::StrCat("memory ", LimitsString(t.limits)); }
+
+}  // namespace
+
 std::vector<ExportDescriptor> Module::Exports() const {
   std::vector<ExportDescriptor> out;
-  for (const Export& e : module_->exports) out.push_back({e.name, e.kind});
+  const wasm::Module& m = *module_;
+  for (const Export& e : m.exports) {
+    std::string type;
+    switch (e.kind) {
+      case ExternKind::kFunc: type = FuncTypeString(m.FunctionType(e.index)); break;
+      case ExternKind::kTable: type = TableTypeString(m.tables[e.index]); break;
+      case ExternKind::kMemory: type = MemoryTypeString(m.memories[e.index]); break;
+      case ExternKind::kGlobal: type = absl::StrCat("global ", GlobalTypeString(m.globals[e.index].type)); break;
+    }
+    out.push_back({e.name, e.kind, std::move(type)});
+  }
   return out;
 }
 
 std::vector<ImportDescriptor> Module::Imports() const {
   std::vector<ImportDescriptor> out;
-  for (const Import& i : module_->imports) out.push_back({i.module, i.name, i.kind});
+  for (const Import& i : module_->imports) {
+    std::string type;
+    switch (i.kind) {
+      case ExternKind::kFunc: type = FuncTypeString(module_->types[i.func_type]); break;
+      case ExternKind::kTable: type = TableTypeString(i.table); break;
+      case ExternKind::kMemory: type = MemoryTypeString(i.memory); break;
+      case ExternKind::kGlobal: type = absl::StrCat("global ", GlobalTypeString(i.global)); break;
+    }
+    out.push_back({i.module, i.name, i.kind, std::move(type)});
+  }
   return out;
 }
 

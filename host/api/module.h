@@ -27,15 +27,19 @@
 
 namespace wasm::api {
 
+// `type` as the link errors print it: "func (i32, i32) -> (i32)",
+// "table funcref {min 2, max 10}", "memory {min 1}", "global (mut i32)".
 struct ExportDescriptor {
   std::string name;
   ExternKind kind;
+  std::string type;
 };
 
 struct ImportDescriptor {
   std::string module;
   std::string name;
   ExternKind kind;
+  std::string type;
 };
 
 // Where CompileStreaming pulls bytes from: the next chunk, nullopt at the
