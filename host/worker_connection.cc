@@ -15,7 +15,11 @@ namespace wasm::host {
 using ipc::Envelope;
 
 WorkerConnection::WorkerConnection(ipc::Channel channel, ProcessControl control, Options options)
-    : channel_(std::move(channel)), control_(std::move(control)), options_(options) {}
+    : channel_(std::move(channel)), control_(std::move(control)), options_(options) {
+  // Nothing a worker legitimately sends comes near this (values, a trap's
+  // message with its backtrace): a bigger payload is hostile.
+  channel_.set_max_payload(kMaxWorkerPayloadBytes);
+}
 
 WorkerConnection::~WorkerConnection() {
   if (dead_.ok() && channel_.valid()) {
@@ -74,10 +78,15 @@ absl::StatusOr<ipc::Channel::Message> WorkerConnection::CallWithFds(Envelope req
   if (!dead_.ok()) return dead_;
   const uint64_t id = next_id_++;
   request.set_id(id);
-  if (absl::Status sent = channel_.Send(request, fds); !sent.ok()) {
+  const absl::Time deadline = absl::Now() + options_.deadline;
+  if (absl::Status sent = channel_.Send(request, fds, options_.deadline); !sent.ok()) {
+    if (absl::IsDeadlineExceeded(sent)) {
+      return Fail(absl::StrFormat("deadline exceeded after %.1f s (the worker stopped reading)",
+                                  absl::ToDoubleSeconds(options_.deadline)),
+                  false);
+    }
     return Fail(std::string(sent.message()), absl::IsUnavailable(sent));
   }
-  const absl::Time deadline = absl::Now() + options_.deadline;
   while (true) {
     absl::StatusOr<ipc::Channel::Message> message = channel_.Receive(
         std::max(absl::ZeroDuration(), deadline - absl::Now()));
@@ -152,7 +161,7 @@ absl::Status WorkerConnection::ServeImport(const Envelope& request) {
     reply.mutable_error()->set_kind(ipc::Error::OTHER);
     reply.mutable_error()->set_message(std::string(results.status().message()));
   }
-  if (absl::Status sent = channel_.Send(reply); !sent.ok()) {
+  if (absl::Status sent = channel_.Send(reply, {}, options_.deadline); !sent.ok()) {
     return Fail(std::string(sent.message()), absl::IsUnavailable(sent));
   }
   return absl::OkStatus();

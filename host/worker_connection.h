@@ -65,6 +65,9 @@ class WorkerConnection {
   using HostCallback =
       absl::AnyInvocable<absl::StatusOr<std::vector<uint64_t>>(absl::Span<const uint64_t>)>;
 
+  // The largest message accepted from a worker.
+  static constexpr uint64_t kMaxWorkerPayloadBytes = 4 << 20;
+
   WorkerConnection(ipc::Channel channel, ProcessControl control, Options options);
   ~WorkerConnection();  // asks the worker to shut down, then kills it
 

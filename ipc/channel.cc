@@ -27,7 +27,8 @@ absl::Status Malformed(absl::string_view what) {
 
 absl::Status PeerClosed() { return absl::UnavailableError("peer closed the channel"); }
 
-absl::Status SendRecord(int fd, const void* data, size_t size, absl::Span<const int> fds) {
+absl::Status SendRecord(int fd, const void* data, size_t size, absl::Span<const int> fds,
+                        absl::Duration timeout) {
   iovec iov = {const_cast<void*>(data), size};
   msghdr msg = {};
   msg.msg_iov = &iov;
@@ -43,12 +44,28 @@ absl::Status SendRecord(int fd, const void* data, size_t size, absl::Span<const 
     cmsg->cmsg_len = CMSG_LEN(bytes);
     std::memcpy(CMSG_DATA(cmsg), fds.data(), bytes);
   }
+  // Never blocks past `timeout`: a peer that stops reading cannot hold the
+  // sender forever.
+  const absl::Time deadline = timeout == absl::InfiniteDuration()
+                                  ? absl::InfiniteFuture()
+                                  : absl::Now() + timeout;
   while (true) {
-    const ssize_t sent = sendmsg(fd, &msg, MSG_NOSIGNAL);
+    const ssize_t sent = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (sent >= 0) return absl::OkStatus();
     if (errno == EINTR) continue;
     if (errno == EPIPE || errno == ECONNRESET) return PeerClosed();
-    return absl::ErrnoToStatus(errno, "sendmsg");
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return absl::ErrnoToStatus(errno, "sendmsg");
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) {
+      return absl::DeadlineExceededError("the peer did not take the message before the deadline");
+    }
+    pollfd p = {fd, POLLOUT, 0};
+    const int64_t ms = left == absl::InfiniteDuration()
+                           ? -1
+                           : std::min<int64_t>(absl::ToInt64Milliseconds(left) + 1, 1 << 30);
+    if (poll(&p, 1, static_cast<int>(ms)) < 0 && errno != EINTR) {
+      return absl::ErrnoToStatus(errno, "poll");
+    }
   }
 }
 
@@ -62,7 +79,8 @@ absl::StatusOr<std::pair<Channel, Channel>> Channel::CreatePair() {
   return std::make_pair(Channel(UniqueFd(fds[0])), Channel(UniqueFd(fds[1])));
 }
 
-absl::Status Channel::Send(const Envelope& envelope, absl::Span<const int> fds) const {
+absl::Status Channel::Send(const Envelope& envelope, absl::Span<const int> fds,
+                           absl::Duration timeout) const {
   if (!fd_.valid()) return absl::FailedPreconditionError("channel is closed");
   if (fds.size() > kMaxFds) return absl::InvalidArgumentError("too many descriptors for one message");
   const size_t size = envelope.ByteSizeLong();
@@ -72,11 +90,11 @@ absl::Status Channel::Send(const Envelope& envelope, absl::Span<const int> fds) 
     if (!envelope.SerializeToArray(record.data() + 1, static_cast<int>(size))) {
       return absl::InternalError("cannot serialize the message");
     }
-    return SendRecord(fd_.get(), record.data(), record.size(), fds);
+    return SendRecord(fd_.get(), record.data(), record.size(), fds, timeout);
   }
-  if (size > kMaxPayloadBytes) {
+  if (size > max_payload_) {
     return absl::InvalidArgumentError(
-        absl::StrCat("message of ", size, " bytes exceeds the limit of ", kMaxPayloadBytes));
+        absl::StrCat("message of ", size, " bytes exceeds the limit of ", max_payload_));
   }
   // Large: the serialized bytes go into a memfd sent as the first descriptor.
   UniqueFd memfd(memfd_create("wasm-ipc-payload", MFD_CLOEXEC));
@@ -95,7 +113,7 @@ absl::Status Channel::Send(const Envelope& envelope, absl::Span<const int> fds) 
   for (int i = 0; i < 8; ++i) record[1 + i] = static_cast<uint8_t>(uint64_t{size} >> (8 * i));
   std::vector<int> all = {memfd.get()};
   all.insert(all.end(), fds.begin(), fds.end());
-  return SendRecord(fd_.get(), record, sizeof(record), all);
+  return SendRecord(fd_.get(), record, sizeof(record), all, timeout);
 }
 
 absl::StatusOr<Channel::Message> Channel::Receive(absl::Duration timeout) const {
@@ -180,7 +198,9 @@ absl::StatusOr<Channel::Message> Channel::Receive(absl::Duration timeout) const 
   if (fds.empty() || fds.size() > kMaxFds + 1) return Malformed("payload without its memfd");
   uint64_t size = 0;
   for (int i = 0; i < 8; ++i) size |= uint64_t{static_cast<uint8_t>(buffer[1 + i])} << (8 * i);
-  if (size > kMaxPayloadBytes) return Malformed(absl::StrCat("payload of ", size, " bytes"));
+  if (size > max_payload_) {
+    return Malformed(absl::StrCat("payload of ", size, " bytes (the limit is ", max_payload_, ")"));
+  }
   struct stat st;
   if (fstat(fds[0].get(), &st) != 0 || !S_ISREG(st.st_mode) ||
       static_cast<uint64_t>(st.st_size) < size) {

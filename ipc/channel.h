@@ -9,7 +9,7 @@
 //          the first `length` bytes of the first attached fd (large modules)
 //
 // Receive treats the peer as hostile: a truncated record, a wrong tag, a
-// length past kMaxPayloadBytes, a memfd shorter than it claims, more than
+// length past the payload limit (set_max_payload), a memfd shorter than it claims, more than
 // kMaxFds descriptors or bytes that do not parse are all a DataLoss error
 // ("malformed message from peer: ..."), never a crash; the descriptors that
 // came with it are closed. The memfd payload is read with pread, never mapped,
@@ -63,8 +63,10 @@ class Channel {
   UniqueFd Release() { return std::move(fd_); }
 
   // Sends `envelope` with `fds` attached (they stay owned by the caller).
-  // Large envelopes travel in a memfd (tag 1).
-  absl::Status Send(const Envelope& envelope, absl::Span<const int> fds = {}) const;
+  // Large envelopes travel in a memfd (tag 1). DeadlineExceeded when the
+  // peer's queue stays full for `timeout`.
+  absl::Status Send(const Envelope& envelope, absl::Span<const int> fds = {},
+                    absl::Duration timeout = absl::InfiniteDuration()) const;
 
   // Waits for the next record, at most `timeout` (absl::InfiniteDuration()
   // blocks without polling). Spins (non-blocking reads) for up to spin()
@@ -77,9 +79,14 @@ class Channel {
   void set_spin(absl::Duration spin) { spin_ = spin; }
   static constexpr absl::Duration kDefaultSpin = absl::Microseconds(50);
 
+  // The largest envelope accepted or sent (kMaxPayloadBytes by default; a
+  // broker lowers it for what a worker may send).
+  void set_max_payload(uint64_t bytes) { max_payload_ = bytes; }
+
  private:
   UniqueFd fd_;
   absl::Duration spin_ = kDefaultSpin;
+  uint64_t max_payload_ = kMaxPayloadBytes;
 };
 
 // True for the DataLoss errors Receive returns for a malformed record.

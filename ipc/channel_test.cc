@@ -142,6 +142,31 @@ TEST(ChannelTest, MemfdShorterThanAnnouncedIsMalformed) {
   EXPECT_TRUE(IsMalformed(b.Receive(absl::Seconds(5)).status()));
 }
 
+TEST(ChannelTest, APeerThatStopsReadingCannotBlockTheSender) {
+  auto [a, b] = Pair();
+  Envelope e;
+  e.mutable_load_module()->set_bytes(std::string(30000, 'x'));
+  absl::Status s;
+  int sent = 0;
+  while ((s = a.Send(e, {}, absl::Milliseconds(50))).ok() && sent < 10000) ++sent;
+  EXPECT_TRUE(absl::IsDeadlineExceeded(s)) << s << " after " << sent;
+  EXPECT_GT(sent, 0);
+}
+
+TEST(ChannelTest, ThePayloadLimitIsEnforcedBothWays) {
+  auto [a, b] = Pair();
+  a.set_max_payload(100 * 1024);
+  b.set_max_payload(100 * 1024);
+  Envelope big;
+  big.mutable_load_module()->set_bytes(std::string(200 * 1024, 'x'));
+  EXPECT_TRUE(absl::IsInvalidArgument(a.Send(big)));
+  Channel unlimited = std::move(a);
+  unlimited.set_max_payload(Channel::kMaxPayloadBytes);
+  ASSERT_TRUE(unlimited.Send(big).ok());
+  absl::StatusOr<Channel::Message> got = b.Receive(absl::Seconds(5));
+  EXPECT_TRUE(IsMalformed(got.status())) << got.status();
+}
+
 TEST(ChannelTest, TooManyDescriptorsAreMalformedAndClosed) {
   auto [a, b] = Pair();
   std::vector<int> fds;
