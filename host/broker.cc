@@ -46,7 +46,8 @@ absl::StatusOr<std::unique_ptr<WorkerConnection>> Broker::SpawnWorker() {
       }};
   auto worker = std::make_unique<WorkerConnection>(
       ipc::Channel(std::move(spawned->channel)), std::move(control),
-      WorkerConnection::Options{.deadline = options_.deadline});
+      WorkerConnection::Options{.deadline = options_.deadline,
+                                .interrupt_after = options_.interrupt_after});
   if (options_.max_memory_bytes.has_value()) {
     if (absl::Status s = worker->SetLimits(options_.max_memory_bytes); !s.ok()) return s;
   }

@@ -28,8 +28,11 @@ namespace wasm::host {
 struct BrokerOptions {
   // The worker executable; empty: ResolveWorkerPath's default.
   std::string worker_path;
-  // Per-request deadline for each worker.
+  // Per-request deadline for each worker: past it the worker is killed.
   absl::Duration deadline = absl::Seconds(60);
+  // When not zero: wasm calls running longer are interrupted (a trap, the
+  // worker lives on); see WorkerConnection::Options.
+  absl::Duration interrupt_after = absl::ZeroDuration();
   // RLIMIT_AS of each worker; unset: sandbox::ConfineOptions' default
   // (64 GiB: a handful of 8 GiB + 64 KiB memory reservations). A worker that
   // hosts a group of instances needs 8 GiB more per memory.

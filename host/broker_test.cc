@@ -31,7 +31,9 @@ class BrokerTest : public ::testing::Test {
     absl::StatusOr<std::string> worker = sandbox::FindWorkerBinary("sandbox/worker/worker_for_test");
     ASSERT_TRUE(worker.ok()) << worker.status();
     absl::StatusOr<std::unique_ptr<Broker>> broker =
-        Broker::Create({.worker_path = *worker, .deadline = absl::Seconds(2)});
+        Broker::Create({.worker_path = *worker,
+                        .deadline = absl::Seconds(2),
+                        .interrupt_after = absl::Milliseconds(300)});
     ASSERT_TRUE(broker.ok()) << broker.status();
     broker_ = broker->release();
   }
@@ -102,6 +104,19 @@ TEST_F(BrokerTest, AHungWorkerIsKilledAtTheDeadline) {
   std::unique_ptr<WorkerConnection> w = Calc();
   absl::Status s = w->SendTestHook(ipc::TestHook::HANG);
   EXPECT_EQ(s.message(), "deadline exceeded after 2.0 s");
+}
+
+TEST_F(BrokerTest, ARunawayCallIsInterruptedAndTheWorkerLivesOn) {
+  std::unique_ptr<WorkerConnection> w = Calc();
+  for (const char* name : {"spin", "spin_calls"}) {
+    const absl::Time start = absl::Now();
+    absl::StatusOr<std::vector<uint64_t>> r = w->CallExport(1, name, {});
+    EXPECT_EQ(GetTrapKind(r.status()), TrapKind::kInterrupted) << name << ": " << r.status();
+    EXPECT_THAT(std::string(r.status().message()), StartsWith("interrupted\n  at func"));
+    EXPECT_LT(absl::Now() - start, absl::Seconds(1.5)) << name;
+    EXPECT_TRUE(w->health().ok());
+    EXPECT_EQ(*w->CallExport(1, "add", {1, 2}), std::vector<uint64_t>{3});  // alive, and not interrupted
+  }
 }
 
 TEST_F(BrokerTest, HostWasmHostWasmNestsAHundredDeep) {

@@ -229,6 +229,8 @@ absl::StatusOr<std::vector<uint64_t>> WorkerConnection::CallExport(
   Envelope request;
   request.mutable_call_export()->set_instance_id(instance_id);
   request.mutable_call_export()->set_name(name);
+  request.mutable_call_export()->set_interrupt_after_us(
+      static_cast<uint64_t>(absl::ToInt64Microseconds(options_.interrupt_after)));
   for (uint64_t a : args) request.mutable_call_export()->add_args(a);
   absl::StatusOr<Envelope> reply = Call(std::move(request));
   if (!reply.ok()) return reply.status();
@@ -312,6 +314,8 @@ absl::StatusOr<std::vector<uint64_t>> WorkerConnection::CallFuncRef(uint64_t han
                                                                     absl::Span<const uint64_t> args) {
   Envelope request;
   request.mutable_call_func_ref()->set_handle(handle);
+  request.mutable_call_func_ref()->set_interrupt_after_us(
+      static_cast<uint64_t>(absl::ToInt64Microseconds(options_.interrupt_after)));
   for (uint64_t a : args) request.mutable_call_func_ref()->add_args(a);
   absl::StatusOr<Envelope> reply = Call(std::move(request));
   if (!reply.ok()) return reply.status();

@@ -57,8 +57,13 @@ class WorkerConnection {
     absl::AnyInvocable<std::string()> describe_exit;
   };
   struct Options {
-    // How long one request may go unanswered (nested host calls included).
+    // How long one request may go unanswered (nested host calls included)
+    // before the worker is killed.
     absl::Duration deadline = absl::Seconds(60);
+    // When not zero: the worker stops wasm code running longer than this
+    // with the trap "interrupted" and stays alive (trap_handler.h). Set it
+    // below `deadline`, which stays the backstop.
+    absl::Duration interrupt_after = absl::ZeroDuration();
   };
   // A host function: arguments in, results out (as many as its type says),
   // or an error, which the calling wasm code sees as a trap.

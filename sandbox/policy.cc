@@ -163,7 +163,7 @@ absl::Status WorkerPolicy(PolicyBuilder& b, const PolicyOptions& options,
               SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
               SCMP_SYS(gettimeofday), SCMP_SYS(getpid), SCMP_SYS(gettid),
               SCMP_SYS(sched_yield), SCMP_SYS(futex), SCMP_SYS(getrandom),
-              SCMP_SYS(getrusage)})
+              SCMP_SYS(getrusage), SCMP_SYS(setitimer)})
       // Leaving.
       .Allow({SCMP_SYS(exit), SCMP_SYS(exit_group)});
   return b.status();

@@ -58,8 +58,8 @@ Options:
   --preload NAME=FILE instantiate FILE first (in its own worker) and let the
                       main module import its exports as NAME.* (repeatable;
                       functions, memories and globals link across workers)
-  --timeout DURATION  kill the worker when one call runs longer (e.g. 2s,
-                      500ms; default 60s)
+  --timeout DURATION  stop a call that runs longer (e.g. 2s, 500ms; default
+                      60s): the wasm code is interrupted (exit code 4)
   --max-memory SIZE   cap each linear memory (e.g. 64MiB): memory.grow past
                       it returns -1, a larger initial memory fails to load
   --stats             print compile, instantiate and run times and the
@@ -91,6 +91,10 @@ int Fail(int code, absl::string_view message) {
 // A failed call or instantiation: trap, limit, or a dead sandbox.
 int RuntimeFailure(const absl::Status& status) {
   const std::string message(status.message());
+  if (api::TrapKindOf(status) == TrapKind::kInterrupted) {
+    std::fprintf(stderr, "plugin-run: limit: %s (ran past --timeout)\n", message.c_str());
+    return kLimit;
+  }
   if (absl::StartsWith(message, "deadline exceeded")) return Fail(kLimit, message);
   if (absl::StartsWith(message, "worker ") || absl::StartsWith(message, "no worker") ||
       absl::StartsWith(message, "no sandbox")) {

@@ -58,7 +58,8 @@ echo '(module (func (export "f") (i32.frob)))' > "$tmp/malformed.wat"
 expect 3 "" "unknown operator" -- --invoke f "$tmp/malformed.wat"
 echo '(module (import "env" "f" (func)) (func (export "_start") (call 0)))' > "$tmp/needs.wat"
 expect 3 "" "unknown import" -- "$tmp/needs.wat"
-expect 4 "" "deadline exceeded after 0.3 s" -- --timeout 300ms --invoke spin "$math_wat"
+expect 4 "" "plugin-run: limit: interrupted" -- --timeout 300ms --invoke spin "$math_wat"
+expect 4 "" "<spin>" -- --timeout 300ms --invoke spin "$math_wasm"
 expect 2 "" "--timeout: not a duration" -- --timeout soon --invoke spin "$math_wat"
 # --max-memory: growth past the cap fails in wasm (-1), a bad size is a usage error.
 expect 0 "1" "" -- --invoke grow "$math_wat" 20

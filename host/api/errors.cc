@@ -57,6 +57,8 @@ ErrorClass GetErrorClass(const absl::Status& status) {
   return ErrorClass::kOther;
 }
 
+std::optional<TrapKind> TrapKindOf(const absl::Status& status) { return GetTrapKind(status); }
+
 absl::Status Classify(const absl::Status& status) {
   if (status.ok() || GetErrorClass(status) != ErrorClass::kOther) return status;
   switch (GetInstanceErrorKind(status)) {

@@ -18,10 +18,12 @@
 #ifndef HOST_API_ERRORS_H_
 #define HOST_API_ERRORS_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "runtime/vm/trap.h"
 
 namespace wasm::api {
 
@@ -32,6 +34,10 @@ absl::Status LinkError(absl::string_view message);
 absl::Status RuntimeError(absl::string_view message);
 absl::Status RangeError(absl::string_view message);
 absl::Status TypeError(absl::string_view message);
+
+// For a RuntimeError from a trap: which one (TrapKind::kInterrupted for a
+// call stopped at its deadline); nullopt otherwise.
+std::optional<TrapKind> TrapKindOf(const absl::Status& status);
 
 // kNone for OK, kOther for a status that carries no class.
 ErrorClass GetErrorClass(const absl::Status& status);

@@ -3,9 +3,10 @@
 //
 //   RETURN_IF_ERROR(ConfigureSandbox({.call_deadline = absl::Seconds(2)}));
 //
-// A call (or instantiation) whose worker does not answer within
-// call_deadline kills that worker: "deadline exceeded after 2.0 s", a
-// RuntimeError.
+// A wasm call running longer than call_deadline is interrupted: a
+// RuntimeError "interrupted" with its backtrace, and the instance stays
+// usable. A worker that still does not answer 2 s later (stuck outside wasm
+// code) is killed: "deadline exceeded after ...".
 #ifndef HOST_API_SANDBOX_H_
 #define HOST_API_SANDBOX_H_
 

@@ -31,7 +31,8 @@ absl::StatusOr<host::Broker*> DefaultBroker() {
     const SandboxOptions options = g_options != nullptr ? *g_options : SandboxOptions();
     g_broker = new absl::StatusOr<std::unique_ptr<host::Broker>>(host::Broker::Create({
         .worker_path = options.worker_path,
-        .deadline = options.call_deadline,
+        .deadline = options.call_deadline + absl::Seconds(2),
+        .interrupt_after = options.call_deadline,
         .address_space_bytes = options.worker_address_space_bytes,
         .max_memory_bytes = options.max_memory_bytes,
     }));

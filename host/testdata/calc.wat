@@ -11,5 +11,8 @@
   (func (export "calls_fail") (call $fail))
   (func (export "swap") (param i64 f64) (result f64 i64)
     (local.get 1) (local.get 0))
+  (func $spin (export "spin") (loop $forever (br $forever)))
+  (func $spin_calls (export "spin_calls")
+    (loop $forever (drop (call $double (i32.const 1))) (br $forever)))
   (global (export "answer") i32 (i32.const 42))
 )

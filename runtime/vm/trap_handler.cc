@@ -7,6 +7,7 @@
 
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/time.h>
 #include <ucontext.h>
 
 #include <atomic>
@@ -189,6 +190,82 @@ std::optional<Trap> CallWithTrapHandling(absl::FunctionRef<void()> fn) {
   std::atomic_signal_fence(std::memory_order_seq_cst);
   t_innermost_entry = entry.previous;
   return std::nullopt;
+}
+
+namespace {
+
+// Set while an interrupt is requested: the SIGALRM handler acts only then.
+volatile sig_atomic_t g_interrupt_armed = 0;
+// Set when the timer fired outside wasm code: TakePendingInterrupt reports it.
+volatile sig_atomic_t g_interrupt_pending = 0;
+
+void ArmTimer(int64_t microseconds) {
+  struct itimerval t = {};
+  t.it_value.tv_sec = microseconds / 1000000;
+  t.it_value.tv_usec = microseconds % 1000000;
+  if (t.it_value.tv_sec == 0 && t.it_value.tv_usec == 0) t.it_value.tv_usec = 1;
+  setitimer(ITIMER_REAL, &t, nullptr);
+}
+
+void HandleInterrupt(int, siginfo_t*, void* context) {
+  const int saved_errno = errno;
+  if (g_interrupt_armed == 0) return;
+  TrapEntry* entry = t_innermost_entry;
+  const ucontext_t* uc = static_cast<const ucontext_t*>(context);
+  const uintptr_t pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+  if (entry != nullptr && LookupJitCode(pc).in_jit_code) {
+    g_interrupt_armed = 0;
+    entry->trap.kind = TrapKind::kInterrupted;
+    entry->trap.pc = pc;
+    entry->trap.fault_address = 0;
+    entry->trap.stack_pointer = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
+    entry->trap.frame_pointer = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RBP]);
+    WalkJitFrames({.pc = pc, .sp = entry->trap.stack_pointer, .fp = entry->trap.frame_pointer},
+                  reinterpret_cast<uintptr_t>(entry), &entry->trap.backtrace);
+    errno = saved_errno;
+    siglongjmp(entry->jump_buffer, 1);
+  }
+  // Not in wasm code right now: the runtime's next return to wasm code
+  // (TakePendingInterrupt) stops it; else look again in a millisecond.
+  g_interrupt_pending = 1;
+  ArmTimer(1000);
+  errno = saved_errno;
+}
+
+}  // namespace
+
+absl::Status InstallInterruptHandler() {
+  struct sigaction action = {};
+  action.sa_sigaction = HandleInterrupt;
+  // SA_NODEFER for the same reason as the trap handler: siglongjmp without
+  // restoring a mask.
+  action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  (void)LookupJitCode(0);
+  if (sigaction(SIGALRM, &action, nullptr) != 0) {
+    return absl::ErrnoToStatus(errno, "interrupt handler: sigaction(SIGALRM)");
+  }
+  return absl::OkStatus();
+}
+
+void RequestInterrupt(int64_t after_microseconds) {
+  g_interrupt_pending = 0;
+  g_interrupt_armed = 1;
+  ArmTimer(after_microseconds);
+}
+
+bool TakePendingInterrupt() {
+  if (g_interrupt_armed == 0 || g_interrupt_pending == 0) return false;
+  g_interrupt_armed = 0;
+  g_interrupt_pending = 0;
+  return true;
+}
+
+void CancelInterrupt() {
+  g_interrupt_armed = 0;
+  g_interrupt_pending = 0;
+  struct itimerval off = {};
+  setitimer(ITIMER_REAL, &off, nullptr);
 }
 
 int ActiveTrapEntries() {

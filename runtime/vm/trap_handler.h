@@ -97,6 +97,32 @@ std::optional<Trap> CallWithTrapHandling(absl::FunctionRef<void()> fn);
 // How many CallWithTrapHandling calls are active on this thread.
 int ActiveTrapEntries();
 
+// Interruption: a runaway wasm call is stopped with TrapKind::kInterrupted
+// (message "interrupted", with its backtrace) and the process goes on.
+//
+//   RETURN_IF_ERROR(InstallInterruptHandler());   // once, before confinement
+//   RequestInterrupt(absl::Seconds(2));           // arms ITIMER_REAL
+//   std::optional<Trap> t = CallWithTrapHandling(...);  // kInterrupted if still running
+//   CancelInterrupt();
+//
+// When the timer fires (SIGALRM) and the thread is executing registered JIT
+// code inside CallWithTrapHandling, the handler unwinds to the innermost
+// entry exactly as a trap does (JIT code holds nothing that needs releasing
+// at any instruction boundary). When it fires in C++ code (a builtin, a host
+// function, the runtime), it marks the interrupt pending and re-arms itself
+// 1 ms later, so the call is stopped at its next stretch of wasm code — or
+// sooner, where the runtime returns to wasm and asks TakePendingInterrupt()
+// (a host-function import does, then raises the trap itself). One timer per process: the
+// single-threaded sandbox worker is the user. (The design's alternative,
+// epoch checks compiled into loop headers and function entries, costs a load
+// and a compare per iteration; this costs nothing until the deadline.)
+absl::Status InstallInterruptHandler();
+void RequestInterrupt(int64_t after_microseconds);
+void CancelInterrupt();
+// True (once) when the requested interrupt is due: the caller, about to
+// return into wasm code, raises TrapKind::kInterrupted instead.
+bool TakePendingInterrupt();
+
 }  // namespace wasm
 
 #endif  // RUNTIME_VM_TRAP_HANDLER_H_

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -34,6 +35,7 @@
 #include "runtime/validator.h"
 #include "runtime/vm/linear_memory.h"
 #include "runtime/vm/trap.h"
+#include "runtime/vm/trap_handler.h"
 
 namespace wasm::sandbox {
 namespace {
@@ -239,6 +241,8 @@ class WorkerService {
             *type, [this, handle, params, results](absl::Span<uint64_t> slots) {
               // CallImport's locals are all destroyed before RaiseTrap jumps.
               if (!CallImport(handle, slots, params, results)) RaiseTrap(TrapKind::kHostError);
+              // Back to wasm: a call past its deadline stops here.
+              if (TakePendingInterrupt()) RaiseTrap(TrapKind::kInterrupted);
             });
         if (!function.ok()) return function.status();
         return Extern::FromHostFunction(*std::move(function));
@@ -427,6 +431,22 @@ class WorkerService {
     return absl::InternalError("export without a type");
   }
 
+  // Calls wasm; the outermost call of a nest arms the interrupt timer when
+  // the broker asked for one (trap_handler.h).
+  absl::StatusOr<std::vector<uint64_t>> Run(const FuncRef& f, const FuncType& type,
+                                            absl::Span<const uint64_t> args,
+                                            uint64_t interrupt_after_us) {
+    const bool outermost = call_depth_ == 0;
+    if (outermost && interrupt_after_us != 0) {
+      RequestInterrupt(static_cast<int64_t>(std::min<uint64_t>(interrupt_after_us, uint64_t{1} << 40)));
+    }
+    ++call_depth_;
+    absl::StatusOr<std::vector<uint64_t>> results = CallFunction(f, type, args);
+    --call_depth_;
+    if (outermost && interrupt_after_us != 0) CancelInterrupt();
+    return results;
+  }
+
   Envelope CallExport(const ipc::CallExport& request) {
     absl::StatusOr<std::pair<Extern, const FuncType*>> f =
         FindFunction(request.instance_id(), request.name());
@@ -438,7 +458,8 @@ class WorkerService {
                                      " arguments, got ", request.args_size()));
     }
     std::vector<uint64_t> args(request.args().begin(), request.args().end());
-    absl::StatusOr<std::vector<uint64_t>> results = CallFunction(*f->first.func(), type, args);
+    absl::StatusOr<std::vector<uint64_t>> results =
+        Run(*f->first.func(), type, args, request.interrupt_after_us());
     if (!results.ok()) return StatusReply(Substitute(results.status()));
     Envelope reply;
     reply.mutable_values();  // present even with no results
@@ -559,7 +580,8 @@ class WorkerService {
                                                         " arguments, got ", request.args_size()));
     }
     std::vector<uint64_t> args(request.args().begin(), request.args().end());
-    absl::StatusOr<std::vector<uint64_t>> results = CallFunction(*ref, *type, args);
+    absl::StatusOr<std::vector<uint64_t>> results =
+        Run(*ref, *type, args, request.interrupt_after_us());
     if (!results.ok()) return StatusReply(Substitute(results.status()));
     Envelope reply;
     reply.mutable_values();
@@ -642,6 +664,7 @@ class WorkerService {
   absl::flat_hash_map<uint32_t, Extern> objects_;
   absl::flat_hash_map<uint32_t, JitInstance*> instances_;
   absl::Status pending_error_;
+  int call_depth_ = 0;
   // Memories the broker owns (DefineObject memory): it may grow them.
   std::vector<LinearMemory*> broker_memories_;
   // Function references handed to the broker: handle - 1 -> FuncRef*.
@@ -653,6 +676,7 @@ class WorkerService {
 
 int RunWorker(int channel_fd) {
   SetGlobalCellAllocator(&GlobalArena::Take);
+  if (!InstallInterruptHandler().ok()) return 1;
   WorkerService service{ipc::Channel(UniqueFd(channel_fd))};
   return service.Run();
 }
