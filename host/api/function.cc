@@ -35,8 +35,13 @@ absl::StatusOr<std::vector<Value>> Function::Call(absl::Span<const Value> args) 
   }
   absl::StatusOr<std::vector<uint64_t>> results = impl_->CallBits(bits);
   if (!results.ok()) return Classify(results.status());
+  if (results->size() != type.results.size()) {
+    // Only a broken (or hostile) worker answers with the wrong arity.
+    return RuntimeError(absl::StrCat("the call returned ", results->size(), " values, expected ",
+                                     type.results.size()));
+  }
   std::vector<Value> out;
-  for (size_t i = 0; i < results->size() && i < type.results.size(); ++i) {
+  for (size_t i = 0; i < results->size(); ++i) {
     out.push_back(Value::FromBits(type.results[i], (*results)[i]));
   }
   return out;
