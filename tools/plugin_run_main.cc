@@ -1,9 +1,11 @@
 // plugin-run: runs a WebAssembly module in a sandboxed worker. See --help.
 #include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -130,9 +132,22 @@ std::optional<uint64_t> ParseSize(absl::string_view text) {
 
 // FILE (.wasm, or .wat text) compiled; errors start with the path.
 absl::StatusOr<api::Module> Load(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return absl::NotFoundError(absl::StrCat(path, ": cannot open the file"));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(file)), {});
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot open the file (", std::strerror(errno), ")"));
+  }
+  struct stat st;
+  if (fstat(fileno(file), &st) != 0 || !S_ISREG(st.st_mode)) {
+    std::fclose(file);
+    return absl::InvalidArgumentError(absl::StrCat(path, ": not a regular file"));
+  }
+  std::vector<uint8_t> bytes;
+  uint8_t buffer[65536];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) bytes.insert(bytes.end(), buffer, buffer + n);
+  const bool failed = std::ferror(file) != 0;
+  std::fclose(file);
+  if (failed) return absl::DataLossError(absl::StrCat(path, ": cannot read the file"));
   const bool binary = bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == 'a' && bytes[2] == 's' &&
                       bytes[3] == 'm';
   if (!binary) {

@@ -48,6 +48,7 @@ expect 2 "" "invalid i32 argument \"4294967296\": out of range" -- --invoke add 
 expect 2 "" "unknown option --frobnicate" -- --frobnicate "$math_wasm"
 expect 2 "" "no FILE given" --
 expect 3 "" "cannot open the file" -- --invoke add "$tmp/missing.wasm"
+expect 3 "" "not a regular file" -- "$tmp"
 echo "hello" > "$tmp/hello.txt"
 expect 3 "" "not a WebAssembly module" -- "$tmp/hello.txt"
 printf '\0asm\1\0\0\0\1' > "$tmp/truncated.wasm"
