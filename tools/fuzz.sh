@@ -9,6 +9,9 @@
 #     text     the text-format parser (runtime/fuzz/text_fuzzer.cc), seeded
 #              with the .wast files and their text-form modules; not run by
 #              tools/test_all.sh
+#     ipc      the broker's handling of whatever a hostile worker sends
+#              (host/fuzz_worker_messages.cc: records into WorkerConnection),
+#              seeded with well-formed replies and requests
 #
 # Prints `fuzz: 1 passed, 0 failed` (or `0 passed, 1 failed`) as its last line.
 # A crashing input is left in .fuzz/artifacts/; copy it into
@@ -34,8 +37,15 @@ case "$target" in
     srcs="runtime/errors.cc runtime/reader.cc runtime/types.cc runtime/opcode.cc
           $(ls runtime/text/*.cc | grep -v -e '_test\.cc$' -e '_main\.cc$') runtime/fuzz/text_fuzzer.cc"
     ;;
+  ipc)
+    mkdir -p "$out/gen/ipc"
+    protoc -I. --cpp_out="$out/gen" ipc/messages.proto
+    srcs="$out/gen/ipc/messages.pb.cc ipc/channel.cc ipc/validate.cc ipc/convert.cc
+          host/worker_connection.cc runtime/instance/instance_errors.cc runtime/types.cc
+          runtime/vm/trap.cc runtime/vm/unique_fd.cc host/fuzz_worker_messages.cc"
+    ;;
   *)
-    echo "fuzz: unknown target $target (decode, compile, text)"
+    echo "fuzz: unknown target $target (decode, compile, text, ipc)"
     echo "fuzz: 0 passed, 1 failed"
     exit 2
     ;;
@@ -43,7 +53,10 @@ esac
 libs=$(ls /usr/lib/x86_64-linux-gnu/libabsl_*.so | sed -e 's|.*/lib\(absl_[a-z0-9_]*\)\.so|-l\1|')
 echo "fuzz: building the $target fuzzer with clang++-14 -fsanitize=fuzzer,address"
 # shellcheck disable=SC2086
-clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address -fno-omit-frame-pointer -I. \
+extra=""
+[ "$target" = ipc ] && extra="-I$out/gen -lprotobuf"
+# shellcheck disable=SC2086
+clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address -fno-omit-frame-pointer -I. $extra \
   $srcs $libs -o "$out/${target}_fuzzer"
 
 # Seeds of the text target: the .wast files and the .wat files (text-form
@@ -62,6 +75,32 @@ if [ "$target" = text ]; then
 fi
 seeds="$out/seeds"
 [ "$target" = text ] && seeds="$out/seeds-text"
+
+# Seeds of the ipc target: framed records of well-formed envelopes
+# (protoc --encode), one file per scenario.
+if [ "$target" = ipc ]; then
+  seeds="$out/seeds-ipc"
+  mkdir -p "$seeds"
+  record() {  # TEXT -> [u16 length][tag 0][Envelope bytes]
+    local bytes
+    bytes=$(mktemp)
+    printf '\0' > "$bytes"
+    echo "$1" | protoc -I. --encode=wasm.ipc.Envelope ipc/messages.proto >> "$bytes"
+    local n
+    n=$(stat -c %s "$bytes")
+    printf "\\$(printf %03o $((n & 255)))\\$(printf %03o $((n >> 8)))"
+    cat "$bytes"
+    rm -f "$bytes"
+  }
+  record 'reply_to: 1 values { values: 3 }' > "$seeds/values"
+  { record 'id: 7 call_import { handle: 1 args: 5 }'; record 'reply_to: 7 ok {}'
+    record 'reply_to: 1 values { values: 9 }'; } > "$seeds/import-then-reply"
+  record 'reply_to: 1 trap { kind: 3 message: "integer divide by zero" }' > "$seeds/trap"
+  record 'reply_to: 1 error { kind: LINK message: "unknown import" }' > "$seeds/error"
+  record 'reply_to: 1 table_element { handle: 2 signature { params: "\x7f" results: "\x7f" } }' > "$seeds/table"
+  record 'reply_to: 99 values { values: 1 }' > "$seeds/bad-reply"
+  record 'id: 3 call_import { handle: 42 }' > "$seeds/unknown-handle"
+fi
 
 # Seeds: every module the spec suite's core/ files contain (converted once).
 if [ "$target" != text ] && [ -z "$(ls -A "$out/seeds")" ]; then

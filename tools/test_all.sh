@@ -191,13 +191,17 @@ fi
 
 # --- the fuzzer ----------------------------------------------------------------
 # Bounded libFuzzer runs (tools/fuzz.sh): decoder + validator, then the whole
-# compiler (decode, validate, JIT compile; nothing executed): a test case each.
+# compiler (decode, validate, JIT compile; nothing executed), then the
+# broker's handling of hostile worker messages (half the time): a test case
+# each.
 # Runs with the default target patterns only; FUZZ_SECONDS=0 turns it off.
 fuzz_seconds="${FUZZ_SECONDS:-60}"
 if [ "${patterns[*]}" = "//..." ] && [ "$fuzz_seconds" != 0 ]; then
   echo
-  for fuzz_target in decode compile; do
-    if bash tools/fuzz.sh "$fuzz_seconds" "$fuzz_target"; then
+  for fuzz_target in decode compile ipc; do
+    seconds="$fuzz_seconds"
+    [ "$fuzz_target" = ipc ] && seconds=$(( (fuzz_seconds + 1) / 2 ))
+    if bash tools/fuzz.sh "$seconds" "$fuzz_target"; then
       total_p=$((total_p + 1))
     else
       total_f=$((total_f + 1))
