@@ -156,7 +156,7 @@ absl::StatusOr<api::Module> Load(const std::string& path) {
           absl::StrCat(path, ": not a WebAssembly module (no \\0asm header, not .wat)"));
     }
     absl::StatusOr<std::vector<uint8_t>> parsed =
-        text::ParseWat(absl::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+        text::ParseWatWithNames(absl::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
     if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ":", parsed.status().message()));
     bytes = *std::move(parsed);
   }

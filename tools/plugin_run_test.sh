@@ -39,6 +39,7 @@ expect 0 "inf" "" -- --invoke scale "$math_wat" 1.5 -inf
 expect 0 "nan" "" -- --invoke scale "$math_wat" nan 1
 expect 1 "" "trap: integer divide by zero" -- --invoke div "$math_wat" 1 0
 expect 1 "" "at func 2 <divide> +0x" -- --invoke div "$math_wasm" 1 0
+expect 1 "" "at func 2 <divide> +0x" -- --invoke div "$math_wat" 1 0
 expect 2 "" "no exported function \"nope\"" -- --invoke nope "$math_wasm"
 expect 2 "" "add: func (i32, i32) -> (i32)" -- "$math_wasm"
 expect 2 "" "no _start export" -- "$math_wasm"

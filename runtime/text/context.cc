@@ -1,5 +1,7 @@
 #include "runtime/text/context.h"
 
+#include <algorithm>
+
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +19,13 @@ absl::StatusOr<uint32_t> NameTable::Add(const Token* id, absl::string_view what)
   }
   ++count_;
   return index;
+}
+
+std::vector<std::pair<uint32_t, std::string>> NameTable::Named() const {
+  std::vector<std::pair<uint32_t, std::string>> out;
+  for (const auto& [name, index] : ids_) out.emplace_back(index, name);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 std::optional<uint32_t> NameTable::Find(const std::string& name) const {

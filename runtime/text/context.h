@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -37,6 +38,8 @@ class NameTable {
   absl::StatusOr<uint32_t> Add(const Token* id, absl::string_view what);
   std::optional<uint32_t> Find(const std::string& name) const;
   uint32_t count() const { return count_; }
+  // Every named index with its $id (the "$" included), by index.
+  std::vector<std::pair<uint32_t, std::string>> Named() const;
 
  private:
   absl::flat_hash_map<std::string, uint32_t> ids_;

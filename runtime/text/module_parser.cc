@@ -33,7 +33,8 @@ enum class SegmentMode : uint8_t { kActive, kPassive, kDeclarative };
 
 class ModuleParser {
  public:
-  explicit ModuleParser(Cursor& cursor) : cursor_(cursor) {}
+  ModuleParser(Cursor& cursor, bool function_names)
+      : cursor_(cursor), function_names_(function_names) {}
 
   absl::StatusOr<std::vector<uint8_t>> Parse() {
     const size_t start = cursor_.position();
@@ -664,6 +665,25 @@ class ModuleParser {
     }
     AddSection(module, 10, code_);
     AddSection(module, 11, datas_);
+    if (function_names_) {
+      // The name section's function-names subsection (id 1).
+      const std::vector<std::pair<uint32_t, std::string>> named =
+          context_.space(Space::kFunc).Named();
+      if (!named.empty()) {
+        ByteWriter map;
+        map.U32(static_cast<uint32_t>(named.size()));
+        for (const auto& [index, id] : named) {
+          map.U32(index);
+          map.Name(absl::string_view(id).substr(id.size() > 0 && id[0] == '$' ? 1 : 0));
+        }
+        ByteWriter contents;
+        contents.Name("name");
+        contents.U8(1);
+        contents.U32(static_cast<uint32_t>(map.size()));
+        contents.Append(map);
+        module.Section(0, contents);
+      }
+    }
     return module.Release();
   }
 
@@ -673,12 +693,13 @@ class ModuleParser {
   uint32_t next_index_[kSpaceCount] = {};
   Entries imports_, functions_, tables_, memories_, globals_, exports_, elems_, code_, datas_;
   std::optional<uint32_t> start_;
+  bool function_names_ = false;
 };
 
 }  // namespace
 
-absl::StatusOr<std::vector<uint8_t>> ParseModuleFields(Cursor& cursor) {
-  return ModuleParser(cursor).Parse();
+absl::StatusOr<std::vector<uint8_t>> ParseModuleFields(Cursor& cursor, bool function_names) {
+  return ModuleParser(cursor, function_names).Parse();
 }
 
 }  // namespace wasm::text

@@ -23,7 +23,10 @@
 
 namespace wasm::text {
 
-absl::StatusOr<std::vector<uint8_t>> ParseModuleFields(Cursor& cursor);
+// `function_names`: also write a "name" custom section with the functions'
+// $ids (without the "$"), as wat2wasm --debug-names does, so backtraces name
+// them; off by default (wast2json writes none).
+absl::StatusOr<std::vector<uint8_t>> ParseModuleFields(Cursor& cursor, bool function_names = false);
 
 }  // namespace wasm::text
 

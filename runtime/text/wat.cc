@@ -13,7 +13,8 @@ namespace {
 
 enum class Forms : uint8_t { kTextOnly, kScript };
 
-absl::StatusOr<std::vector<uint8_t>> Parse(absl::string_view text, Forms forms) {
+absl::StatusOr<std::vector<uint8_t>> Parse(absl::string_view text, Forms forms,
+                                           bool function_names = false) {
   ASSIGN_OR_RETURN(std::vector<Token> tokens, Lex(text));
   Cursor cursor(tokens);
   std::vector<uint8_t> bytes;
@@ -28,10 +29,10 @@ absl::StatusOr<std::vector<uint8_t>> Parse(absl::string_view text, Forms forms) 
       if (binary) return std::vector<uint8_t>(joined.begin(), joined.end());
       return Parse(joined, Forms::kTextOnly);
     }
-    ASSIGN_OR_RETURN(bytes, ParseModuleFields(cursor));
+    ASSIGN_OR_RETURN(bytes, ParseModuleFields(cursor, function_names));
     RETURN_IF_ERROR(cursor.ExpectRParen());
   } else {
-    ASSIGN_OR_RETURN(bytes, ParseModuleFields(cursor));
+    ASSIGN_OR_RETURN(bytes, ParseModuleFields(cursor, function_names));
   }
   RETURN_IF_ERROR(cursor.Expect(TokenKind::kEof));
   return bytes;
@@ -41,6 +42,10 @@ absl::StatusOr<std::vector<uint8_t>> Parse(absl::string_view text, Forms forms) 
 
 absl::StatusOr<std::vector<uint8_t>> ParseWat(absl::string_view text) {
   return Parse(text, Forms::kTextOnly);
+}
+
+absl::StatusOr<std::vector<uint8_t>> ParseWatWithNames(absl::string_view text) {
+  return Parse(text, Forms::kTextOnly, /*function_names=*/true);
 }
 
 absl::StatusOr<std::vector<uint8_t>> ParseWatModule(absl::string_view text) {

@@ -27,6 +27,11 @@ namespace wasm::text {
 // `module quote` accept them).
 absl::StatusOr<std::vector<uint8_t>> ParseWat(absl::string_view text);
 
+// ParseWat, plus a "name" section with the functions' $ids (as wat2wasm
+// --debug-names writes it), so that traps' backtraces name them: what
+// plugin-run uses for .wat files.
+absl::StatusOr<std::vector<uint8_t>> ParseWatWithNames(absl::string_view text);
+
 // Like ParseWat, and also the script forms `(module $id? binary "..."*)`
 // (the strings' bytes, concatenated, are the module) and `(module $id? quote
 // "..."*)` (the strings, concatenated, are parsed as text).

@@ -2,6 +2,8 @@
 // wat2wasm output) and exact errors.
 #include "runtime/text/wat.h"
 
+#include <algorithm>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -173,4 +175,19 @@ TEST(WatTest, DeepButBoundedNestingParses) {
 }
 
 }  // namespace
+TEST(WatTest, FunctionNamesAsWat2wasmDebugNamesWritesThem) {
+  absl::StatusOr<std::vector<uint8_t>> plain = ParseWat("(module (func $f) (func) (func $g))");
+  absl::StatusOr<std::vector<uint8_t>> named =
+      ParseWatWithNames("(module (func $f) (func) (func $g))");
+  ASSERT_TRUE(plain.ok() && named.ok());
+  // The same module plus one custom section: "name", subsection 1, {0 "f", 2 "g"}.
+  const std::vector<uint8_t> tail = {0x00, 0x0e, 0x04, 'n', 'a', 'm', 'e', 0x01, 0x07,
+                                     0x02, 0x00, 0x01, 'f',  0x02, 0x01, 'g'};
+  ASSERT_EQ(named->size(), plain->size() + tail.size());
+  EXPECT_TRUE(std::equal(plain->begin(), plain->end(), named->begin()));
+  EXPECT_TRUE(std::equal(tail.begin(), tail.end(), named->begin() + plain->size()));
+  // No $ids: no section.
+  EXPECT_EQ(*ParseWatWithNames("(module (func))"), *ParseWat("(module (func))"));
+}
+
 }  // namespace wasm::text
