@@ -5,6 +5,7 @@
 #include "runtime/codegen/regalloc.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -37,15 +38,30 @@ void Normalize(Ranges& r) {
 
 bool Intersects(const Ranges& a, const Ranges& b) { return FirstIntersection(a, b, 0) != kNone; }
 
+namespace {
+
+// The first index k >= i with r[k].to > p (ranges are sorted and disjoint,
+// so `to` increases): a few steps, then a binary search, so that a short
+// interval against a long one (a call-clobbered register's fixed ranges)
+// costs O(log n), not O(n).
+size_t SkipEndingBy(const Ranges& r, size_t i, uint32_t p) {
+  for (int step = 0; step < 4; ++step, ++i) {
+    if (i >= r.size() || r[i].to > p) return i;
+  }
+  return std::upper_bound(r.begin() + i, r.end(), p,
+                          [](uint32_t q, const Range& x) { return q < x.to; }) -
+         r.begin();
+}
+
+}  // namespace
+
 uint32_t FirstIntersection(const Ranges& a, const Ranges& b, uint32_t from) {
-  size_t i = 0, j = 0;
-  while (i < a.size() && a[i].to <= from) ++i;
-  while (j < b.size() && b[j].to <= from) ++j;
+  size_t i = SkipEndingBy(a, 0, from), j = SkipEndingBy(b, 0, from);
   while (i < a.size() && j < b.size()) {
     if (a[i].to <= b[j].from) {
-      ++i;
+      i = SkipEndingBy(a, i + 1, b[j].from);
     } else if (b[j].to <= a[i].from) {
-      ++j;
+      j = SkipEndingBy(b, j + 1, a[i].from);
     } else {
       return std::max({a[i].from, b[j].from, from});
     }
@@ -63,10 +79,16 @@ bool Covers(const Ranges& r, uint32_t pos) {
 
 namespace {
 
+constexpr x64::RegSet AllocatableSet() {
+  x64::RegSet s;
+  for (x64::Reg g : kAllocatableGprs) s.Add(g);
+  for (x64::Reg x : kAllocatableXmms) s.Add(x);
+  return s;
+}
+
 bool IsAllocatable(x64::Reg r) {
-  for (x64::Reg g : kAllocatableGprs) if (g == r) return true;
-  for (x64::Reg x : kAllocatableXmms) if (x == r) return true;
-  return false;
+  static constexpr x64::RegSet kAllocatable = AllocatableSet();
+  return r.is_valid() && kAllocatable.Contains(r);
 }
 
 }  // namespace
@@ -288,9 +310,10 @@ void Allocator::ComputeLiveness() {
   const uint32_t nv = code_.num_vregs();
   gen_.assign(nb, BitSet(nv));
   kill_.assign(nb, BitSet(nv));
+  std::vector<uint32_t> defs;
   for (uint32_t b = 0; b < nb; ++b) {
     for (const MachInst& mi : code_.block(b).insts) {
-      std::vector<uint32_t> defs;
+      defs.clear();
       ForEachVOperand(code_, mi, [&](const VOperand& op) {
         if (!op.vreg.valid()) return;
         if (op.access == x64::Access::kUse || op.access == x64::Access::kUseDef) {
@@ -306,18 +329,18 @@ void Allocator::ComputeLiveness() {
   live_in_.assign(nb, BitSet(nv));
   live_out_.assign(nb, BitSet(nv));
   bool changed = true;
+  BitSet out(nv), in(nv);
   while (changed) {
     changed = false;
     for (size_t k = order_.size(); k-- > 0;) {
       const uint32_t b = order_[k];
-      BitSet out(nv);
+      out.Clear();
       for (uint32_t s : succs_[b]) out.Union(live_in_[s]);
-      BitSet in(nv);
       in.Transfer(gen_[b], out, kill_[b]);
       if (!(out == live_out_[b]) || !(in == live_in_[b])) {
         changed = true;
-        live_out_[b] = std::move(out);
-        live_in_[b] = std::move(in);
+        std::swap(live_out_[b], out);
+        std::swap(live_in_[b], in);
       }
     }
   }
@@ -335,26 +358,46 @@ void Allocator::BuildIntervals() {
   partners_.assign(nv, {});
   partner_moves_.clear();
   fixed_.assign(32, {});
+  // Per-vreg state of the block being walked, valid for the vregs in
+  // `touched` only and reset after each block: the walk costs O(operands),
+  // not O(vregs), per block.
+  std::vector<int64_t> end(nv, -1);  // -1: not live
+  std::vector<uint32_t> block_defs(nv, 0);
+  std::vector<Range> block_hull(nv, Range{UINT32_MAX, 0});
+  std::vector<uint8_t> is_touched(nv, 0);
+  std::vector<uint32_t> touched;
+  std::vector<VOperand> ops;
+  auto touch = [&](uint32_t v) {
+    if (!is_touched[v]) {
+      is_touched[v] = 1;
+      touched.push_back(v);
+    }
+  };
   for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
     const uint32_t from = 2 * block_first_[b];
     const uint32_t to = 2 * (block_first_[b] + static_cast<uint32_t>(code_.block(b).insts.size()));
     const uint64_t w = Weight(b);
-    std::vector<int64_t> end(nv, -1);  // -1: not live
-    std::vector<int64_t> pend(32, -1);
-    std::vector<uint32_t> block_defs(nv, 0);
-    std::vector<Range> block_hull(nv, Range{UINT32_MAX, 0});
+    std::array<int64_t, 32> pend;
+    pend.fill(-1);
+    touched.clear();
     auto add = [&](uint32_t v, uint32_t f, uint32_t t) {
       vreg_ranges_[v].push_back({f, t});
       block_hull[v].from = std::min(block_hull[v].from, f);
       block_hull[v].to = std::max(block_hull[v].to, t);
     };
-    live_out_[b].ForEach([&](uint32_t v) { end[v] = to; });
+    live_out_[b].ForEach([&](uint32_t v) {
+      end[v] = to;
+      touch(v);
+    });
     const auto& insts = code_.block(b).insts;
     for (size_t k = insts.size(); k-- > 0;) {
       const MachInst& mi = insts[k];
       const uint32_t pos = 2 * (block_first_[b] + static_cast<uint32_t>(k));
-      std::vector<VOperand> ops;
-      ForEachVOperand(code_, mi, [&](const VOperand& op) { ops.push_back(op); });
+      ops.clear();
+      ForEachVOperand(code_, mi, [&](const VOperand& op) {
+        ops.push_back(op);
+        if (op.vreg.valid()) touch(op.vreg.index);
+      });
       // Operands a stack slot serves as well as a register: parallel moves,
       // and the source (and, for 64-bit and float copies, the destination)
       // of a vreg-to-vreg copy, which the emitter turns into one load or
@@ -424,9 +467,13 @@ void Allocator::BuildIntervals() {
         }
       }
     }
-    for (uint32_t v = 0; v < nv; ++v) {
+    for (uint32_t v : touched) {
       if (end[v] >= 0) add(v, from, static_cast<uint32_t>(end[v]));
       if (block_defs[v] >= 2) vreg_ranges_[v].push_back(block_hull[v]);
+      end[v] = -1;
+      block_defs[v] = 0;
+      block_hull[v] = Range{UINT32_MAX, 0};
+      is_touched[v] = 0;
     }
     for (int r = 0; r < 32; ++r) {
       if (pend[r] >= 0) fixed_[r].push_back({from, static_cast<uint32_t>(pend[r])});

@@ -6,6 +6,7 @@
 #ifndef RUNTIME_CODEGEN_REGALLOC_INTERNAL_H_
 #define RUNTIME_CODEGEN_REGALLOC_INTERNAL_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -37,6 +38,7 @@ class BitSet {
   explicit BitSet(uint32_t n) : words_((n + 63) / 64, 0) {}
   bool operator[](uint32_t i) const { return (words_[i / 64] >> (i % 64)) & 1; }
   void Set(uint32_t i) { words_[i / 64] |= uint64_t{1} << (i % 64); }
+  void Clear() { std::fill(words_.begin(), words_.end(), 0); }
   bool operator==(const BitSet& o) const { return words_ == o.words_; }
   // this |= o
   void Union(const BitSet& o) {
@@ -188,6 +190,7 @@ class Allocator {
   std::vector<std::vector<uint32_t>> vreg_parts_;  // per vreg: interval indexes
   std::vector<uint32_t> unhandled_;                // a min-heap by start
   std::vector<uint32_t> active_, inactive_;
+  std::vector<uint32_t> still_active_, still_inactive_;  // Scan's scratch
 
   RegAllocResult result_;
 };

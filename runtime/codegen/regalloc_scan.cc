@@ -1,6 +1,7 @@
 // Register allocation, part 2: the linear scan with interval splitting
 // (regalloc.h, step 5).
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -72,19 +73,20 @@ void Allocator::Scan() {
     const uint32_t pos = intervals_[cur].start();
     // Active intervals that ended or are in a hole at pos; inactive ones that
     // ended or resume.
-    std::vector<uint32_t> still_active, still_inactive;
+    still_active_.clear();
+    still_inactive_.clear();
     for (uint32_t a : active_) {
       const Interval& it = intervals_[a];
       if (it.ranges.empty() || it.last() <= pos) continue;
-      (Covers(it.ranges, pos) ? still_active : still_inactive).push_back(a);
+      (Covers(it.ranges, pos) ? still_active_ : still_inactive_).push_back(a);
     }
     for (uint32_t a : inactive_) {
       const Interval& it = intervals_[a];
       if (it.ranges.empty() || it.last() <= pos) continue;
-      (Covers(it.ranges, pos) ? still_active : still_inactive).push_back(a);
+      (Covers(it.ranges, pos) ? still_active_ : still_inactive_).push_back(a);
     }
-    active_ = std::move(still_active);
-    inactive_ = std::move(still_inactive);
+    std::swap(active_, still_active_);
+    std::swap(inactive_, still_inactive_);
     if (!TryAllocateFree(cur)) AllocateBlocked(cur);
   }
 }
@@ -121,7 +123,8 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
   const uint32_t pos = it.start();
   const x64::RegClass cls = code_.Class(VReg(it.vreg));
   const std::vector<x64::Reg>& cands = Candidates(cls);
-  std::vector<uint32_t> free_until(32, kNone);
+  std::array<uint32_t, 32> free_until;
+  free_until.fill(kNone);
   for (uint32_t a : active_) {
     const Location& l = intervals_[a].loc;
     if (l.reg.cls() == cls) free_until[l.reg.index()] = 0;
