@@ -23,17 +23,19 @@ namespace wasm::codegen {
 namespace regalloc {
 
 void Normalize(Ranges& r) {
-  std::sort(r.begin(), r.end(), [](const Range& a, const Range& b) { return a.from < b.from; });
-  Ranges out;
+  auto by_from = [](const Range& a, const Range& b) { return a.from < b.from; };
+  if (!std::is_sorted(r.begin(), r.end(), by_from)) std::sort(r.begin(), r.end(), by_from);
+  // Merged in place: `n` ranges kept so far.
+  size_t n = 0;
   for (const Range& x : r) {
     if (x.from >= x.to) continue;
-    if (!out.empty() && x.from <= out.back().to) {
-      out.back().to = std::max(out.back().to, x.to);
+    if (n > 0 && x.from <= r[n - 1].to) {
+      r[n - 1].to = std::max(r[n - 1].to, x.to);
     } else {
-      out.push_back(x);
+      r[n++] = x;
     }
   }
-  r = std::move(out);
+  r.resize(n);
 }
 
 bool Intersects(const Ranges& a, const Ranges& b) { return FirstIntersection(a, b, 0) != kNone; }
@@ -56,7 +58,11 @@ size_t SkipEndingBy(const Ranges& r, size_t i, uint32_t p) {
 }  // namespace
 
 uint32_t FirstIntersection(const Ranges& a, const Ranges& b, uint32_t from) {
-  size_t i = SkipEndingBy(a, 0, from), j = SkipEndingBy(b, 0, from);
+  return FirstIntersectionFrom(a, 0, b, from);
+}
+
+uint32_t FirstIntersectionFrom(const Ranges& a, size_t a_begin, const Ranges& b, uint32_t from) {
+  size_t i = SkipEndingBy(a, a_begin, from), j = SkipEndingBy(b, 0, from);
   while (i < a.size() && j < b.size()) {
     if (a[i].to <= b[j].from) {
       i = SkipEndingBy(a, i + 1, b[j].from);
@@ -93,7 +99,10 @@ bool IsAllocatable(x64::Reg r) {
 
 }  // namespace
 
-absl::StatusOr<RegAllocResult> Allocator::Run() {
+absl::StatusOr<RegAllocResult> Allocator::Run(const VCode& code, const RegAllocOptions& options) {
+  code_ = &code;
+  options_ = options;
+  result_ = RegAllocResult();
   AnalyzeCfg();
   ComputeLoops();
   ComputeOrder();
@@ -102,8 +111,16 @@ absl::StatusOr<RegAllocResult> Allocator::Run() {
   BuildIntervals();
   AddLoopPseudoUses();
   Scan();
-  if (absl::Status s = Resolve(); !s.ok()) return s;
+  absl::Status s = Resolve();
+  code_ = nullptr;
+  if (!s.ok()) return s;
   return std::move(result_);
+}
+
+bool Allocator::Oversized() const {
+  constexpr size_t kKeepLimit = size_t{1} << 16;
+  return vreg_ranges_.size() > kKeepLimit || intervals_.size() > kKeepLimit ||
+         gen_.size() > kKeepLimit / 16 || safe_.size() > 4 * kKeepLimit;
 }
 
 uint64_t Allocator::Weight(uint32_t block) const {
@@ -115,11 +132,11 @@ uint64_t Allocator::Weight(uint32_t block) const {
 // Distinct successors and predecessors, a depth-first walk from the entry:
 // reverse post-order and back edges (to a block still on the walk's stack).
 void Allocator::AnalyzeCfg() {
-  const uint32_t nb = code_.num_blocks();
-  succs_.assign(nb, {});
-  preds_.assign(nb, {});
+  const uint32_t nb = code_->num_blocks();
+  ResetEach(succs_, nb);
+  ResetEach(preds_, nb);
   for (uint32_t b = 0; b < nb; ++b) {
-    for (uint32_t s : code_.block(b).succs) {
+    for (uint32_t s : code_->block(b).succs) {
       if (std::find(succs_[b].begin(), succs_[b].end(), s) != succs_[b].end()) continue;
       succs_[b].push_back(s);
       preds_[s].push_back(b);
@@ -160,7 +177,7 @@ void Allocator::AnalyzeCfg() {
 
 // Natural loops: the blocks that reach a latch without passing the header.
 void Allocator::ComputeLoops() {
-  const uint32_t nb = code_.num_blocks();
+  const uint32_t nb = code_->num_blocks();
   depth_.assign(nb, 0);
   is_header_.assign(nb, false);
   for (Loop& l : loops_) {
@@ -192,7 +209,7 @@ void Allocator::ComputeLoops() {
 // block met of a loop nested in the current one is its header; the whole
 // loop is placed there, recursively.
 void Allocator::ComputeOrder() {
-  const uint32_t nb = code_.num_blocks();
+  const uint32_t nb = code_->num_blocks();
   const uint32_t nl = static_cast<uint32_t>(loops_.size());
   std::vector<uint32_t> size(nl, 0);
   for (uint32_t l = 0; l < nl; ++l) {
@@ -238,7 +255,7 @@ void Allocator::ComputeOrder() {
   uint32_t n = 0;
   for (uint32_t b : order_) {
     block_first_[b] = n;
-    n += static_cast<uint32_t>(code_.block(b).insts.size());
+    n += static_cast<uint32_t>(code_->block(b).insts.size());
     block_of_inst_.resize(n, b);
   }
   num_insts_ = n;
@@ -253,7 +270,7 @@ void Allocator::ComputeOrder() {
     uint32_t end = 0;
     for (uint32_t b = 0; b < nb; ++b) {
       if (loops_[l].body[b]) {
-        end = std::max<uint32_t>(end, 2 * (block_first_[b] + code_.block(b).insts.size()));
+        end = std::max<uint32_t>(end, 2 * (block_first_[b] + code_->block(b).insts.size()));
       }
     }
     for (uint32_t b = 0; b < nb; ++b) {
@@ -269,9 +286,9 @@ void Allocator::ComputeOrder() {
 void Allocator::ComputeSafePoints() {
   safe_.assign(num_insts_ + 1, true);
   absl::flat_hash_set<uint32_t> block_labels;
-  for (uint32_t b = 0; b < code_.num_blocks(); ++b) block_labels.insert(code_.block(b).label.id());
-  for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
-    const auto& insts = code_.block(b).insts;
+  for (uint32_t b = 0; b < code_->num_blocks(); ++b) block_labels.insert(code_->block(b).label.id());
+  for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
+    const auto& insts = code_->block(b).insts;
     absl::flat_hash_set<uint32_t> local, open;
     for (const MachInst& mi : insts) {
       if (mi.kind == MachInst::Kind::kBind) local.insert(mi.label.id());
@@ -306,15 +323,15 @@ void Allocator::ComputeSafePoints() {
 }
 
 void Allocator::ComputeLiveness() {
-  const uint32_t nb = code_.num_blocks();
-  const uint32_t nv = code_.num_vregs();
-  gen_.assign(nb, BitSet(nv));
-  kill_.assign(nb, BitSet(nv));
+  const uint32_t nb = code_->num_blocks();
+  const uint32_t nv = code_->num_vregs();
+  ResetBitSets(gen_, nb, nv);
+  ResetBitSets(kill_, nb, nv);
   std::vector<uint32_t> defs;
   for (uint32_t b = 0; b < nb; ++b) {
-    for (const MachInst& mi : code_.block(b).insts) {
+    for (const MachInst& mi : code_->block(b).insts) {
       defs.clear();
-      ForEachVOperand(code_, mi, [&](const VOperand& op) {
+      ForEachVOperand(*code_, mi, [&](const VOperand& op) {
         if (!op.vreg.valid()) return;
         if (op.access == x64::Access::kUse || op.access == x64::Access::kUseDef) {
           if (!kill_[b][op.vreg.index]) gen_[b].Set(op.vreg.index);
@@ -326,8 +343,8 @@ void Allocator::ComputeLiveness() {
       for (uint32_t d : defs) kill_[b].Set(d);
     }
   }
-  live_in_.assign(nb, BitSet(nv));
-  live_out_.assign(nb, BitSet(nv));
+  ResetBitSets(live_in_, nb, nv);
+  ResetBitSets(live_out_, nb, nv);
   bool changed = true;
   BitSet out(nv), in(nv);
   while (changed) {
@@ -349,15 +366,15 @@ void Allocator::ComputeLiveness() {
 // Walks every block backwards, building vreg ranges, weighted use positions,
 // move hints and fixed ranges.
 void Allocator::BuildIntervals() {
-  const uint32_t nv = code_.num_vregs();
-  vreg_ranges_.assign(nv, {});
-  vreg_uses_.assign(nv, {});
+  const uint32_t nv = code_->num_vregs();
+  ResetEach(vreg_ranges_, nv);
+  ResetEach(vreg_uses_, nv);
   def_block_.assign(nv, kNone);
   last_def_.assign(nv, 0);
   hints_.assign(nv, x64::Reg());
-  partners_.assign(nv, {});
+  ResetEach(partners_, nv);
   partner_moves_.clear();
-  fixed_.assign(32, {});
+  ResetEach(fixed_, 32);
   // Per-vreg state of the block being walked, valid for the vregs in
   // `touched` only and reset after each block: the walk costs O(operands),
   // not O(vregs), per block.
@@ -373,9 +390,9 @@ void Allocator::BuildIntervals() {
       touched.push_back(v);
     }
   };
-  for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
+  for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
     const uint32_t from = 2 * block_first_[b];
-    const uint32_t to = 2 * (block_first_[b] + static_cast<uint32_t>(code_.block(b).insts.size()));
+    const uint32_t to = 2 * (block_first_[b] + static_cast<uint32_t>(code_->block(b).insts.size()));
     const uint64_t w = Weight(b);
     std::array<int64_t, 32> pend;
     pend.fill(-1);
@@ -389,12 +406,12 @@ void Allocator::BuildIntervals() {
       end[v] = to;
       touch(v);
     });
-    const auto& insts = code_.block(b).insts;
+    const auto& insts = code_->block(b).insts;
     for (size_t k = insts.size(); k-- > 0;) {
       const MachInst& mi = insts[k];
       const uint32_t pos = 2 * (block_first_[b] + static_cast<uint32_t>(k));
       ops.clear();
-      ForEachVOperand(code_, mi, [&](const VOperand& op) {
+      ForEachVOperand(*code_, mi, [&](const VOperand& op) {
         ops.push_back(op);
         if (op.vreg.valid()) touch(op.vreg.index);
       });
@@ -427,7 +444,7 @@ void Allocator::BuildIntervals() {
         }
       }
       if (mi.kind == MachInst::Kind::kParallelMove) {
-        for (const MoveOp& m : code_.Moves(mi)) {
+        for (const MoveOp& m : code_->Moves(mi)) {
           partners_[m.dst.index].push_back(m.src.index);
           partners_[m.src.index].push_back(m.dst.index);
           partner_moves_.push_back({m.dst.index, m.src.index, w});
@@ -481,8 +498,17 @@ void Allocator::BuildIntervals() {
   }
   for (Ranges& r : vreg_ranges_) Normalize(r);
   for (Ranges& r : fixed_) Normalize(r);
+  // A block's uses were appended last to first: often already in
+  // descending order. (Uses at one position are identical: their order
+  // does not matter.)
+  auto by_pos = [](const UsePos& a, const UsePos& b) { return a.pos < b.pos; };
   for (auto& u : vreg_uses_) {
-    std::sort(u.begin(), u.end(), [](const UsePos& a, const UsePos& b) { return a.pos < b.pos; });
+    if (std::is_sorted(u.begin(), u.end(), by_pos)) continue;
+    if (std::is_sorted(u.rbegin(), u.rend(), by_pos)) {
+      std::reverse(u.begin(), u.end());
+    } else {
+      std::sort(u.begin(), u.end(), by_pos);
+    }
   }
 }
 
@@ -490,12 +516,13 @@ void Allocator::BuildIntervals() {
 // wanted again at the end of each latch: a pseudo-use there makes spill
 // costs see it.
 void Allocator::AddLoopPseudoUses() {
-  const uint32_t nv = code_.num_vregs();
+  const uint32_t nv = code_->num_vregs();
+  BitSet changed(nv);  // vregs given a pseudo-use: to sort again
   for (const Loop& l : loops_) {
     // Vregs read or written in the loop (gen ∪ kill over its blocks) and live
     // into its header.
     BitSet mentioned(nv);
-    for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
+    for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
       if (!l.body[b]) continue;
       mentioned.Union(gen_[b]);
       mentioned.Union(kill_[b]);
@@ -503,16 +530,18 @@ void Allocator::AddLoopPseudoUses() {
     mentioned.Intersect(live_in_[l.header]);
     mentioned.ForEach([&](uint32_t v) {
       for (uint32_t latch : l.latches) {
-        const uint32_t n = static_cast<uint32_t>(code_.block(latch).insts.size());
+        const uint32_t n = static_cast<uint32_t>(code_->block(latch).insts.size());
         if (n == 0) continue;
         vreg_uses_[v].push_back(
             {2 * (block_first_[latch] + n - 1), Weight(latch), UsePos::Kind::kLoop});
+        changed.Set(v);
       }
     });
   }
-  for (auto& u : vreg_uses_) {
+  changed.ForEach([&](uint32_t v) {
+    auto& u = vreg_uses_[v];
     std::stable_sort(u.begin(), u.end(), [](const UsePos& a, const UsePos& b) { return a.pos < b.pos; });
-  }
+  });
 }
 
 }  // namespace regalloc
@@ -530,8 +559,12 @@ Location RegAllocResult::At(VReg v, uint32_t block, uint32_t inst) const {
 
 absl::StatusOr<RegAllocResult> AllocateRegisters(const VCode& code,
                                                  const RegAllocOptions& options) {
-  regalloc::Allocator a(code, options);
-  return a.Run();
+  // One allocator per thread, its buffers reused from function to function
+  // (allocation is not reentrant: nothing calls back into it).
+  thread_local regalloc::Allocator shared;
+  absl::StatusOr<RegAllocResult> result = shared.Run(code, options);
+  if (shared.Oversized()) shared = regalloc::Allocator();
+  return result;
 }
 
 std::string PrintAllocation(const RegAllocResult& result) {

@@ -94,10 +94,11 @@ void Allocator::AssignSlots() {
 }
 
 absl::Status Allocator::Resolve() {
-  const uint32_t nv = code_.num_vregs();
-  const uint32_t nb = code_.num_blocks();
+  const uint32_t nv = code_->num_vregs();
+  const uint32_t nb = code_->num_blocks();
   result_.parts.assign(nv, {});
-  for (const Interval& it : intervals_) {
+  for (uint32_t i = 0; i < num_intervals_; ++i) {
+    const Interval& it = intervals_[i];
     if (it.ranges.empty()) continue;
     if (it.loc.kind == Location::Kind::kNone) {
       return absl::InternalError(absl::StrCat("unallocated interval of ", VRegName(VReg(it.vreg))));
@@ -139,7 +140,7 @@ absl::Status Allocator::Resolve() {
   }
   std::vector<uint32_t> live;
   for (uint32_t p = 0; p < nb; ++p) {
-    const uint32_t n = static_cast<uint32_t>(code_.block(p).insts.size());
+    const uint32_t n = static_cast<uint32_t>(code_->block(p).insts.size());
     if (n == 0) continue;
     const uint32_t end_pos = 2 * (block_first_[p] + n) - 1;
     for (uint32_t s : succs_[p]) {
@@ -152,14 +153,14 @@ absl::Status Allocator::Resolve() {
                                                   " -> ", s, " but not allocated"));
         }
         if (from == to) continue;
-        const MachInst& last = code_.block(p).insts.back();
+        const MachInst& last = code_->block(p).insts.back();
         if (preds_[s].size() == 1 && s != 0) {
           pending.push_back({s, 0, 1, {VReg(v), from, to}, Weight(s)});
         } else if (last.kind == MachInst::Kind::kJmp && safe_[block_first_[p] + n - 1]) {
           pending.push_back({p, n - 1, 1, {VReg(v), from, to}, Weight(p)});
         } else {
-          return absl::InternalError(absl::StrCat("critical edge ", code_.block(p).name, " -> ",
-                                                  code_.block(s).name, " needs moves"));
+          return absl::InternalError(absl::StrCat("critical edge ", code_->block(p).name, " -> ",
+                                                  code_->block(s).name, " needs moves"));
         }
       }
     }
