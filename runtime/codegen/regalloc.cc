@@ -327,20 +327,34 @@ void Allocator::ComputeLiveness() {
   const uint32_t nv = code_->num_vregs();
   ResetBitSets(gen_, nb, nv);
   ResetBitSets(kill_, nb, nv);
-  std::vector<uint32_t> defs;
-  for (uint32_t b = 0; b < nb; ++b) {
+  // Every instruction's operands, listed once for liveness and intervals,
+  // by instruction number (blocks in allocation order).
+  ops_.clear();
+  ops_begin_.assign(num_insts_ + 1, 0);
+  uint32_t j = 0;
+  for (uint32_t b : order_) {
     for (const MachInst& mi : code_->block(b).insts) {
-      defs.clear();
-      ForEachVOperand(*code_, mi, [&](const VOperand& op) {
-        if (!op.vreg.valid()) return;
+      ops_begin_[j++] = static_cast<uint32_t>(ops_.size());
+      ForEachVOperand(*code_, mi, [&](const VOperand& op) { ops_.push_back(op); });
+    }
+  }
+  ops_begin_[num_insts_] = static_cast<uint32_t>(ops_.size());
+  for (uint32_t b = 0; b < nb; ++b) {
+    const uint32_t n = static_cast<uint32_t>(code_->block(b).insts.size());
+    for (uint32_t k = 0; k < n; ++k) {
+      // Defs of an instruction take effect after all its uses.
+      const absl::Span<const VOperand> ops = Operands(block_first_[b] + k);
+      for (const VOperand& op : ops) {
+        if (!op.vreg.valid()) continue;
         if (op.access == x64::Access::kUse || op.access == x64::Access::kUseDef) {
           if (!kill_[b][op.vreg.index]) gen_[b].Set(op.vreg.index);
         }
-        if (op.access == x64::Access::kDef || op.access == x64::Access::kUseDef) {
-          defs.push_back(op.vreg.index);
+      }
+      for (const VOperand& op : ops) {
+        if (op.vreg.valid() && (op.access == x64::Access::kDef || op.access == x64::Access::kUseDef)) {
+          kill_[b].Set(op.vreg.index);
         }
-      });
-      for (uint32_t d : defs) kill_[b].Set(d);
+      }
     }
   }
   ResetBitSets(live_in_, nb, nv);
@@ -383,7 +397,6 @@ void Allocator::BuildIntervals() {
   std::vector<Range> block_hull(nv, Range{UINT32_MAX, 0});
   std::vector<uint8_t> is_touched(nv, 0);
   std::vector<uint32_t> touched;
-  std::vector<VOperand> ops;
   auto touch = [&](uint32_t v) {
     if (!is_touched[v]) {
       is_touched[v] = 1;
@@ -410,11 +423,10 @@ void Allocator::BuildIntervals() {
     for (size_t k = insts.size(); k-- > 0;) {
       const MachInst& mi = insts[k];
       const uint32_t pos = 2 * (block_first_[b] + static_cast<uint32_t>(k));
-      ops.clear();
-      ForEachVOperand(*code_, mi, [&](const VOperand& op) {
-        ops.push_back(op);
+      const absl::Span<const VOperand> ops = Operands(block_first_[b] + static_cast<uint32_t>(k));
+      for (const VOperand& op : ops) {
         if (op.vreg.valid()) touch(op.vreg.index);
-      });
+      }
       // Operands a stack slot serves as well as a register: parallel moves,
       // and the source (and, for 64-bit and float copies, the destination)
       // of a vreg-to-vreg copy, which the emitter turns into one load or

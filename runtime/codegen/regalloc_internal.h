@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "runtime/codegen/regalloc.h"
 #include "runtime/codegen/vcode.h"
 #include "runtime/x64/regs.h"
@@ -193,6 +194,13 @@ class Allocator {
   std::vector<bool> block_start_;        // per instruction number (+1 for the end)
   std::vector<bool> safe_;               // per instruction number: a move may go before it
   uint32_t num_insts_ = 0;
+
+  // Per instruction number: its operands (ForEachVOperand), in ops_.
+  std::vector<VOperand> ops_;
+  std::vector<uint32_t> ops_begin_;  // per instruction number, + the end
+  absl::Span<const VOperand> Operands(uint32_t inst) const {
+    return absl::MakeConstSpan(ops_).subspan(ops_begin_[inst], ops_begin_[inst + 1] - ops_begin_[inst]);
+  }
 
   // Liveness and intervals.
   std::vector<BitSet> gen_, kill_, live_in_, live_out_;  // per block

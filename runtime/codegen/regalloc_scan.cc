@@ -136,35 +136,47 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
   const uint32_t pos = it.start();
   const x64::RegClass cls = code_->Class(VReg(it.vreg));
   const std::vector<x64::Reg>& cands = Candidates(cls);
+  // free_until[r]: the first position from pos on where r is taken (by an
+  // active value: pos; an inactive one's next range; a fixed range). Worked
+  // out per register only when asked for: the hint or the first candidate
+  // is usually free for all of cur, and then the others need no look.
   std::array<uint32_t, 32> free_until;
   free_until.fill(kNone);
+  uint32_t known = 0;  // bit per Reg::index(): free_until is final
   for (uint32_t a : active_) {
     const Location& l = intervals_[a].loc;
-    if (l.reg.cls() == cls) free_until[l.reg.index()] = 0;
+    if (l.reg.cls() == cls) {
+      free_until[l.reg.index()] = 0;
+      known |= uint32_t{1} << l.reg.index();
+    }
   }
-  for (uint32_t a : inactive_) {
-    const Location& l = intervals_[a].loc;
-    if (l.reg.cls() != cls) continue;
-    const uint32_t x = FirstIntersection(intervals_[a].ranges, it.ranges, pos);
-    if (x != kNone) free_until[l.reg.index()] = std::min(free_until[l.reg.index()], x);
-  }
-  for (x64::Reg r : cands) {
+  auto free_until_of = [&](x64::Reg r) {
+    const int i = r.index();
+    if (known & (uint32_t{1} << i)) return free_until[i];
+    known |= uint32_t{1} << i;
+    for (uint32_t a : inactive_) {
+      if (!(intervals_[a].loc.reg == r)) continue;
+      const uint32_t x = FirstIntersection(intervals_[a].ranges, it.ranges, pos);
+      if (x != kNone) free_until[i] = std::min(free_until[i], x);
+    }
     const uint32_t x = FixedIntersection(r, it, pos);
-    if (x != kNone) free_until[r.index()] = std::min(free_until[r.index()], x);
-  }
+    if (x != kNone) free_until[i] = std::min(free_until[i], x);
+    return free_until[i];
+  };
   const uint32_t end = it.last();
   const x64::Reg hint = HintFor(it);
   if (hint.is_valid() && std::find(cands.begin(), cands.end(), hint) != cands.end() &&
-      free_until[hint.index()] >= end) {
+      free_until_of(hint) >= end) {
     AssignReg(cur, hint);
     return true;
   }
   for (x64::Reg r : cands) {
-    if (free_until[r.index()] >= end) {
+    if (free_until_of(r) >= end) {
       AssignReg(cur, r);
       return true;
     }
   }
+  // (Every candidate's free_until is known now.)
   // Free for a while: keep the register up to a split position before it is
   // taken, preferably after the last use before then.
   x64::Reg best;
