@@ -227,12 +227,22 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
 // it. Dropping those moves keeps them from taking registers.
 void Lowerer::RemoveDeadConstants() {
   VCode& code = out_.vcode;
-  std::vector<bool> used(code.num_vregs(), false);
+  // How often each vreg is mentioned at all (cheaper than walking operand
+  // accesses): a constant's vreg mentioned only by its own MovImm is unused.
+  std::vector<uint8_t> mentions(code.num_vregs(), 0);
+  auto mention = [&](VReg v) {
+    if (v.valid() && mentions[v.index] < 2) ++mentions[v.index];
+  };
   for (uint32_t b = 0; b < code.num_blocks(); ++b) {
     for (const MachInst& mi : code.block(b).insts) {
-      ForEachVOperand(code, mi, [&](const VOperand& op) {
-        if (op.vreg.valid() && op.access != x64::Access::kDef) used[op.vreg.index] = true;
-      });
+      if (mi.kind == MachInst::Kind::kParallelMove) {
+        for (const MoveOp& m : code.Moves(mi)) {
+          mention(m.dst);
+          mention(m.src);
+        }
+      } else {
+        for (VReg v : mi.vregs) mention(v);
+      }
     }
   }
   for (uint32_t b = 0; b < code.num_blocks(); ++b) {
@@ -243,7 +253,7 @@ void Lowerer::RemoveDeadConstants() {
                                  return mi.kind == MachInst::Kind::kInst && !mi.trap &&
                                         (f == Form::kMov32OI || f == Form::kMov64OI ||
                                          f == Form::kMov64MI) &&
-                                        mi.vregs[0].valid() && !used[mi.vregs[0].index];
+                                        mi.vregs[0].valid() && mentions[mi.vregs[0].index] == 1;
                                }),
                 insts.end());
   }
