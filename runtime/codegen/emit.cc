@@ -469,7 +469,12 @@ absl::Status CompileFunction(const ir::Function& f, uint32_t func_index, ModuleC
   if (func_index >= ctx.function_labels.size()) {
     return absl::InvalidArgumentError(absl::StrCat("no label for function ", func_index));
   }
+#ifndef NDEBUG
+  // The IR comes from the translator and the optimiser, which verify it in
+  // builds with assertions (opt::OptimizeOptions::verify); release builds
+  // trust them here too.
   RETURN_IF_ERROR(ir::VerifyFunction(f));
+#endif
   if (ctx.dump.ir) std::cerr << "=== IR " << f.name << "\n" << ir::PrintFunction(f);
   ASSIGN_OR_RETURN(LoweredFunction lowered, Lower(f, ctx, as));
   if (ctx.dump.vcode) std::cerr << "=== VCode " << f.name << "\n" << PrintVCode(lowered.vcode);
