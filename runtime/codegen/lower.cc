@@ -209,6 +209,9 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
 
   for (ir::Block b : cfg_.ReversePostOrder()) {
     mblock_[b.index] = out_.vcode.NewBlock(as_.NewLabel(), absl::StrCat("block", b.index));
+    // About two machine instructions per IR instruction: reserved, as
+    // MachInsts are big to move when a vector grows.
+    out_.vcode.block(mblock_[b.index]).insts.reserve(2 * f_.block(b).insts.size() + 4);
   }
   bool entry = true;
   for (ir::Block b : cfg_.ReversePostOrder()) {
@@ -818,6 +821,7 @@ uint32_t Lowerer::EdgeTarget(const ir::BlockCall& call) {
   const uint32_t edge = out_.vcode.NewBlock(
       as_.NewLabel(), absl::StrCat("edge", out_.vcode.num_blocks(), "_to_block", call.block.index));
   cur_ = edge;
+  out_.vcode.block(edge).insts.reserve(2);  // a parallel move and a jump
   std::vector<MoveOp> moves;
   auto params = f_.block(call.block).params;
   auto args = f_.CallArgs(call);
