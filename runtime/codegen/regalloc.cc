@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -211,9 +210,14 @@ void Allocator::ComputeLoops() {
 void Allocator::ComputeOrder() {
   const uint32_t nb = code_->num_blocks();
   const uint32_t nl = static_cast<uint32_t>(loops_.size());
+  // Each loop's blocks (by index; reachable or not), listed once.
+  std::vector<std::vector<uint32_t>> blocks(nl);
   std::vector<uint32_t> size(nl, 0);
   for (uint32_t l = 0; l < nl; ++l) {
-    size[l] = static_cast<uint32_t>(std::count(loops_[l].body.begin(), loops_[l].body.end(), true));
+    for (uint32_t b = 0; b < nb; ++b) {
+      if (loops_[l].body[b]) blocks[l].push_back(b);
+    }
+    size[l] = static_cast<uint32_t>(blocks[l].size());
   }
   // A strict order on loops (bigger first; then by index) keeps `parent`
   // acyclic even for irreducible control flow.
@@ -225,27 +229,37 @@ void Allocator::ComputeOrder() {
       if (parent[l] == kNone || outer(parent[l], m)) parent[l] = m;
     }
   }
-  for (uint32_t b = 0; b < nb; ++b) {
+  // (`outer` is a strict order: the innermost loop of b does not depend on
+  // the order the loops are looked at.)
+  for (uint32_t l = 0; l < nl; ++l) {
+    for (uint32_t b : blocks[l]) {
+      if (innermost[b] == kNone || outer(innermost[b], l)) innermost[b] = l;
+    }
+  }
+  // Each loop's blocks in reverse post-order: placing a loop walks its own
+  // blocks, not the whole function.
+  std::vector<std::vector<uint32_t>> members(nl);
+  for (uint32_t b : rpo_) {
     for (uint32_t l = 0; l < nl; ++l) {
-      if (loops_[l].body[b] && (innermost[b] == kNone || outer(innermost[b], l))) innermost[b] = l;
+      if (loops_[l].body[b]) members[l].push_back(b);
     }
   }
   order_.clear();
   std::vector<bool> placed(nb, false);
-  std::function<void(uint32_t)> place = [&](uint32_t loop) {
-    for (uint32_t b : rpo_) {
-      if (placed[b] || (loop != kNone && !loops_[loop].body[b])) continue;
+  auto place = [&](auto& self, uint32_t loop) -> void {
+    for (uint32_t b : loop == kNone ? rpo_ : members[loop]) {
+      if (placed[b]) continue;
       // The loop directly inside `loop` that contains b, if any.
       uint32_t child = kNone;
       for (uint32_t x = innermost[b]; x != kNone && x != loop; x = parent[x]) child = x;
-      if (child != kNone) place(child);
+      if (child != kNone) self(self, child);
       if (!placed[b]) {
         placed[b] = true;
         order_.push_back(b);
       }
     }
   };
-  place(kNone);
+  place(place, kNone);
   for (uint32_t b = 0; b < nb; ++b) {
     if (!placed[b]) order_.push_back(b);  // unreachable
   }
@@ -268,13 +282,10 @@ void Allocator::ComputeOrder() {
   for (uint32_t l = 0; l < nl; ++l) {
     if (parent[l] != kNone) continue;
     uint32_t end = 0;
-    for (uint32_t b = 0; b < nb; ++b) {
-      if (loops_[l].body[b]) {
-        end = std::max<uint32_t>(end, 2 * (block_first_[b] + code_->block(b).insts.size()));
-      }
+    for (uint32_t b : blocks[l]) {
+      end = std::max<uint32_t>(end, 2 * (block_first_[b] + code_->block(b).insts.size()));
     }
-    for (uint32_t b = 0; b < nb; ++b) {
-      if (!loops_[l].body[b]) continue;
+    for (uint32_t b : blocks[l]) {
       if (outer_loop_end_[b] == kNone || outer_loop_end_[b] < end) outer_loop_end_[b] = end;
     }
   }
