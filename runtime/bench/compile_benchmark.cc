@@ -4,7 +4,11 @@
 // The last line is the whole JIT: CompiledModule::Compile (translate,
 // optimise, lower, allocate registers, emit, map R+X), with its stage split.
 //
-//   bazel run -c opt //runtime/bench:compile_benchmark [-- RUNS]
+//   bazel run -c opt //runtime/bench:compile_benchmark [-- RUNS [FUNCTIONS]]
+//
+// FUNCTIONS (default 2500) shrinks the module, e.g. for a callgrind run:
+//   valgrind --tool=callgrind --toggle-collect='wasm::CompiledModule::Compile*' \
+//     bazel-bin/runtime/bench/compile_benchmark 1 100
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -34,7 +38,8 @@ double BestSeconds(int runs, F&& f) {
 
 int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::atoi(argv[1]) : 3;
-  const wasm::GeneratedModule gen = wasm::GenerateBenchmarkModule(2500, 4400);
+  const uint32_t functions = argc > 2 ? static_cast<uint32_t>(std::atoi(argv[2])) : 2500;
+  const wasm::GeneratedModule gen = wasm::GenerateBenchmarkModule(functions, 4400);
   auto module = wasm::CompileModule(gen.bytes);
   if (!module.ok()) {
     std::printf("generated module is invalid: %s\n", module.status().ToString().c_str());

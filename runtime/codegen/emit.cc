@@ -5,12 +5,15 @@
 // edge blocks, trap stubs and jump tables.
 #include "runtime/codegen/emit.h"
 
+#include <array>
 #include <cstdint>
 #include <iostream>
+#include <utility>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/codegen/abi.h"
@@ -79,23 +82,27 @@ class Emitter {
       for (x64::Label t : jt.targets) {
         t = Target(t);
         as_.JumpTableEntry(t, jt.table);
-        Line(absl::StrCat(".long L", t.id(), " - L", jt.table.id()));
+        Line(".long L", t.id(), " - L", jt.table.id());
       }
     }
     return absl::OkStatus();
   }
 
  private:
-  void Line(std::string s) {
-    if (listing_ != nullptr) listing_->push_back(std::move(s));
+  // The listing is built only when asked for: formatting every
+  // instruction would cost more than encoding it.
+  template <typename... Args>
+  void Line(const Args&... args) {
+    if (listing_ != nullptr) listing_->push_back(absl::StrCat(args...));
   }
   void Label(x64::Label l, absl::string_view name = "") {
-    Line(absl::StrCat("L", l.id(), ":", name.empty() ? "" : absl::StrCat("  ; ", name)));
+    if (listing_ == nullptr) return;
+    Line("L", l.id(), ":", name.empty() ? "" : absl::StrCat("  ; ", name));
   }
   void Emit(const x64::Inst& inst) {
     const x64::Inst narrow = x64::NarrowImmediate(inst);
     as_.Emit(narrow);
-    Line(absl::StrCat("    ", x64::ToString(narrow)));
+    if (listing_ != nullptr) Line("    ", x64::ToString(narrow));
   }
 
   void Frame() {
@@ -219,7 +226,7 @@ class Emitter {
     if (locals_ > 0) Emit(x64::Inst(Form::kSub64MI, {x64::kRsp, Imm(locals_)}));
     Emit(x64::Inst(Form::kCmp64RM, {x64::kRsp, Mem(kVmctxReg, kVmStackLimit)}));
     as_.J(x64::Cond::kB, stack_stub_);
-    Line(absl::StrCat("    jb L", stack_stub_.id()));
+    Line("    jb L", stack_stub_.id());
     Emit(x64::Inst(Form::kMov64RM, {kMemBaseReg, Mem(kVmctxReg, kVmMemoryBase)}));
   }
 
@@ -235,7 +242,7 @@ class Emitter {
     Label(label);
     as_.RecordTrap(kind);
     Emit(x64::Inst(Form::kUd2, {}));
-    Line(absl::StrCat("    ; trap ", TrapKindName(kind)));
+    Line("    ; trap ", TrapKindName(kind));
   }
 
   // A 64-bit move between locations of class `cls` (one side may be memory).
@@ -277,11 +284,11 @@ class Emitter {
     switch (mi.kind) {
       case Kind::kJmp:
         as_.Jmp(Target(mi.label));
-        Line(absl::StrCat("    jmp L", Target(mi.label).id()));
+        Line("    jmp L", Target(mi.label).id());
         return absl::OkStatus();
       case Kind::kJcc:
         as_.J(mi.cond, Target(mi.label));
-        Line(absl::StrCat("    j", x64::CondName(mi.cond), " L", Target(mi.label).id()));
+        Line("    j", x64::CondName(mi.cond), " L", Target(mi.label).id());
         return absl::OkStatus();
       case Kind::kBind:
         as_.Bind(mi.label);
@@ -291,8 +298,8 @@ class Emitter {
         return EmitParallelMove(mi, b, k);
       case Kind::kMovExternal:
         as_.MovExternalAddress(*mi.inst.operand(0).reg(), x64::ExternalSymbol(mi.symbol));
-        Line(absl::StrCat("    movabs ", x64::RegName(*mi.inst.operand(0).reg()), ", sym",
-                          mi.symbol));
+        Line("    movabs ", x64::RegName(*mi.inst.operand(0).reg()), ", sym",
+                          mi.symbol);
         return absl::OkStatus();
       case Kind::kRet:
         Epilogue();
@@ -312,9 +319,9 @@ class Emitter {
       x64::Access access;
       VReg v;
     };
-    std::vector<Site> sites;
+    absl::InlinedVector<Site, 8> sites;
     int k = 0;
-    std::vector<int> mem_seen(x64::kMaxOperands, 0);
+    std::array<int, x64::kMaxOperands> mem_seen{};
     x64::ForEachRegOperand(mi.inst, [&](const x64::RegOperand& r) {
       if (r.fixed) return;
       const VReg v = k < kMaxVRegOperands ? mi.vregs[k] : VReg();
@@ -328,7 +335,7 @@ class Emitter {
     });
     // Where each site's vreg is: a vreg only read here may still be in the
     // register it was just stored from.
-    std::vector<Location> locs;
+    absl::InlinedVector<Location, 8> locs;
     for (const Site& s : sites) {
       bool only_read = true;
       for (const Site& o : sites) {
@@ -362,18 +369,25 @@ class Emitter {
     }
     x64::Inst inst = mi.inst;
     // Spilled vregs → scratch registers; uses get the scratches first.
-    absl::flat_hash_map<uint32_t, x64::Reg> scratch;
+    // vreg → its scratch register (at most two per class).
+    absl::InlinedVector<std::pair<uint32_t, x64::Reg>, 4> scratch;
+    auto scratch_of = [&](uint32_t v) -> const x64::Reg* {
+      for (const auto& [sv, r] : scratch) {
+        if (sv == v) return &r;
+      }
+      return nullptr;
+    };
     int next_gpr = 0, next_xmm = 0;
     const x64::Reg kGprs[] = {kScratchGpr0, kScratchGpr1};
     const x64::Reg kXmms[] = {kScratchXmm0, kScratchXmm1};
-    std::vector<VReg> reload, store;
+    absl::InlinedVector<VReg, 4> reload, store;
     for (int pass = 0; pass < 2; ++pass) {
       for (size_t i = 0; i < sites.size(); ++i) {
         const Site& s = sites[i];
         const bool use = s.access == x64::Access::kUse || s.access == x64::Access::kUseDef;
         if ((pass == 0) != use) continue;
         const Location& loc = locs[i];
-        if (!loc.is_slot() || scratch.contains(s.v.index)) continue;
+        if (!loc.is_slot() || scratch_of(s.v.index) != nullptr) continue;
         const bool gpr = code_.Class(s.v) == x64::RegClass::kGpr;
         int& next = gpr ? next_gpr : next_xmm;
         if (pass == 1) next = 0;  // a def-only spill may reuse a use's scratch
@@ -381,7 +395,7 @@ class Emitter {
           return absl::InternalError(
               absl::StrCat("more than two spilled operands in ", x64::ToString(mi.inst)));
         }
-        scratch[s.v.index] = gpr ? kGprs[next] : kXmms[next];
+        scratch.push_back({s.v.index, gpr ? kGprs[next] : kXmms[next]});
         ++next;
         if (use) reload.push_back(s.v);
       }
@@ -390,7 +404,7 @@ class Emitter {
       const Site& s = sites[i];
       const bool def = s.access == x64::Access::kDef || s.access == x64::Access::kUseDef;
       const Location& loc = locs[i];
-      const x64::Reg reg = loc.is_reg() ? loc.reg : scratch[s.v.index];
+      const x64::Reg reg = loc.is_reg() ? loc.reg : *scratch_of(s.v.index);
       if (loc.is_slot() && def &&
           std::find(store.begin(), store.end(), s.v) == store.end()) {
         store.push_back(s.v);
@@ -405,7 +419,7 @@ class Emitter {
       }
     }
     for (VReg v : reload) {
-      MoveLoc(Location::InReg(scratch[v.index]), alloc_.At(v, b, k_inst), code_.Class(v));
+      MoveLoc(Location::InReg(*scratch_of(v.index)), alloc_.At(v, b, k_inst), code_.Class(v));
     }
     // A register copied onto itself (the allocator honoured a move hint).
     const bool self_move =
@@ -417,13 +431,13 @@ class Emitter {
       // Nothing to emit (spill stores below still happen).
     } else if (inst.form() == Form::kCallRel32 && inst.operand(0).label() != nullptr) {
       as_.Call(*inst.operand(0).label());
-      Line(absl::StrCat("    call L", inst.operand(0).label()->id()));
+      Line("    call L", inst.operand(0).label()->id());
     } else {
       Emit(inst);
     }
-    if (mi.trap) Line(absl::StrCat("    ; trap ", TrapKindName(*mi.trap)));
+    if (mi.trap) Line("    ; trap ", TrapKindName(*mi.trap));
     for (VReg v : store) {
-      MoveLoc(alloc_.At(v, b, k_inst), Location::InReg(scratch[v.index]), code_.Class(v));
+      MoveLoc(alloc_.At(v, b, k_inst), Location::InReg(*scratch_of(v.index)), code_.Class(v));
     }
     return absl::OkStatus();
   }
@@ -455,7 +469,12 @@ absl::Status CompileFunction(const ir::Function& f, uint32_t func_index, ModuleC
   if (func_index >= ctx.function_labels.size()) {
     return absl::InvalidArgumentError(absl::StrCat("no label for function ", func_index));
   }
+#ifndef NDEBUG
+  // The IR comes from the translator and the optimiser, which verify it in
+  // builds with assertions (opt::OptimizeOptions::verify); release builds
+  // trust them here too.
   RETURN_IF_ERROR(ir::VerifyFunction(f));
+#endif
   if (ctx.dump.ir) std::cerr << "=== IR " << f.name << "\n" << ir::PrintFunction(f);
   ASSIGN_OR_RETURN(LoweredFunction lowered, Lower(f, ctx, as));
   if (ctx.dump.vcode) std::cerr << "=== VCode " << f.name << "\n" << PrintVCode(lowered.vcode);

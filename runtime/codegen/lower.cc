@@ -209,6 +209,9 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
 
   for (ir::Block b : cfg_.ReversePostOrder()) {
     mblock_[b.index] = out_.vcode.NewBlock(as_.NewLabel(), absl::StrCat("block", b.index));
+    // About two machine instructions per IR instruction: reserved, as
+    // MachInsts are big to move when a vector grows.
+    out_.vcode.block(mblock_[b.index]).insts.reserve(2 * f_.block(b).insts.size() + 4);
   }
   bool entry = true;
   for (ir::Block b : cfg_.ReversePostOrder()) {
@@ -227,12 +230,22 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
 // it. Dropping those moves keeps them from taking registers.
 void Lowerer::RemoveDeadConstants() {
   VCode& code = out_.vcode;
-  std::vector<bool> used(code.num_vregs(), false);
+  // How often each vreg is mentioned at all (cheaper than walking operand
+  // accesses): a constant's vreg mentioned only by its own MovImm is unused.
+  std::vector<uint8_t> mentions(code.num_vregs(), 0);
+  auto mention = [&](VReg v) {
+    if (v.valid() && mentions[v.index] < 2) ++mentions[v.index];
+  };
   for (uint32_t b = 0; b < code.num_blocks(); ++b) {
     for (const MachInst& mi : code.block(b).insts) {
-      ForEachVOperand(code, mi, [&](const VOperand& op) {
-        if (op.vreg.valid() && op.access != x64::Access::kDef) used[op.vreg.index] = true;
-      });
+      if (mi.kind == MachInst::Kind::kParallelMove) {
+        for (const MoveOp& m : code.Moves(mi)) {
+          mention(m.dst);
+          mention(m.src);
+        }
+      } else {
+        for (VReg v : mi.vregs) mention(v);
+      }
     }
   }
   for (uint32_t b = 0; b < code.num_blocks(); ++b) {
@@ -243,7 +256,7 @@ void Lowerer::RemoveDeadConstants() {
                                  return mi.kind == MachInst::Kind::kInst && !mi.trap &&
                                         (f == Form::kMov32OI || f == Form::kMov64OI ||
                                          f == Form::kMov64MI) &&
-                                        mi.vregs[0].valid() && !used[mi.vregs[0].index];
+                                        mi.vregs[0].valid() && mentions[mi.vregs[0].index] == 1;
                                }),
                 insts.end());
   }
@@ -808,6 +821,7 @@ uint32_t Lowerer::EdgeTarget(const ir::BlockCall& call) {
   const uint32_t edge = out_.vcode.NewBlock(
       as_.NewLabel(), absl::StrCat("edge", out_.vcode.num_blocks(), "_to_block", call.block.index));
   cur_ = edge;
+  out_.vcode.block(edge).insts.reserve(2);  // a parallel move and a jump
   std::vector<MoveOp> moves;
   auto params = f_.block(call.block).params;
   auto args = f_.CallArgs(call);

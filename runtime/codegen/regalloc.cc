@@ -5,8 +5,8 @@
 #include "runtime/codegen/regalloc.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,30 +22,51 @@ namespace wasm::codegen {
 namespace regalloc {
 
 void Normalize(Ranges& r) {
-  std::sort(r.begin(), r.end(), [](const Range& a, const Range& b) { return a.from < b.from; });
-  Ranges out;
+  auto by_from = [](const Range& a, const Range& b) { return a.from < b.from; };
+  if (!std::is_sorted(r.begin(), r.end(), by_from)) std::sort(r.begin(), r.end(), by_from);
+  // Merged in place: `n` ranges kept so far.
+  size_t n = 0;
   for (const Range& x : r) {
     if (x.from >= x.to) continue;
-    if (!out.empty() && x.from <= out.back().to) {
-      out.back().to = std::max(out.back().to, x.to);
+    if (n > 0 && x.from <= r[n - 1].to) {
+      r[n - 1].to = std::max(r[n - 1].to, x.to);
     } else {
-      out.push_back(x);
+      r[n++] = x;
     }
   }
-  r = std::move(out);
+  r.resize(n);
 }
 
 bool Intersects(const Ranges& a, const Ranges& b) { return FirstIntersection(a, b, 0) != kNone; }
 
+namespace {
+
+// The first index k >= i with r[k].to > p (ranges are sorted and disjoint,
+// so `to` increases): a few steps, then a binary search, so that a short
+// interval against a long one (a call-clobbered register's fixed ranges)
+// costs O(log n), not O(n).
+size_t SkipEndingBy(const Ranges& r, size_t i, uint32_t p) {
+  for (int step = 0; step < 4; ++step, ++i) {
+    if (i >= r.size() || r[i].to > p) return i;
+  }
+  return std::upper_bound(r.begin() + i, r.end(), p,
+                          [](uint32_t q, const Range& x) { return q < x.to; }) -
+         r.begin();
+}
+
+}  // namespace
+
 uint32_t FirstIntersection(const Ranges& a, const Ranges& b, uint32_t from) {
-  size_t i = 0, j = 0;
-  while (i < a.size() && a[i].to <= from) ++i;
-  while (j < b.size() && b[j].to <= from) ++j;
+  return FirstIntersectionFrom(a, 0, b, from);
+}
+
+uint32_t FirstIntersectionFrom(const Ranges& a, size_t a_begin, const Ranges& b, uint32_t from) {
+  size_t i = SkipEndingBy(a, a_begin, from), j = SkipEndingBy(b, 0, from);
   while (i < a.size() && j < b.size()) {
     if (a[i].to <= b[j].from) {
-      ++i;
+      i = SkipEndingBy(a, i + 1, b[j].from);
     } else if (b[j].to <= a[i].from) {
-      ++j;
+      j = SkipEndingBy(b, j + 1, a[i].from);
     } else {
       return std::max({a[i].from, b[j].from, from});
     }
@@ -63,15 +84,24 @@ bool Covers(const Ranges& r, uint32_t pos) {
 
 namespace {
 
+constexpr x64::RegSet AllocatableSet() {
+  x64::RegSet s;
+  for (x64::Reg g : kAllocatableGprs) s.Add(g);
+  for (x64::Reg x : kAllocatableXmms) s.Add(x);
+  return s;
+}
+
 bool IsAllocatable(x64::Reg r) {
-  for (x64::Reg g : kAllocatableGprs) if (g == r) return true;
-  for (x64::Reg x : kAllocatableXmms) if (x == r) return true;
-  return false;
+  static constexpr x64::RegSet kAllocatable = AllocatableSet();
+  return r.is_valid() && kAllocatable.Contains(r);
 }
 
 }  // namespace
 
-absl::StatusOr<RegAllocResult> Allocator::Run() {
+absl::StatusOr<RegAllocResult> Allocator::Run(const VCode& code, const RegAllocOptions& options) {
+  code_ = &code;
+  options_ = options;
+  result_ = RegAllocResult();
   AnalyzeCfg();
   ComputeLoops();
   ComputeOrder();
@@ -80,8 +110,16 @@ absl::StatusOr<RegAllocResult> Allocator::Run() {
   BuildIntervals();
   AddLoopPseudoUses();
   Scan();
-  if (absl::Status s = Resolve(); !s.ok()) return s;
+  absl::Status s = Resolve();
+  code_ = nullptr;
+  if (!s.ok()) return s;
   return std::move(result_);
+}
+
+bool Allocator::Oversized() const {
+  constexpr size_t kKeepLimit = size_t{1} << 16;
+  return vreg_ranges_.size() > kKeepLimit || intervals_.size() > kKeepLimit ||
+         gen_.size() > kKeepLimit / 16 || safe_.size() > 4 * kKeepLimit;
 }
 
 uint64_t Allocator::Weight(uint32_t block) const {
@@ -93,11 +131,11 @@ uint64_t Allocator::Weight(uint32_t block) const {
 // Distinct successors and predecessors, a depth-first walk from the entry:
 // reverse post-order and back edges (to a block still on the walk's stack).
 void Allocator::AnalyzeCfg() {
-  const uint32_t nb = code_.num_blocks();
-  succs_.assign(nb, {});
-  preds_.assign(nb, {});
+  const uint32_t nb = code_->num_blocks();
+  ResetEach(succs_, nb);
+  ResetEach(preds_, nb);
   for (uint32_t b = 0; b < nb; ++b) {
-    for (uint32_t s : code_.block(b).succs) {
+    for (uint32_t s : code_->block(b).succs) {
       if (std::find(succs_[b].begin(), succs_[b].end(), s) != succs_[b].end()) continue;
       succs_[b].push_back(s);
       preds_[s].push_back(b);
@@ -138,7 +176,7 @@ void Allocator::AnalyzeCfg() {
 
 // Natural loops: the blocks that reach a latch without passing the header.
 void Allocator::ComputeLoops() {
-  const uint32_t nb = code_.num_blocks();
+  const uint32_t nb = code_->num_blocks();
   depth_.assign(nb, 0);
   is_header_.assign(nb, false);
   for (Loop& l : loops_) {
@@ -170,11 +208,16 @@ void Allocator::ComputeLoops() {
 // block met of a loop nested in the current one is its header; the whole
 // loop is placed there, recursively.
 void Allocator::ComputeOrder() {
-  const uint32_t nb = code_.num_blocks();
+  const uint32_t nb = code_->num_blocks();
   const uint32_t nl = static_cast<uint32_t>(loops_.size());
+  // Each loop's blocks (by index; reachable or not), listed once.
+  std::vector<std::vector<uint32_t>> blocks(nl);
   std::vector<uint32_t> size(nl, 0);
   for (uint32_t l = 0; l < nl; ++l) {
-    size[l] = static_cast<uint32_t>(std::count(loops_[l].body.begin(), loops_[l].body.end(), true));
+    for (uint32_t b = 0; b < nb; ++b) {
+      if (loops_[l].body[b]) blocks[l].push_back(b);
+    }
+    size[l] = static_cast<uint32_t>(blocks[l].size());
   }
   // A strict order on loops (bigger first; then by index) keeps `parent`
   // acyclic even for irreducible control flow.
@@ -186,27 +229,37 @@ void Allocator::ComputeOrder() {
       if (parent[l] == kNone || outer(parent[l], m)) parent[l] = m;
     }
   }
-  for (uint32_t b = 0; b < nb; ++b) {
+  // (`outer` is a strict order: the innermost loop of b does not depend on
+  // the order the loops are looked at.)
+  for (uint32_t l = 0; l < nl; ++l) {
+    for (uint32_t b : blocks[l]) {
+      if (innermost[b] == kNone || outer(innermost[b], l)) innermost[b] = l;
+    }
+  }
+  // Each loop's blocks in reverse post-order: placing a loop walks its own
+  // blocks, not the whole function.
+  std::vector<std::vector<uint32_t>> members(nl);
+  for (uint32_t b : rpo_) {
     for (uint32_t l = 0; l < nl; ++l) {
-      if (loops_[l].body[b] && (innermost[b] == kNone || outer(innermost[b], l))) innermost[b] = l;
+      if (loops_[l].body[b]) members[l].push_back(b);
     }
   }
   order_.clear();
   std::vector<bool> placed(nb, false);
-  std::function<void(uint32_t)> place = [&](uint32_t loop) {
-    for (uint32_t b : rpo_) {
-      if (placed[b] || (loop != kNone && !loops_[loop].body[b])) continue;
+  auto place = [&](auto& self, uint32_t loop) -> void {
+    for (uint32_t b : loop == kNone ? rpo_ : members[loop]) {
+      if (placed[b]) continue;
       // The loop directly inside `loop` that contains b, if any.
       uint32_t child = kNone;
       for (uint32_t x = innermost[b]; x != kNone && x != loop; x = parent[x]) child = x;
-      if (child != kNone) place(child);
+      if (child != kNone) self(self, child);
       if (!placed[b]) {
         placed[b] = true;
         order_.push_back(b);
       }
     }
   };
-  place(kNone);
+  place(place, kNone);
   for (uint32_t b = 0; b < nb; ++b) {
     if (!placed[b]) order_.push_back(b);  // unreachable
   }
@@ -216,7 +269,7 @@ void Allocator::ComputeOrder() {
   uint32_t n = 0;
   for (uint32_t b : order_) {
     block_first_[b] = n;
-    n += static_cast<uint32_t>(code_.block(b).insts.size());
+    n += static_cast<uint32_t>(code_->block(b).insts.size());
     block_of_inst_.resize(n, b);
   }
   num_insts_ = n;
@@ -229,13 +282,10 @@ void Allocator::ComputeOrder() {
   for (uint32_t l = 0; l < nl; ++l) {
     if (parent[l] != kNone) continue;
     uint32_t end = 0;
-    for (uint32_t b = 0; b < nb; ++b) {
-      if (loops_[l].body[b]) {
-        end = std::max<uint32_t>(end, 2 * (block_first_[b] + code_.block(b).insts.size()));
-      }
+    for (uint32_t b : blocks[l]) {
+      end = std::max<uint32_t>(end, 2 * (block_first_[b] + code_->block(b).insts.size()));
     }
-    for (uint32_t b = 0; b < nb; ++b) {
-      if (!loops_[l].body[b]) continue;
+    for (uint32_t b : blocks[l]) {
       if (outer_loop_end_[b] == kNone || outer_loop_end_[b] < end) outer_loop_end_[b] = end;
     }
   }
@@ -247,9 +297,9 @@ void Allocator::ComputeOrder() {
 void Allocator::ComputeSafePoints() {
   safe_.assign(num_insts_ + 1, true);
   absl::flat_hash_set<uint32_t> block_labels;
-  for (uint32_t b = 0; b < code_.num_blocks(); ++b) block_labels.insert(code_.block(b).label.id());
-  for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
-    const auto& insts = code_.block(b).insts;
+  for (uint32_t b = 0; b < code_->num_blocks(); ++b) block_labels.insert(code_->block(b).label.id());
+  for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
+    const auto& insts = code_->block(b).insts;
     absl::flat_hash_set<uint32_t> local, open;
     for (const MachInst& mi : insts) {
       if (mi.kind == MachInst::Kind::kBind) local.insert(mi.label.id());
@@ -284,40 +334,55 @@ void Allocator::ComputeSafePoints() {
 }
 
 void Allocator::ComputeLiveness() {
-  const uint32_t nb = code_.num_blocks();
-  const uint32_t nv = code_.num_vregs();
-  gen_.assign(nb, BitSet(nv));
-  kill_.assign(nb, BitSet(nv));
+  const uint32_t nb = code_->num_blocks();
+  const uint32_t nv = code_->num_vregs();
+  ResetBitSets(gen_, nb, nv);
+  ResetBitSets(kill_, nb, nv);
+  // Every instruction's operands, listed once for liveness and intervals,
+  // by instruction number (blocks in allocation order).
+  ops_.clear();
+  ops_begin_.assign(num_insts_ + 1, 0);
+  uint32_t j = 0;
+  for (uint32_t b : order_) {
+    for (const MachInst& mi : code_->block(b).insts) {
+      ops_begin_[j++] = static_cast<uint32_t>(ops_.size());
+      ForEachVOperand(*code_, mi, [&](const VOperand& op) { ops_.push_back(op); });
+    }
+  }
+  ops_begin_[num_insts_] = static_cast<uint32_t>(ops_.size());
   for (uint32_t b = 0; b < nb; ++b) {
-    for (const MachInst& mi : code_.block(b).insts) {
-      std::vector<uint32_t> defs;
-      ForEachVOperand(code_, mi, [&](const VOperand& op) {
-        if (!op.vreg.valid()) return;
+    const uint32_t n = static_cast<uint32_t>(code_->block(b).insts.size());
+    for (uint32_t k = 0; k < n; ++k) {
+      // Defs of an instruction take effect after all its uses.
+      const absl::Span<const VOperand> ops = Operands(block_first_[b] + k);
+      for (const VOperand& op : ops) {
+        if (!op.vreg.valid()) continue;
         if (op.access == x64::Access::kUse || op.access == x64::Access::kUseDef) {
           if (!kill_[b][op.vreg.index]) gen_[b].Set(op.vreg.index);
         }
-        if (op.access == x64::Access::kDef || op.access == x64::Access::kUseDef) {
-          defs.push_back(op.vreg.index);
+      }
+      for (const VOperand& op : ops) {
+        if (op.vreg.valid() && (op.access == x64::Access::kDef || op.access == x64::Access::kUseDef)) {
+          kill_[b].Set(op.vreg.index);
         }
-      });
-      for (uint32_t d : defs) kill_[b].Set(d);
+      }
     }
   }
-  live_in_.assign(nb, BitSet(nv));
-  live_out_.assign(nb, BitSet(nv));
+  ResetBitSets(live_in_, nb, nv);
+  ResetBitSets(live_out_, nb, nv);
   bool changed = true;
+  BitSet out(nv), in(nv);
   while (changed) {
     changed = false;
     for (size_t k = order_.size(); k-- > 0;) {
       const uint32_t b = order_[k];
-      BitSet out(nv);
+      out.Clear();
       for (uint32_t s : succs_[b]) out.Union(live_in_[s]);
-      BitSet in(nv);
       in.Transfer(gen_[b], out, kill_[b]);
       if (!(out == live_out_[b]) || !(in == live_in_[b])) {
         changed = true;
-        live_out_[b] = std::move(out);
-        live_in_[b] = std::move(in);
+        std::swap(live_out_[b], out);
+        std::swap(live_in_[b], in);
       }
     }
   }
@@ -326,35 +391,53 @@ void Allocator::ComputeLiveness() {
 // Walks every block backwards, building vreg ranges, weighted use positions,
 // move hints and fixed ranges.
 void Allocator::BuildIntervals() {
-  const uint32_t nv = code_.num_vregs();
-  vreg_ranges_.assign(nv, {});
-  vreg_uses_.assign(nv, {});
+  const uint32_t nv = code_->num_vregs();
+  ResetEach(vreg_ranges_, nv);
+  ResetEach(vreg_uses_, nv);
   def_block_.assign(nv, kNone);
   last_def_.assign(nv, 0);
   hints_.assign(nv, x64::Reg());
-  partners_.assign(nv, {});
+  ResetEach(partners_, nv);
   partner_moves_.clear();
-  fixed_.assign(32, {});
-  for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
+  ResetEach(fixed_, 32);
+  // Per-vreg state of the block being walked, valid for the vregs in
+  // `touched` only and reset after each block: the walk costs O(operands),
+  // not O(vregs), per block.
+  std::vector<int64_t> end(nv, -1);  // -1: not live
+  std::vector<uint32_t> block_defs(nv, 0);
+  std::vector<Range> block_hull(nv, Range{UINT32_MAX, 0});
+  std::vector<uint8_t> is_touched(nv, 0);
+  std::vector<uint32_t> touched;
+  auto touch = [&](uint32_t v) {
+    if (!is_touched[v]) {
+      is_touched[v] = 1;
+      touched.push_back(v);
+    }
+  };
+  for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
     const uint32_t from = 2 * block_first_[b];
-    const uint32_t to = 2 * (block_first_[b] + static_cast<uint32_t>(code_.block(b).insts.size()));
+    const uint32_t to = 2 * (block_first_[b] + static_cast<uint32_t>(code_->block(b).insts.size()));
     const uint64_t w = Weight(b);
-    std::vector<int64_t> end(nv, -1);  // -1: not live
-    std::vector<int64_t> pend(32, -1);
-    std::vector<uint32_t> block_defs(nv, 0);
-    std::vector<Range> block_hull(nv, Range{UINT32_MAX, 0});
+    std::array<int64_t, 32> pend;
+    pend.fill(-1);
+    touched.clear();
     auto add = [&](uint32_t v, uint32_t f, uint32_t t) {
       vreg_ranges_[v].push_back({f, t});
       block_hull[v].from = std::min(block_hull[v].from, f);
       block_hull[v].to = std::max(block_hull[v].to, t);
     };
-    live_out_[b].ForEach([&](uint32_t v) { end[v] = to; });
-    const auto& insts = code_.block(b).insts;
+    live_out_[b].ForEach([&](uint32_t v) {
+      end[v] = to;
+      touch(v);
+    });
+    const auto& insts = code_->block(b).insts;
     for (size_t k = insts.size(); k-- > 0;) {
       const MachInst& mi = insts[k];
       const uint32_t pos = 2 * (block_first_[b] + static_cast<uint32_t>(k));
-      std::vector<VOperand> ops;
-      ForEachVOperand(code_, mi, [&](const VOperand& op) { ops.push_back(op); });
+      const absl::Span<const VOperand> ops = Operands(block_first_[b] + static_cast<uint32_t>(k));
+      for (const VOperand& op : ops) {
+        if (op.vreg.valid()) touch(op.vreg.index);
+      }
       // Operands a stack slot serves as well as a register: parallel moves,
       // and the source (and, for 64-bit and float copies, the destination)
       // of a vreg-to-vreg copy, which the emitter turns into one load or
@@ -384,7 +467,7 @@ void Allocator::BuildIntervals() {
         }
       }
       if (mi.kind == MachInst::Kind::kParallelMove) {
-        for (const MoveOp& m : code_.Moves(mi)) {
+        for (const MoveOp& m : code_->Moves(mi)) {
           partners_[m.dst.index].push_back(m.src.index);
           partners_[m.src.index].push_back(m.dst.index);
           partner_moves_.push_back({m.dst.index, m.src.index, w});
@@ -424,9 +507,13 @@ void Allocator::BuildIntervals() {
         }
       }
     }
-    for (uint32_t v = 0; v < nv; ++v) {
+    for (uint32_t v : touched) {
       if (end[v] >= 0) add(v, from, static_cast<uint32_t>(end[v]));
       if (block_defs[v] >= 2) vreg_ranges_[v].push_back(block_hull[v]);
+      end[v] = -1;
+      block_defs[v] = 0;
+      block_hull[v] = Range{UINT32_MAX, 0};
+      is_touched[v] = 0;
     }
     for (int r = 0; r < 32; ++r) {
       if (pend[r] >= 0) fixed_[r].push_back({from, static_cast<uint32_t>(pend[r])});
@@ -434,8 +521,17 @@ void Allocator::BuildIntervals() {
   }
   for (Ranges& r : vreg_ranges_) Normalize(r);
   for (Ranges& r : fixed_) Normalize(r);
+  // A block's uses were appended last to first: often already in
+  // descending order. (Uses at one position are identical: their order
+  // does not matter.)
+  auto by_pos = [](const UsePos& a, const UsePos& b) { return a.pos < b.pos; };
   for (auto& u : vreg_uses_) {
-    std::sort(u.begin(), u.end(), [](const UsePos& a, const UsePos& b) { return a.pos < b.pos; });
+    if (std::is_sorted(u.begin(), u.end(), by_pos)) continue;
+    if (std::is_sorted(u.rbegin(), u.rend(), by_pos)) {
+      std::reverse(u.begin(), u.end());
+    } else {
+      std::sort(u.begin(), u.end(), by_pos);
+    }
   }
 }
 
@@ -443,12 +539,13 @@ void Allocator::BuildIntervals() {
 // wanted again at the end of each latch: a pseudo-use there makes spill
 // costs see it.
 void Allocator::AddLoopPseudoUses() {
-  const uint32_t nv = code_.num_vregs();
+  const uint32_t nv = code_->num_vregs();
+  BitSet changed(nv);  // vregs given a pseudo-use: to sort again
   for (const Loop& l : loops_) {
     // Vregs read or written in the loop (gen ∪ kill over its blocks) and live
     // into its header.
     BitSet mentioned(nv);
-    for (uint32_t b = 0; b < code_.num_blocks(); ++b) {
+    for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
       if (!l.body[b]) continue;
       mentioned.Union(gen_[b]);
       mentioned.Union(kill_[b]);
@@ -456,16 +553,18 @@ void Allocator::AddLoopPseudoUses() {
     mentioned.Intersect(live_in_[l.header]);
     mentioned.ForEach([&](uint32_t v) {
       for (uint32_t latch : l.latches) {
-        const uint32_t n = static_cast<uint32_t>(code_.block(latch).insts.size());
+        const uint32_t n = static_cast<uint32_t>(code_->block(latch).insts.size());
         if (n == 0) continue;
         vreg_uses_[v].push_back(
             {2 * (block_first_[latch] + n - 1), Weight(latch), UsePos::Kind::kLoop});
+        changed.Set(v);
       }
     });
   }
-  for (auto& u : vreg_uses_) {
+  changed.ForEach([&](uint32_t v) {
+    auto& u = vreg_uses_[v];
     std::stable_sort(u.begin(), u.end(), [](const UsePos& a, const UsePos& b) { return a.pos < b.pos; });
-  }
+  });
 }
 
 }  // namespace regalloc
@@ -483,8 +582,12 @@ Location RegAllocResult::At(VReg v, uint32_t block, uint32_t inst) const {
 
 absl::StatusOr<RegAllocResult> AllocateRegisters(const VCode& code,
                                                  const RegAllocOptions& options) {
-  regalloc::Allocator a(code, options);
-  return a.Run();
+  // One allocator per thread, its buffers reused from function to function
+  // (allocation is not reentrant: nothing calls back into it).
+  thread_local regalloc::Allocator shared;
+  absl::StatusOr<RegAllocResult> result = shared.Run(code, options);
+  if (shared.Oversized()) shared = regalloc::Allocator();
+  return result;
 }
 
 std::string PrintAllocation(const RegAllocResult& result) {

@@ -6,10 +6,13 @@
 #ifndef RUNTIME_CODEGEN_REGALLOC_INTERNAL_H_
 #define RUNTIME_CODEGEN_REGALLOC_INTERNAL_H_
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "runtime/codegen/regalloc.h"
 #include "runtime/codegen/vcode.h"
 #include "runtime/x64/regs.h"
@@ -28,6 +31,8 @@ void Normalize(Ranges& r);
 bool Intersects(const Ranges& a, const Ranges& b);
 // The first position >= `from` covered by both, or kNone.
 uint32_t FirstIntersection(const Ranges& a, const Ranges& b, uint32_t from);
+// The same, skipping a's ranges before index `a_begin` (all of them end by `from`).
+uint32_t FirstIntersectionFrom(const Ranges& a, size_t a_begin, const Ranges& b, uint32_t from);
 bool Covers(const Ranges& r, uint32_t pos);
 
 // A fixed-size set of vreg numbers (liveness).
@@ -37,6 +42,9 @@ class BitSet {
   explicit BitSet(uint32_t n) : words_((n + 63) / 64, 0) {}
   bool operator[](uint32_t i) const { return (words_[i / 64] >> (i % 64)) & 1; }
   void Set(uint32_t i) { words_[i / 64] |= uint64_t{1} << (i % 64); }
+  // Makes this an empty set of n elements, reusing its storage.
+  void Reset(uint32_t n) { words_.assign((n + 63) / 64, 0); }
+  void Clear() { std::fill(words_.begin(), words_.end(), 0); }
   bool operator==(const BitSet& o) const { return words_ == o.words_; }
   // this |= o
   void Union(const BitSet& o) {
@@ -65,6 +73,20 @@ class BitSet {
   std::vector<uint64_t> words_;
 };
 
+// Resizes a vector of containers to n empty ones, keeping the storage of
+// those it keeps (buffers reused from function to function).
+template <typename V>
+void ResetEach(std::vector<V>& v, size_t n) {
+  if (v.size() > n) v.resize(n);
+  for (V& x : v) x.clear();
+  v.resize(n);
+}
+inline void ResetBitSets(std::vector<BitSet>& v, size_t n, uint32_t bits) {
+  if (v.size() > n) v.resize(n);
+  v.resize(n);
+  for (BitSet& x : v) x.Reset(bits);
+}
+
 struct UsePos {
   enum class Kind : uint8_t {
     kReg,   // an instruction operand: served from a register, or reloaded into a scratch one
@@ -91,8 +113,13 @@ struct Interval {
 
 class Allocator {
  public:
-  Allocator(const VCode& code, const RegAllocOptions& options) : code_(code), options_(options) {}
-  absl::StatusOr<RegAllocResult> Run();
+  // One Allocator serves function after function: its buffers (per block,
+  // per vreg, per interval) keep their capacity from run to run, so that a
+  // function's allocation costs few heap allocations.
+  absl::StatusOr<RegAllocResult> Run(const VCode& code, const RegAllocOptions& options);
+  // Whether the buffers are big enough to be worth giving back (after a
+  // huge function).
+  bool Oversized() const;
 
  private:
   // ---- regalloc.cc ----
@@ -108,9 +135,13 @@ class Allocator {
 
   // ---- regalloc_scan.cc ----
   void Scan();
+  // A new interval of `vreg` with no ranges or uses (storage reused).
+  uint32_t NewInterval(uint32_t vreg);
   const std::vector<x64::Reg>& Candidates(x64::RegClass cls) const;
   bool TryAllocateFree(uint32_t cur);
   void AllocateBlocked(uint32_t cur);
+  // FirstIntersection(fixed_[r], it.ranges, pos) for the scan's current pos.
+  uint32_t FixedIntersection(x64::Reg r, const Interval& it, uint32_t pos);
   // Splits interval `i` at even position `s`: `i` keeps [begin, s), the
   // returned new interval owns [s, end) (kNone when nothing of it is live).
   uint32_t SplitAt(uint32_t i, uint32_t s);
@@ -142,8 +173,8 @@ class Allocator {
   Location LocAt(uint32_t vreg, uint32_t pos) const;
   void AssignSlots();
 
-  const VCode& code_;
-  const RegAllocOptions options_;
+  const VCode* code_ = nullptr;
+  RegAllocOptions options_;
 
   // CFG and order.
   std::vector<std::vector<uint32_t>> succs_, preds_;  // distinct
@@ -164,6 +195,13 @@ class Allocator {
   std::vector<bool> safe_;               // per instruction number: a move may go before it
   uint32_t num_insts_ = 0;
 
+  // Per instruction number: its operands (ForEachVOperand), in ops_.
+  std::vector<VOperand> ops_;
+  std::vector<uint32_t> ops_begin_;  // per instruction number, + the end
+  absl::Span<const VOperand> Operands(uint32_t inst) const {
+    return absl::MakeConstSpan(ops_).subspan(ops_begin_[inst], ops_begin_[inst + 1] - ops_begin_[inst]);
+  }
+
   // Liveness and intervals.
   std::vector<BitSet> gen_, kill_, live_in_, live_out_;  // per block
   std::vector<Ranges> vreg_ranges_;           // per vreg, its whole life
@@ -181,13 +219,17 @@ class Allocator {
   };
   std::vector<PartnerMove> partner_moves_;    // block-parameter moves
   std::vector<Ranges> fixed_;                 // per Reg::index()
+  std::array<uint32_t, 32> fixed_cursor_{};   // per Reg::index(): see FixedIntersection
+  uint32_t fixed_cursor_pos_ = 0;
   std::vector<x64::Reg> candidates_[2];       // per class: allocatable, in preference order
 
   // Scan state.
-  std::vector<Interval> intervals_;
+  std::vector<Interval> intervals_;  // [0, num_intervals_) in use; the rest: spare storage
+  uint32_t num_intervals_ = 0;
   std::vector<std::vector<uint32_t>> vreg_parts_;  // per vreg: interval indexes
   std::vector<uint32_t> unhandled_;                // a min-heap by start
   std::vector<uint32_t> active_, inactive_;
+  std::vector<uint32_t> still_active_, still_inactive_;  // Scan's scratch
 
   RegAllocResult result_;
 };

@@ -3,7 +3,6 @@
 // on CFG edges (regalloc.h, steps 6 and 7).
 #include <algorithm>
 #include <cstdint>
-#include <map>
 #include <tuple>
 #include <vector>
 
@@ -95,10 +94,11 @@ void Allocator::AssignSlots() {
 }
 
 absl::Status Allocator::Resolve() {
-  const uint32_t nv = code_.num_vregs();
-  const uint32_t nb = code_.num_blocks();
+  const uint32_t nv = code_->num_vregs();
+  const uint32_t nb = code_->num_blocks();
   result_.parts.assign(nv, {});
-  for (const Interval& it : intervals_) {
+  for (uint32_t i = 0; i < num_intervals_; ++i) {
+    const Interval& it = intervals_[i];
     if (it.ranges.empty()) continue;
     if (it.loc.kind == Location::Kind::kNone) {
       return absl::InternalError(absl::StrCat("unallocated interval of ", VRegName(VReg(it.vreg))));
@@ -138,12 +138,13 @@ absl::Status Allocator::Resolve() {
       pending.push_back({b, j - block_first_[b], 0, {VReg(v), ps[k - 1].loc, ps[k].loc}, Weight(b)});
     }
   }
+  std::vector<uint32_t> live;
   for (uint32_t p = 0; p < nb; ++p) {
-    const uint32_t n = static_cast<uint32_t>(code_.block(p).insts.size());
+    const uint32_t n = static_cast<uint32_t>(code_->block(p).insts.size());
     if (n == 0) continue;
     const uint32_t end_pos = 2 * (block_first_[p] + n) - 1;
     for (uint32_t s : succs_[p]) {
-      std::vector<uint32_t> live;
+      live.clear();
       live_in_[s].ForEach([&](uint32_t v) { live.push_back(v); });
       for (uint32_t v : live) {
         const Location from = LocAt(v, end_pos), to = LocAt(v, 2 * block_first_[s]);
@@ -152,14 +153,14 @@ absl::Status Allocator::Resolve() {
                                                   " -> ", s, " but not allocated"));
         }
         if (from == to) continue;
-        const MachInst& last = code_.block(p).insts.back();
+        const MachInst& last = code_->block(p).insts.back();
         if (preds_[s].size() == 1 && s != 0) {
           pending.push_back({s, 0, 1, {VReg(v), from, to}, Weight(s)});
         } else if (last.kind == MachInst::Kind::kJmp && safe_[block_first_[p] + n - 1]) {
           pending.push_back({p, n - 1, 1, {VReg(v), from, to}, Weight(p)});
         } else {
-          return absl::InternalError(absl::StrCat("critical edge ", code_.block(p).name, " -> ",
-                                                  code_.block(s).name, " needs moves"));
+          return absl::InternalError(absl::StrCat("critical edge ", code_->block(p).name, " -> ",
+                                                  code_->block(s).name, " needs moves"));
         }
       }
     }
@@ -203,21 +204,34 @@ absl::Status Allocator::Resolve() {
     }
   }
 
-  std::map<std::tuple<uint32_t, uint32_t, uint32_t>, std::vector<AllocMove>> grouped;
-  for (const Pending& m : pending) {
+  // Group by (block, inst, order), keeping the order of `pending` inside a
+  // group.
+  std::vector<uint32_t> kept;
+  kept.reserve(pending.size());
+  for (uint32_t i = 0; i < pending.size(); ++i) {
+    const Pending& m = pending[i];
     if (m.order != 2 && slot_valid_after_def[m.move.vreg.index] && m.move.from.is_reg() &&
         m.move.to.is_slot() && after_final_def(m)) {
       continue;  // the slot already holds the value
     }
-    grouped[{m.block, m.inst, m.order}].push_back(m.move);
+    kept.push_back(i);
   }
+  auto key = [&](uint32_t i) {
+    return std::make_tuple(pending[i].block, pending[i].inst, pending[i].order);
+  };
+  std::stable_sort(kept.begin(), kept.end(),
+                   [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
   result_.edits.assign(nb, {});
-  for (auto& [key, moves] : grouped) {
-    const auto [block, inst, order] = key;
+  for (size_t i = 0; i < kept.size();) {
+    const auto [block, inst, order] = key(kept[i]);
     Edit e;
     e.inst = inst;
     e.where = order == 2 ? Edit::Where::kAfter : Edit::Where::kBefore;
-    e.moves = std::move(moves);
+    size_t j = i;
+    for (; j < kept.size() && key(kept[j]) == key(kept[i]); ++j) {
+      e.moves.push_back(pending[kept[j]].move);
+    }
+    i = j;
     result_.edits[block].push_back(std::move(e));
   }
   result_.block_base.assign(block_first_.begin(), block_first_.begin() + nb);

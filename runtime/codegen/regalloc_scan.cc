@@ -1,6 +1,7 @@
 // Register allocation, part 2: the linear scan with interval splitting
 // (regalloc.h, step 5).
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -40,7 +41,7 @@ void Allocator::AssignReg(uint32_t i, x64::Reg r) {
 void Allocator::AssignStack(uint32_t i) { intervals_[i].loc = Location::InSlot(0); }
 
 void Allocator::Scan() {
-  const uint32_t nv = code_.num_vregs();
+  const uint32_t nv = code_->num_vregs();
   for (int c = 0; c < 2; ++c) {
     const absl::Span<const x64::Reg> all =
         c == 0 ? absl::MakeConstSpan(kAllocatableGprs) : absl::MakeConstSpan(kAllocatableXmms);
@@ -48,22 +49,23 @@ void Allocator::Scan() {
     const size_t n = limit > 0 ? std::min<size_t>(limit, all.size()) : all.size();
     candidates_[c].assign(all.begin(), all.begin() + n);
   }
-  intervals_.clear();
-  vreg_parts_.assign(nv, {});
+  fixed_cursor_.fill(0);
+  fixed_cursor_pos_ = 0;
+  num_intervals_ = 0;
+  ResetEach(vreg_parts_, nv);
   unhandled_.clear();
   active_.clear();
   inactive_.clear();
   for (uint32_t v = 0; v < nv; ++v) {
     if (vreg_ranges_[v].empty()) continue;
-    Interval it;
-    it.vreg = v;
+    const uint32_t i = NewInterval(v);
+    Interval& it = intervals_[i];
     it.ranges = vreg_ranges_[v];
     it.uses = vreg_uses_[v];
     it.begin = it.start() & ~1u;
     it.end = it.last();
-    intervals_.push_back(std::move(it));
-    vreg_parts_[v].push_back(static_cast<uint32_t>(intervals_.size() - 1));
-    Queue(static_cast<uint32_t>(intervals_.size() - 1));
+    vreg_parts_[v].push_back(i);
+    Queue(i);
   }
   while (!unhandled_.empty()) {
     std::pop_heap(unhandled_.begin(), unhandled_.end(), Later{&intervals_});
@@ -72,21 +74,34 @@ void Allocator::Scan() {
     const uint32_t pos = intervals_[cur].start();
     // Active intervals that ended or are in a hole at pos; inactive ones that
     // ended or resume.
-    std::vector<uint32_t> still_active, still_inactive;
+    still_active_.clear();
+    still_inactive_.clear();
     for (uint32_t a : active_) {
       const Interval& it = intervals_[a];
       if (it.ranges.empty() || it.last() <= pos) continue;
-      (Covers(it.ranges, pos) ? still_active : still_inactive).push_back(a);
+      (Covers(it.ranges, pos) ? still_active_ : still_inactive_).push_back(a);
     }
     for (uint32_t a : inactive_) {
       const Interval& it = intervals_[a];
       if (it.ranges.empty() || it.last() <= pos) continue;
-      (Covers(it.ranges, pos) ? still_active : still_inactive).push_back(a);
+      (Covers(it.ranges, pos) ? still_active_ : still_inactive_).push_back(a);
     }
-    active_ = std::move(still_active);
-    inactive_ = std::move(still_inactive);
+    std::swap(active_, still_active_);
+    std::swap(inactive_, still_inactive_);
     if (!TryAllocateFree(cur)) AllocateBlocked(cur);
   }
+}
+
+uint32_t Allocator::FixedIntersection(x64::Reg r, const Interval& it, uint32_t pos) {
+  // The scan's positions only grow: a cursor per register skips the fixed
+  // ranges that ended, so each is passed once per function.
+  if (pos < fixed_cursor_pos_) fixed_cursor_.fill(0);  // (not expected: a safety net)
+  fixed_cursor_pos_ = pos;
+  const Ranges& f = fixed_[r.index()];
+  uint32_t& c = fixed_cursor_[r.index()];
+  while (c < f.size() && f[c].to <= pos) ++c;
+  if (c == f.size() || f[c].from >= it.last()) return kNone;
+  return FirstIntersectionFrom(f, c, it.ranges, pos);
 }
 
 x64::Reg Allocator::HintFor(const Interval& it) const {
@@ -119,36 +134,49 @@ x64::Reg Allocator::HintFor(const Interval& it) const {
 bool Allocator::TryAllocateFree(uint32_t cur) {
   const Interval& it = intervals_[cur];
   const uint32_t pos = it.start();
-  const x64::RegClass cls = code_.Class(VReg(it.vreg));
+  const x64::RegClass cls = code_->Class(VReg(it.vreg));
   const std::vector<x64::Reg>& cands = Candidates(cls);
-  std::vector<uint32_t> free_until(32, kNone);
+  // free_until[r]: the first position from pos on where r is taken (by an
+  // active value: pos; an inactive one's next range; a fixed range). Worked
+  // out per register only when asked for: the hint or the first candidate
+  // is usually free for all of cur, and then the others need no look.
+  std::array<uint32_t, 32> free_until;
+  free_until.fill(kNone);
+  uint32_t known = 0;  // bit per Reg::index(): free_until is final
   for (uint32_t a : active_) {
     const Location& l = intervals_[a].loc;
-    if (l.reg.cls() == cls) free_until[l.reg.index()] = 0;
+    if (l.reg.cls() == cls) {
+      free_until[l.reg.index()] = 0;
+      known |= uint32_t{1} << l.reg.index();
+    }
   }
-  for (uint32_t a : inactive_) {
-    const Location& l = intervals_[a].loc;
-    if (l.reg.cls() != cls) continue;
-    const uint32_t x = FirstIntersection(intervals_[a].ranges, it.ranges, pos);
-    if (x != kNone) free_until[l.reg.index()] = std::min(free_until[l.reg.index()], x);
-  }
-  for (x64::Reg r : cands) {
-    const uint32_t x = FirstIntersection(fixed_[r.index()], it.ranges, pos);
-    if (x != kNone) free_until[r.index()] = std::min(free_until[r.index()], x);
-  }
+  auto free_until_of = [&](x64::Reg r) {
+    const int i = r.index();
+    if (known & (uint32_t{1} << i)) return free_until[i];
+    known |= uint32_t{1} << i;
+    for (uint32_t a : inactive_) {
+      if (!(intervals_[a].loc.reg == r)) continue;
+      const uint32_t x = FirstIntersection(intervals_[a].ranges, it.ranges, pos);
+      if (x != kNone) free_until[i] = std::min(free_until[i], x);
+    }
+    const uint32_t x = FixedIntersection(r, it, pos);
+    if (x != kNone) free_until[i] = std::min(free_until[i], x);
+    return free_until[i];
+  };
   const uint32_t end = it.last();
   const x64::Reg hint = HintFor(it);
   if (hint.is_valid() && std::find(cands.begin(), cands.end(), hint) != cands.end() &&
-      free_until[hint.index()] >= end) {
+      free_until_of(hint) >= end) {
     AssignReg(cur, hint);
     return true;
   }
   for (x64::Reg r : cands) {
-    if (free_until[r.index()] >= end) {
+    if (free_until_of(r) >= end) {
       AssignReg(cur, r);
       return true;
     }
   }
+  // (Every candidate's free_until is known now.)
   // Free for a while: keep the register up to a split position before it is
   // taken, preferably after the last use before then.
   x64::Reg best;
@@ -172,7 +200,7 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
 
 void Allocator::AllocateBlocked(uint32_t cur) {
   const uint32_t pos = intervals_[cur].start();
-  const x64::RegClass cls = code_.Class(VReg(intervals_[cur].vreg));
+  const x64::RegClass cls = code_->Class(VReg(intervals_[cur].vreg));
   struct Choice {
     x64::Reg reg;
     uint64_t cost = 0;
@@ -184,7 +212,7 @@ void Allocator::AllocateBlocked(uint32_t cur) {
     const Interval& it = intervals_[cur];
     Choice c;
     c.reg = r;
-    const uint32_t blocked = FirstIntersection(fixed_[r.index()], it.ranges, pos);
+    const uint32_t blocked = FixedIntersection(r, it, pos);
     if (blocked != kNone && blocked <= pos) continue;
     if (blocked != kNone && blocked < it.last()) {
       const uint32_t last_use = LastRealUseBefore(it, blocked);
@@ -284,34 +312,51 @@ void Allocator::SpillUntilNextUse(uint32_t i, uint32_t after) {
   if (rest != kNone) Queue(rest);
 }
 
+uint32_t Allocator::NewInterval(uint32_t vreg) {
+  if (num_intervals_ == intervals_.size()) intervals_.emplace_back();
+  Interval& it = intervals_[num_intervals_];
+  it.vreg = vreg;
+  it.ranges.clear();
+  it.uses.clear();
+  it.begin = it.end = 0;
+  it.loc = Location();
+  return num_intervals_++;
+}
+
 uint32_t Allocator::SplitAt(uint32_t i, uint32_t s) {
-  Interval rest;
-  {
+  // Is anything of intervals_[i] live from s on?
+  if (intervals_[i].ranges.empty() || intervals_[i].last() <= s) {
     Interval& it = intervals_[i];
-    rest.vreg = it.vreg;
-    rest.begin = s;
-    rest.end = it.end;
     it.end = s;
-    Ranges keep;
-    for (const Range& r : it.ranges) {
-      if (r.to <= s) {
-        keep.push_back(r);
-      } else if (r.from >= s) {
-        rest.ranges.push_back(r);
-      } else {
-        keep.push_back({r.from, s});
-        rest.ranges.push_back({s, r.to});
-      }
-    }
-    it.ranges = std::move(keep);
-    std::vector<UsePos> keep_uses;
-    for (const UsePos& u : it.uses) (u.pos < s ? keep_uses : rest.uses).push_back(u);
-    it.uses = std::move(keep_uses);
+    while (!it.uses.empty() && it.uses.back().pos >= s) it.uses.pop_back();
+    return kNone;
   }
-  if (rest.ranges.empty()) return kNone;
-  intervals_.push_back(std::move(rest));
-  const uint32_t idx = static_cast<uint32_t>(intervals_.size() - 1);
-  vreg_parts_[intervals_[idx].vreg].push_back(idx);
+  const uint32_t idx = NewInterval(intervals_[i].vreg);  // may move intervals_
+  Interval& it = intervals_[i];
+  Interval& rest = intervals_[idx];
+  rest.begin = s;
+  rest.end = it.end;
+  it.end = s;
+  // Ranges: the first one ending after s is cut there; it and all after it
+  // move to `rest`.
+  size_t k = 0;
+  while (k < it.ranges.size() && it.ranges[k].to <= s) ++k;
+  for (size_t m = k; m < it.ranges.size(); ++m) {
+    Range r = it.ranges[m];
+    if (r.from < s) r.from = s;
+    rest.ranges.push_back(r);
+  }
+  if (k < it.ranges.size() && it.ranges[k].from < s) {
+    it.ranges[k].to = s;
+    ++k;
+  }
+  it.ranges.resize(k);
+  // Uses are sorted: those at s and after move.
+  size_t u = 0;
+  while (u < it.uses.size() && it.uses[u].pos < s) ++u;
+  rest.uses.assign(it.uses.begin() + u, it.uses.end());
+  it.uses.resize(u);
+  vreg_parts_[rest.vreg].push_back(idx);
   return idx;
 }
 
@@ -365,7 +410,7 @@ uint32_t Allocator::SplitPosition(const Interval& it, uint32_t lo, uint32_t hi,
     for (uint32_t j = j_lo; j <= j_hi;) {
       const uint32_t b = block_of_inst_[j];
       const uint32_t first = block_first_[b];
-      const uint32_t end = first + static_cast<uint32_t>(code_.block(b).insts.size());
+      const uint32_t end = first + static_cast<uint32_t>(code_->block(b).insts.size());
       if (j == first) consider(first, SplitDepth(2 * first));
       for (uint32_t k = std::max(j, first + 1); k < end && k <= j_hi; ++k) {
         if (LegalSplit(it, 2 * k)) {

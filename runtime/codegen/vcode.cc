@@ -61,14 +61,15 @@ void ForEachVOperand(const VCode& code, const MachInst& mi,
       f(VOperand{v, v.valid() ? x64::Reg() : r.reg, r.access});
     });
   }
-  for (int i = 0; i < 32; ++i) {
-    const x64::Reg r = i < 16 ? x64::Reg::Gpr(i) : x64::Reg::Xmm(i - 16);
-    if (mi.extra_uses.Contains(r)) f(VOperand{VReg(), r, x64::Access::kUse});
-  }
-  for (int i = 0; i < 32; ++i) {
-    const x64::Reg r = i < 16 ? x64::Reg::Gpr(i) : x64::Reg::Xmm(i - 16);
-    if (mi.extra_defs.Contains(r)) f(VOperand{VReg(), r, x64::Access::kDef});
-  }
+  // Set bits in index order (Reg::index(): GPRs 0-15, XMMs 16-31).
+  auto regs = [&](x64::RegSet set, x64::Access access) {
+    for (uint32_t bits = set.bits(); bits != 0; bits &= bits - 1) {
+      const int i = __builtin_ctz(bits);
+      f(VOperand{VReg(), i < 16 ? x64::Reg::Gpr(i) : x64::Reg::Xmm(i - 16), access});
+    }
+  };
+  regs(mi.extra_uses, x64::Access::kUse);
+  regs(mi.extra_defs, x64::Access::kDef);
 }
 
 std::string VRegName(VReg v) { return v.valid() ? absl::StrCat("%", v.index) : "%none"; }
