@@ -7,8 +7,8 @@
 //   bazel run -c opt //runtime/bench:compile_benchmark [-- RUNS [FUNCTIONS]]
 //
 // FUNCTIONS (default 2500) shrinks the module, e.g. for a callgrind run:
-//   valgrind --tool=callgrind --toggle-collect='wasm::CompiledModule::Compile*' \
-//     bazel-bin/runtime/bench/compile_benchmark 1 100
+//   valgrind --tool=callgrind --toggle-collect='wasm::CompiledModule::Compile*'
+//       bazel-bin/runtime/bench/compile_benchmark 1 100      (one command line)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
