@@ -196,6 +196,10 @@ class ForkServer {
       return 1;
     }
     for (;;) {
+      // A spare worker waits, forked, for the next Spawn: the fork is off
+      // the broker's critical path. (Forked here, between requests, so it
+      // inherits no channel meant for another worker.)
+      ForkSpare();
       ControlRequest request;
       int fd = -1;
       ssize_t n = Receive(&request, &fd);
@@ -257,9 +261,87 @@ class ForkServer {
     return n;
   }
 
+  // A pre-forked worker blocked in recvmsg on its handoff socket until it is
+  // given its channel (then it confines itself and runs, exactly as a
+  // freshly forked one); EOF on the handoff socket makes it exit.
+  void ForkSpare() {
+    if (spare_pid_ > 0) return;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return;
+    UniqueFd server_end(sv[0]);
+    UniqueFd child_end(sv[1]);
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return;
+    UniqueFd report_read(pipe_fds[0]);
+    UniqueFd report_write(pipe_fds[1]);
+    const pid_t self = getpid();
+    const pid_t pid = fork();
+    if (pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+      if (getppid() != self) _exit(1);
+      close(server_end.release());
+      char byte;
+      struct iovec iov = {&byte, 1};
+      alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+      struct msghdr msg = {};
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      msg.msg_control = control;
+      msg.msg_controllen = sizeof(control);
+      ssize_t got;
+      while ((got = recvmsg(child_end.get(), &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+      }
+      struct cmsghdr* c = got > 0 ? CMSG_FIRSTHDR(&msg) : nullptr;
+      if (c == nullptr || c->cmsg_type != SCM_RIGHTS) _exit(0);  // not needed after all
+      int channel;
+      memcpy(&channel, CMSG_DATA(c), sizeof(int));
+      close(child_end.release());
+      RunWorker(self, channel, report_write.get(), main_, confine_);
+    }
+    if (pid < 0) return;
+    workers_[pid].report = std::move(report_read);
+    spare_pid_ = pid;
+    spare_handoff_ = std::move(server_end);
+  }
+
+  // Hands `channel` to the spare worker; its pid, or -1 when there is none
+  // (or it died: then it is reaped and forgotten).
+  pid_t UseSpare(const UniqueFd& channel) {
+    if (spare_pid_ <= 0) return -1;
+    const pid_t pid = spare_pid_;
+    spare_pid_ = -1;
+    UniqueFd handoff = std::move(spare_handoff_);
+    char byte = 0;
+    struct iovec iov = {&byte, 1};
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    struct msghdr msg = {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    const int fd = channel.get();
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    if (sendmsg(handoff.get(), &msg, MSG_NOSIGNAL) != 1) {
+      kill(pid, SIGKILL);
+      while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+      workers_.erase(pid);
+      return -1;
+    }
+    return pid;
+  }
+
   void Spawn(UniqueFd channel) {
     if (!channel.valid()) {
       SendReply(control_fd_, ErrorReply(EBADF), nullptr);
+      return;
+    }
+    if (const pid_t pid = UseSpare(channel); pid > 0) {
+      Reply(pid);
       return;
     }
     int pipe_fds[2];
@@ -279,6 +361,12 @@ class ForkServer {
       return;
     }
     workers_[pid].report = std::move(report_read);
+    Reply(pid);
+  }
+
+  // The Spawn reply: the pid as the zygote sees it, and (with a pid
+  // namespace) as the broker does, in the credentials.
+  void Reply(pid_t pid) {
     ControlReply reply;
     reply.pid = pid;
     if (namespaces_ & kPidNamespace) {
@@ -383,6 +471,9 @@ class ForkServer {
   const ConfineOptions confine_;
   const uint32_t namespaces_;
   absl::flat_hash_map<pid_t, Worker> workers_;
+  // The pre-forked worker waiting for a channel (also in workers_).
+  pid_t spare_pid_ = -1;
+  UniqueFd spare_handoff_;
 };
 
 bool ParseUint(absl::string_view text, uint64_t* out) {
