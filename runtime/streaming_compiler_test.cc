@@ -88,18 +88,6 @@ StreamOutcome StreamBytewise(const std::vector<uint8_t>& bytes) {
 // ---------------------------------------------------------------------------
 // The spec testsuite.
 
-std::vector<std::string> CoreFiles() {
-  std::vector<std::string> out;
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  if (srcdir == nullptr) return out;
-  const std::filesystem::path dir = std::filesystem::path(srcdir) / "spec_testsuite" / "core";
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() == ".wast") out.push_back(e.path().string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 struct Agreement {
   int modules = 0;             // .wasm files compared
   int streams = 0;             // streamed runs (two chunkings per module)
@@ -109,7 +97,7 @@ struct Agreement {
 };
 
 TEST(StreamingCompilerSpecTest, AgreesWithCompileModuleOnEveryCoreModule) {
-  const std::vector<std::string> files = CoreFiles();
+  const std::vector<std::string> files = spec::RunfilesCoreWastFiles();
   ASSERT_FALSE(files.empty()) << "no spec testsuite under TEST_SRCDIR";
   Agreement agree;
   std::mt19937 rng(20240611);

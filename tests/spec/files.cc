@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -115,6 +117,22 @@ absl::StatusOr<std::vector<std::string>> ExpandWastPaths(absl::Span<const std::s
     files.insert(files.end(), inside.begin(), inside.end());
   }
   return files;
+}
+
+std::vector<std::string> RunfilesCoreWastFiles() {
+  const char* srcdir = std::getenv("TEST_SRCDIR");
+  if (srcdir == nullptr) return {};
+  const std::string dir = (std::filesystem::path(srcdir) / "spec_testsuite" / "core").string();
+  absl::StatusOr<std::vector<std::string>> files = ExpandWastPaths({dir});
+  return files.ok() ? *std::move(files) : std::vector<std::string>();
+}
+
+std::string WastTestName(const std::string& path) {
+  std::string name = std::filesystem::path(path).stem().string();
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
 }
 
 }  // namespace wasm::spec

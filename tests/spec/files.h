@@ -48,6 +48,16 @@ absl::StatusOr<std::string> ReadFileText(const std::string& path);
 // that does not exist, or a folder with no .wast file.
 absl::StatusOr<std::vector<std::string>> ExpandWastPaths(absl::Span<const std::string> paths);
 
+// For tests with `data = ["@spec_testsuite//:core"]`: the core/*.wast files
+// in the runfiles ($TEST_SRCDIR/spec_testsuite/core), sorted by name; empty
+// outside a Bazel test.
+std::vector<std::string> RunfilesCoreWastFiles();
+
+// A GoogleTest parameter name for a .wast path: its stem, characters other
+// than letters and digits as '_' ("i32.wast" -> "i32", "left-to-right" ->
+// "left_to_right").
+std::string WastTestName(const std::string& path);
+
 }  // namespace wasm::spec
 
 #endif  // TESTS_SPEC_FILES_H_

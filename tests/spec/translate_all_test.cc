@@ -19,18 +19,6 @@
 namespace wasm::spec {
 namespace {
 
-std::vector<std::string> CoreFiles() {
-  std::vector<std::string> out;
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  if (srcdir == nullptr) return out;
-  const std::filesystem::path dir = std::filesystem::path(srcdir) / "spec_testsuite" / "core";
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() == ".wast") out.push_back(e.path().string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 class TranslateAllTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(TranslateAllTest, EveryFunctionTranslatesToVerifiedIr) {
@@ -64,13 +52,9 @@ TEST_P(TranslateAllTest, EveryFunctionTranslatesToVerifiedIr) {
   RecordProperty("functions", functions);
 }
 
-INSTANTIATE_TEST_SUITE_P(Core, TranslateAllTest, ::testing::ValuesIn(CoreFiles()),
+INSTANTIATE_TEST_SUITE_P(Core, TranslateAllTest, ::testing::ValuesIn(RunfilesCoreWastFiles()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = std::filesystem::path(info.param).stem().string();
-                           for (char& c : name) {
-                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
+                           return WastTestName(info.param);
                          });
 
 }  // namespace

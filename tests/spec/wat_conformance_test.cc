@@ -50,18 +50,6 @@ class PrintTotals : public ::testing::Environment {
 const ::testing::Environment* const kPrintTotals =
     ::testing::AddGlobalTestEnvironment(new PrintTotals);
 
-std::vector<std::string> CoreFiles() {
-  std::vector<std::string> out;
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  if (srcdir == nullptr) return out;
-  const std::filesystem::path dir = std::filesystem::path(srcdir) / "spec_testsuite" / "core";
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() == ".wast") out.push_back(e.path().string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 bool IsScriptCommand(absl::string_view keyword) {
   return keyword == "module" || keyword == "register" || keyword == "invoke" || keyword == "get" ||
          absl::StartsWith(keyword, "assert_");
@@ -152,13 +140,9 @@ TEST_P(WatConformanceTest, TopLevelModulesMatchWast2Json) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Core, WatConformanceTest, ::testing::ValuesIn(CoreFiles()),
+INSTANTIATE_TEST_SUITE_P(Core, WatConformanceTest, ::testing::ValuesIn(RunfilesCoreWastFiles()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = std::filesystem::path(info.param).stem().string();
-                           for (char& c : name) {
-                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
+                           return WastTestName(info.param);
                          });
 
 }  // namespace
