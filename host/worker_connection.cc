@@ -130,6 +130,27 @@ absl::Status WorkerConnection::CallForStatus(Envelope request, absl::Span<const 
   return ReplyStatus(*reply);
 }
 
+absl::StatusOr<std::vector<uint64_t>> WorkerConnection::CallForValues(Envelope request) {
+  absl::StatusOr<Envelope> reply = Call(std::move(request));
+  if (!reply.ok()) return reply.status();
+  if (absl::Status s = ReplyStatus(*reply); !s.ok()) return s;
+  if (!reply->has_values()) {
+    return Fail("worker sent a malformed message: a request answered without values", false);
+  }
+  return std::vector<uint64_t>(reply->values().values().begin(), reply->values().values().end());
+}
+
+absl::StatusOr<uint64_t> WorkerConnection::CallForValue(Envelope request) {
+  absl::StatusOr<std::vector<uint64_t>> values = CallForValues(std::move(request));
+  if (!values.ok()) return values.status();
+  if (values->size() != 1) {
+    return Fail(absl::StrCat("worker sent a malformed message: ", values->size(),
+                             " values where one was expected"),
+                false);
+  }
+  return (*values)[0];
+}
+
 absl::StatusOr<Envelope> WorkerConnection::Call(Envelope request, absl::Span<const int> fds) {
   absl::StatusOr<ipc::Channel::Message> m = CallWithFds(std::move(request), fds);
   if (!m.ok()) return m.status();
@@ -232,26 +253,14 @@ absl::StatusOr<std::vector<uint64_t>> WorkerConnection::CallExport(
   request.mutable_call_export()->set_interrupt_after_us(
       static_cast<uint64_t>(absl::ToInt64Microseconds(options_.interrupt_after)));
   for (uint64_t a : args) request.mutable_call_export()->add_args(a);
-  absl::StatusOr<Envelope> reply = Call(std::move(request));
-  if (!reply.ok()) return reply.status();
-  if (absl::Status s = ReplyStatus(*reply); !s.ok()) return s;
-  if (!reply->has_values()) {
-    return Fail("worker sent a malformed message: a call answered without values", false);
-  }
-  return std::vector<uint64_t>(reply->values().values().begin(), reply->values().values().end());
+  return CallForValues(std::move(request));
 }
 
 absl::StatusOr<uint64_t> WorkerConnection::GetGlobal(uint32_t instance_id, const std::string& name) {
   Envelope request;
   request.mutable_get_global()->set_instance_id(instance_id);
   request.mutable_get_global()->set_name(name);
-  absl::StatusOr<Envelope> reply = Call(std::move(request));
-  if (!reply.ok()) return reply.status();
-  if (absl::Status s = ReplyStatus(*reply); !s.ok()) return s;
-  if (!reply->has_values() || reply->values().values_size() != 1) {
-    return Fail("worker sent a malformed message: a global read answered without one value", false);
-  }
-  return reply->values().values(0);
+  return CallForValue(std::move(request));
 }
 
 absl::Status WorkerConnection::SetGlobal(uint32_t instance_id, const std::string& name,
@@ -317,13 +326,7 @@ absl::StatusOr<std::vector<uint64_t>> WorkerConnection::CallFuncRef(uint64_t han
   request.mutable_call_func_ref()->set_interrupt_after_us(
       static_cast<uint64_t>(absl::ToInt64Microseconds(options_.interrupt_after)));
   for (uint64_t a : args) request.mutable_call_func_ref()->add_args(a);
-  absl::StatusOr<Envelope> reply = Call(std::move(request));
-  if (!reply.ok()) return reply.status();
-  if (absl::Status s = ReplyStatus(*reply); !s.ok()) return s;
-  if (!reply->has_values()) {
-    return Fail("worker sent a malformed message: a call answered without values", false);
-  }
-  return std::vector<uint64_t>(reply->values().values().begin(), reply->values().values().end());
+  return CallForValues(std::move(request));
 }
 
 absl::StatusOr<std::pair<MemoryType, UniqueFd>> WorkerConnection::ExportMemory(
@@ -371,13 +374,7 @@ absl::Status WorkerConnection::SetLimits(std::optional<uint64_t> max_memory_byte
 absl::StatusOr<uint64_t> WorkerConnection::PeakRssKib() {
   Envelope request;
   request.mutable_get_stats();
-  absl::StatusOr<Envelope> reply = Call(std::move(request));
-  if (!reply.ok()) return reply.status();
-  if (absl::Status s = ReplyStatus(*reply); !s.ok()) return s;
-  if (!reply->has_values() || reply->values().values_size() != 1) {
-    return Fail("worker sent a malformed message: stats without one value", false);
-  }
-  return reply->values().values(0);
+  return CallForValue(std::move(request));
 }
 
 absl::Status WorkerConnection::SendTestHook(ipc::TestHook::Action action) {

@@ -134,6 +134,9 @@ class WorkerConnection {
   absl::StatusOr<ipc::Envelope> Call(ipc::Envelope request, absl::Span<const int> fds = {});
   // The same, for requests answered with Ok (or an error).
   absl::Status CallForStatus(ipc::Envelope request, absl::Span<const int> fds = {});
+  // The same, for requests answered with Values (any number / exactly one).
+  absl::StatusOr<std::vector<uint64_t>> CallForValues(ipc::Envelope request);
+  absl::StatusOr<uint64_t> CallForValue(ipc::Envelope request);
   // The same, with the descriptors that came with the reply.
   absl::StatusOr<ipc::Channel::Message> CallWithFds(ipc::Envelope request,
                                                     absl::Span<const int> fds = {});
