@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/time.h>
+#include <time.h>
 #include <ucontext.h>
 
 #include <atomic>
@@ -198,18 +199,40 @@ namespace {
 volatile sig_atomic_t g_interrupt_armed = 0;
 // Set when the timer fired outside wasm code: TakePendingInterrupt reports it.
 volatile sig_atomic_t g_interrupt_pending = 0;
+// The requested deadline and, while a timer is set, when it expires
+// (CLOCK_MONOTONIC ns; 0: no timer). Calls that end before their deadline
+// leave the timer running instead of cancelling it, so back-to-back calls
+// cost no syscall: the handler re-arms itself for the current deadline, or
+// does nothing when no interrupt is requested.
+std::atomic<int64_t> g_deadline_ns{0};
+std::atomic<int64_t> g_timer_expiry_ns{0};
+static_assert(std::atomic<int64_t>::is_always_lock_free);
+
+int64_t NowNs() {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);  // async-signal-safe
+  return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
+}
 
 void ArmTimer(int64_t microseconds) {
+  if (microseconds < 1) microseconds = 1;
+  g_timer_expiry_ns.store(NowNs() + microseconds * 1000);
   struct itimerval t = {};
   t.it_value.tv_sec = microseconds / 1000000;
   t.it_value.tv_usec = microseconds % 1000000;
-  if (t.it_value.tv_sec == 0 && t.it_value.tv_usec == 0) t.it_value.tv_usec = 1;
   setitimer(ITIMER_REAL, &t, nullptr);
 }
 
 void HandleInterrupt(int, siginfo_t*, void* context) {
   const int saved_errno = errno;
+  g_timer_expiry_ns.store(0);
   if (g_interrupt_armed == 0) return;
+  const int64_t left_ns = g_deadline_ns.load() - NowNs();
+  if (left_ns > 0) {  // a timer set for an earlier call: wait for this one's deadline
+    ArmTimer((left_ns + 999) / 1000);
+    errno = saved_errno;
+    return;
+  }
   TrapEntry* entry = t_innermost_entry;
   const ucontext_t* uc = static_cast<const ucontext_t*>(context);
   const uintptr_t pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
@@ -250,8 +273,13 @@ absl::Status InstallInterruptHandler() {
 
 void RequestInterrupt(int64_t after_microseconds) {
   g_interrupt_pending = 0;
+  const int64_t deadline = NowNs() + after_microseconds * 1000;
+  g_deadline_ns.store(deadline);
   g_interrupt_armed = 1;
-  ArmTimer(after_microseconds);
+  // A timer still running from an earlier call does, if it fires no later
+  // than this deadline (the handler then re-arms for the rest).
+  const int64_t expiry = g_timer_expiry_ns.load();
+  if (expiry == 0 || expiry > deadline) ArmTimer(after_microseconds);
 }
 
 bool TakePendingInterrupt() {
@@ -262,10 +290,9 @@ bool TakePendingInterrupt() {
 }
 
 void CancelInterrupt() {
+  // No syscall: a timer still set fires once more and finds nothing to do.
   g_interrupt_armed = 0;
   g_interrupt_pending = 0;
-  struct itimerval off = {};
-  setitimer(ITIMER_REAL, &off, nullptr);
 }
 
 int ActiveTrapEntries() {

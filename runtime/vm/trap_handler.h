@@ -113,7 +113,9 @@ int ActiveTrapEntries();
 // 1 ms later, so the call is stopped at its next stretch of wasm code — or
 // sooner, where the runtime returns to wasm and asks TakePendingInterrupt()
 // (a host-function import does, then raises the trap itself). One timer per process: the
-// single-threaded sandbox worker is the user. (The design's alternative,
+// single-threaded sandbox worker is the user. Back-to-back calls cost no
+// syscall: CancelInterrupt leaves the timer running and a later request
+// reuses it (the handler re-arms for the current deadline). (The design's alternative,
 // epoch checks compiled into loop headers and function entries, costs a load
 // and a compare per iteration; this costs nothing until the deadline.)
 absl::Status InstallInterruptHandler();
