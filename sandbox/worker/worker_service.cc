@@ -416,13 +416,9 @@ class WorkerService {
   // The exported function `name` of instance `id` and its type.
   absl::StatusOr<std::pair<Extern, const FuncType*>> FindFunction(uint32_t id,
                                                                   const std::string& name) {
-    auto it = instances_.find(id);
-    if (it == instances_.end()) return absl::NotFoundError(absl::StrCat("no instance ", id));
-    const Instance& instance = it->second->instance();
-    std::optional<Extern> e = instance.GetExport(name);
-    if (!e.has_value() || e->kind() != ExternKind::kFunc) {
-      return absl::NotFoundError(absl::StrCat("no exported function \"", name, "\""));
-    }
+    absl::StatusOr<Extern> e = FindExport(id, name, ExternKind::kFunc);
+    if (!e.ok()) return e.status();
+    const Instance& instance = instances_.at(id)->instance();
     for (const Export& ex : instance.module().exports) {
       if (ex.kind == ExternKind::kFunc && ex.name == name) {
         return std::make_pair(*std::move(e), &instance.module().FunctionType(ex.index));
@@ -468,15 +464,8 @@ class WorkerService {
   }
 
   Envelope GetGlobal(const ipc::GetGlobal& request) {
-    auto it = instances_.find(request.instance_id());
-    if (it == instances_.end()) {
-      return ErrorReply(ipc::Error::NOT_FOUND, absl::StrCat("no instance ", request.instance_id()));
-    }
-    std::optional<Extern> e = it->second->instance().GetExport(request.name());
-    if (!e.has_value() || e->kind() != ExternKind::kGlobal) {
-      return ErrorReply(ipc::Error::NOT_FOUND,
-                        absl::StrCat("no exported global \"", request.name(), "\""));
-    }
+    absl::StatusOr<Extern> e = FindExport(request.instance_id(), request.name(), ExternKind::kGlobal);
+    if (!e.ok()) return ErrorReply(ipc::Error::NOT_FOUND, e.status().message());
     Envelope reply;
     reply.mutable_values()->add_values(e->global()->Get(e->global_type().type));
     return reply;
