@@ -1,6 +1,7 @@
 #include "runtime/opt/filetest.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -221,6 +222,15 @@ std::vector<std::string> FiletestNames(const std::filesystem::path& dir) {
   }
   std::sort(names.begin(), names.end());
   return names;
+}
+
+std::string FiletestTestName(const std::string& file_name) {
+  std::string name = absl::EndsWith(file_name, ".ir") ? file_name.substr(0, file_name.size() - 3)
+                                                      : file_name;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
 }
 
 }  // namespace wasm::opt

@@ -66,6 +66,10 @@ std::filesystem::path FiletestDir(absl::string_view package_dir);
 // The names of the .ir files in `dir`, sorted.
 std::vector<std::string> FiletestNames(const std::filesystem::path& dir);
 
+// A GoogleTest parameter name for a .ir file name: without ".ir", characters
+// other than letters and digits as '_'.
+std::string FiletestTestName(const std::string& file_name);
+
 }  // namespace wasm::opt
 
 #endif  // RUNTIME_OPT_FILETEST_H_

@@ -93,14 +93,8 @@ TEST_P(FiletestTest, OptimizeVerifiesAndIsIdempotent) {
   }
 }
 
-// Test names: the file name without ".ir", other characters than
-// letters and digits as '_'.
 std::string TestName(const testing::TestParamInfo<std::string>& info) {
-  std::string name = info.param.substr(0, info.param.size() - 3);
-  for (char& c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  }
-  return name;
+  return FiletestTestName(info.param);
 }
 
 INSTANTIATE_TEST_SUITE_P(Filetests, FiletestTest, testing::ValuesIn(FiletestNames()), TestName);
