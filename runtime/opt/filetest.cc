@@ -46,7 +46,12 @@ std::string CheckLineText(absl::string_view line) {
 
 }  // namespace
 
-absl::StatusOr<FileTest> ParseFileTest(absl::string_view contents) {
+bool IsOptimizerPass(absl::string_view name) {
+  return name == kOptimize || FindPass(name) != nullptr;
+}
+
+absl::StatusOr<FileTest> ParseFileTest(absl::string_view contents,
+                                       absl::FunctionRef<bool(absl::string_view)> known_pass) {
   FileTest t;
   t.lines = SplitLines(contents);
   const int n = static_cast<int>(t.lines.size());
@@ -56,7 +61,7 @@ absl::StatusOr<FileTest> ParseFileTest(absl::string_view contents) {
       if (!t.passes.empty()) return LineError(i, "a second '; test:' line");
       for (absl::string_view name : absl::StrSplit(line.substr(7), absl::ByAnyChar(", \t"),
                                                    absl::SkipEmpty())) {
-        if (name != kOptimize && FindPass(name) == nullptr) {
+        if (!known_pass(name)) {
           return LineError(i, absl::StrCat("unknown pass '", name, "'"));
         }
         t.passes.emplace_back(name);

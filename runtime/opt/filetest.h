@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
@@ -39,8 +40,13 @@ struct FileTest {
   std::vector<Case> cases;
 };
 
-// Splits a file into its cases. Errors name the 1-based line.
-absl::StatusOr<FileTest> ParseFileTest(absl::string_view contents);
+// Splits a file into its cases. Errors name the 1-based line. The `; test:`
+// names must be ones `known_pass` accepts: by default the optimiser's passes
+// and "optimize"; other runners (codegen) pass their own.
+bool IsOptimizerPass(absl::string_view name);
+absl::StatusOr<FileTest> ParseFileTest(
+    absl::string_view contents,
+    absl::FunctionRef<bool(absl::string_view)> known_pass = IsOptimizerPass);
 
 // Parses and verifies the case's function, runs the file's passes on it
 // (verifying after each) and returns the printed result. The pass name
