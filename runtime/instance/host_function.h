@@ -12,15 +12,15 @@
 //       }));
 //   imports.Define("env", "add", Extern::FromHostFunction(add));
 //
-// native_code stays null until the JIT provides native-convention
-// trampolines; callers use array_entry.
+// native_code stays null until the JIT provides a native-convention
+// trampoline (set_native_code); callers use array_entry.
 //
 // A callback that must trap calls RaiseTrap (raise_trap.h) after releasing
 // everything that needs a destructor (the jump back to the wasm entry runs
 // none). Reporting arbitrary host errors to the caller is not supported yet.
 //
 // Invariant: func_ref()->vmctx->host_function == this, and the record is
-//   never modified after Create.
+//   never modified after Create but for native_code, set once.
 #ifndef RUNTIME_INSTANCE_HOST_FUNCTION_H_
 #define RUNTIME_INSTANCE_HOST_FUNCTION_H_
 
@@ -49,6 +49,11 @@ class HostFunction {
 
   const FuncType& type() const { return type_; }
   const FuncRef* func_ref() const { return &func_ref_; }
+
+  // The JIT's native-ABI entry for this function (wasm code calls imports
+  // through FuncRef.native_code). Set once, with process-lifetime code that
+  // is the same for every importer (runtime/jit's Store does it).
+  void set_native_code(const void* code) { func_ref_.native_code = code; }
 
   // Calls the function through its FuncRef, as wasm code would.
   // InvalidArgument when `args_and_results` has fewer than

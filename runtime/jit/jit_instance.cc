@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/instance/host_function.h"
 #include "runtime/instance/instance_errors.h"
 #include "runtime/jit/backtrace.h"
 #include "runtime/jit/host_trampolines.h"
@@ -68,15 +69,14 @@ absl::StatusOr<JitInstance*> Store::Instantiate(std::shared_ptr<const CompiledMo
                    Instance::Allocate(code->shared_module(), imports));
   const Module& m = code->module();
   // Imported host functions get native-ABI entry code (wasm calls imports
-  // through FuncRef.native_code). The record belongs to the HostFunction, a
-  // non-const object shared by all its importers; filling the field once with
-  // process-lifetime code is the same for every importer.
+  // through FuncRef.native_code), once per HostFunction.
   for (uint32_t i = 0; i < m.num_imported_functions; ++i) {
     const FuncRef* ref = allocated->func_ref(i);
-    if (ref->native_code == nullptr) {
-      ASSIGN_OR_RETURN(const void* trampoline, HostNativeTrampoline(m.FunctionType(i)));
-      const_cast<FuncRef*>(ref)->native_code = trampoline;
-    }
+    if (ref->native_code != nullptr) continue;
+    HostFunction* host = ref->vmctx->host_function;
+    if (host == nullptr) return absl::InternalError("an imported function without code");
+    ASSIGN_OR_RETURN(const void* trampoline, HostNativeTrampoline(m.FunctionType(i)));
+    host->set_native_code(trampoline);
   }
   for (uint32_t d = 0; d < m.bodies.size(); ++d) {
     RETURN_IF_ERROR(allocated->SetFunctionCode(m.num_imported_functions + d,
