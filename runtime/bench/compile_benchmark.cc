@@ -4,7 +4,7 @@
 // The last line is the whole JIT: CompiledModule::Compile (translate,
 // optimise, lower, allocate registers, emit, map R+X), with its stage split.
 //
-//   bazel run -c opt //runtime/bench:compile_benchmark [-- RUNS [FUNCTIONS]]
+//   bazel run -c opt //runtime/bench:compile_benchmark [-- RUNS [FUNCTIONS [full]]]
 //
 // FUNCTIONS (default 2500) shrinks the module, e.g. for a callgrind run:
 //   valgrind --tool=callgrind --toggle-collect='wasm::CompiledModule::Compile*'
@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "runtime/bench/generate_module.h"
 #include "runtime/jit/compiled_module.h"
@@ -47,8 +48,11 @@ int main(int argc, char** argv) {
   }
   const wasm::Module& m = **module;
   const double mb = gen.code_section_bytes / 1e6;
+  // A third argument "full" skips the front-end-only measurements (for a
+  // profile of the whole JIT alone).
+  const bool full_only = argc > 3 && std::string_view(argv[3]) == "full";
   size_t insts = 0;
-  const double translate = BestSeconds(runs, [&] {
+  const double translate = full_only ? 0 : BestSeconds(runs, [&] {
     insts = 0;
     for (uint32_t i = 0; i < m.bodies.size(); ++i) {
       auto f = wasm::TranslateFunction(m, i);
@@ -57,7 +61,7 @@ int main(int argc, char** argv) {
     }
   });
   size_t after = 0;
-  const double optimize = BestSeconds(runs, [&] {
+  const double optimize = full_only ? 0 : BestSeconds(runs, [&] {
     after = 0;
     for (uint32_t i = 0; i < m.bodies.size(); ++i) {
       auto f = wasm::TranslateFunction(m, i);
@@ -68,9 +72,11 @@ int main(int argc, char** argv) {
   });
   std::printf("code section: %.2f MB, %u functions, %zu IR instructions (%zu after passes)\n", mb,
               static_cast<unsigned>(m.bodies.size()), insts, after);
-  std::printf("translate:             %8.1f ms  %7.1f MB/s\n", translate * 1e3, mb / translate);
-  std::printf("translate + optimise:  %8.1f ms  %7.1f MB/s  (best of %d)\n", optimize * 1e3,
-              mb / optimize, runs);
+  if (!full_only) {
+    std::printf("translate:             %8.1f ms  %7.1f MB/s\n", translate * 1e3, mb / translate);
+    std::printf("translate + optimise:  %8.1f ms  %7.1f MB/s  (best of %d)\n", optimize * 1e3,
+                mb / optimize, runs);
+  }
   wasm::CompileStats stats;
   const double full = BestSeconds(runs, [&] {
     auto code = wasm::CompiledModule::Compile(*module);
