@@ -464,11 +464,12 @@ absl::Status EmitFunction(const LoweredFunction& lowered, const RegAllocResult& 
   return e.Run(entry);
 }
 
-absl::Status CompileFunction(const ir::Function& f, uint32_t func_index, ModuleCodegenContext& ctx,
-                             x64::Assembler& as) {
-  if (func_index >= ctx.function_labels.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("no label for function ", func_index));
-  }
+namespace {
+
+// CompileFunction's and CompileFunctionCode's steps: lower, allocate, emit
+// with `entry` bound at the function's first instruction.
+absl::Status CompileFunctionAt(const ir::Function& f, const ModuleCodegenContext& ctx,
+                               x64::Label entry, x64::Assembler& as) {
 #ifndef NDEBUG
   // The IR comes from the translator and the optimiser, which verify it in
   // builds with assertions (opt::OptimizeOptions::verify); release builds
@@ -500,12 +501,37 @@ absl::Status CompileFunction(const ir::Function& f, uint32_t func_index, ModuleC
   std::vector<std::string>* listing = ctx.listing;
   if (listing == nullptr && ctx.dump.asm_text) listing = &local_listing;
   const size_t first_line = listing != nullptr ? listing->size() : 0;
-  RETURN_IF_ERROR(EmitFunction(lowered, alloc, ctx.function_labels[func_index], as, listing));
+  RETURN_IF_ERROR(EmitFunction(lowered, alloc, entry, as, listing));
   if (ctx.dump.asm_text && listing != nullptr) {
     std::cerr << "=== asm " << f.name << "\n";
     for (size_t k = first_line; k < listing->size(); ++k) std::cerr << (*listing)[k] << "\n";
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CompileFunction(const ir::Function& f, uint32_t func_index,
+                             const ModuleCodegenContext& ctx, x64::Assembler& as) {
+  if (func_index >= ctx.function_labels.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("no label for function ", func_index));
+  }
+  return CompileFunctionAt(f, ctx, ctx.function_labels[func_index], as);
+}
+
+absl::StatusOr<FunctionCode> CompileFunctionCode(const ir::Function& f,
+                                                 const ModuleCodegenContext& ctx) {
+  if (!ctx.function_labels.empty()) {
+    return absl::InvalidArgumentError(
+        "CompileFunctionCode: the context has module-wide function labels");
+  }
+  x64::Assembler as;
+  const x64::Label entry = as.NewLabel();
+  RETURN_IF_ERROR(CompileFunctionAt(f, ctx, entry, as));
+  FunctionCode out;
+  ASSIGN_OR_RETURN(out.code, as.Finish());
+  out.entry = as.LabelOffset(entry);
+  return out;
 }
 
 }  // namespace wasm::codegen

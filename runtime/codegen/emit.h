@@ -1,6 +1,9 @@
 // The code generator's entry points: one wasm function, IR → machine code in
-// a module-wide Assembler, and the trampolines between the array-call
-// convention (runtime/instance/vmcontext.h) and the native ABI (abi.h).
+// its own Assembler (CompileFunctionCode; the JIT's way, see
+// runtime/jit/compiled_module.h for the linking) or in a module-wide one
+// (CompileFunction, as below; the tests' way), and the trampolines between the
+// array-call convention (runtime/instance/vmcontext.h) and the native ABI
+// (abi.h).
 //
 //   ModuleCodegenContext ctx(module);
 //   x64::Assembler as;
@@ -32,8 +35,20 @@ namespace wasm::codegen {
 
 // Compiles `f` (function `func_index` of ctx.module's index space) and binds
 // ctx.function_labels[func_index] at its entry. Dumps per ctx.dump.
-absl::Status CompileFunction(const ir::Function& f, uint32_t func_index, ModuleCodegenContext& ctx,
-                             x64::Assembler& as);
+absl::Status CompileFunction(const ir::Function& f, uint32_t func_index,
+                             const ModuleCodegenContext& ctx, x64::Assembler& as);
+
+// One function compiled into its own Assembler (ctx.function_labels must be
+// empty): position-independent code, its constant pool after it, whose direct
+// calls are kPcRel32 relocations to FunctionSymbol(callee) and whose builtin
+// addresses are kAbs64 relocations, as always. Thread-safe: functions of one
+// module may be compiled on several threads with one ctx.
+struct FunctionCode {
+  x64::AssembledCode code;
+  uint32_t entry = 0;  // offset of the prologue in code.bytes
+};
+absl::StatusOr<FunctionCode> CompileFunctionCode(const ir::Function& f,
+                                                 const ModuleCodegenContext& ctx);
 
 // Emits the prologue, the allocated VCode, the epilogue(s), trap stubs and
 // jump tables (CompileFunction's last step; public for tests).

@@ -749,7 +749,7 @@ void Lowerer::LowerCall(ir::Inst i) {
   const Module& module = ctx_.module;
   if (d.op == IrOpcode::kCall) {
     if (d.imm32 >= module.num_imported_functions) {
-      EmitCallSequence(i, args, x64::Inst(Form::kCallRel32, {ctx_.function_labels[d.imm32]}),
+      EmitCallSequence(i, args, x64::Inst(Form::kCallRel32, {ctx_.CallTarget(d.imm32, as_)}),
                        VReg());
       return;
     }
@@ -942,7 +942,7 @@ void Lowerer::LowerTerminator(ir::Inst i) {
   }
 }
 
-absl::StatusOr<LoweredFunction> Lower(const ir::Function& f, ModuleCodegenContext& ctx,
+absl::StatusOr<LoweredFunction> Lower(const ir::Function& f, const ModuleCodegenContext& ctx,
                                       x64::Assembler& as) {
   Lowerer l(f, ctx, as);
   return l.Run();

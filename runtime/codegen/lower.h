@@ -45,14 +45,37 @@ DumpOptions DumpOptionsFromEnv();
 // test of the register allocator: run the spec suite with N = 2, 3, 5).
 RegAllocOptions RegAllocOptionsFromEnv();
 
-// Module-wide state shared by the functions of one module compiled into one
-// Assembler.
+// The ExternalSymbol of function `func_index` of the module's index space,
+// for code compiled function by function (CompileFunctionCode): a direct
+// call is a kPcRel32 Relocation to it, which the module's linker resolves.
+// Builtin symbols (BuiltinSymbol, below) never have the top bit set.
+inline constexpr uint32_t kFunctionSymbolBit = 1u << 31;
+inline constexpr uint32_t FunctionSymbol(uint32_t func_index) {
+  return kFunctionSymbolBit | func_index;
+}
+inline constexpr bool IsFunctionSymbol(uint32_t symbol_id) {
+  return (symbol_id & kFunctionSymbolBit) != 0;
+}
+inline constexpr uint32_t FunctionOfSymbol(uint32_t symbol_id) {
+  return symbol_id & ~kFunctionSymbolBit;
+}
+
+// Module-wide state shared by the functions of one module. Read-only while
+// functions are compiled (several threads may compile at once).
 struct ModuleCodegenContext {
   explicit ModuleCodegenContext(const Module& m) : module(m) {}
   const Module& module;
-  // One label per function of the index space; bound by CompileFunction for
-  // defined functions (imports stay unbound: they are called through FuncRefs).
+  // Either empty (each function is compiled into its own Assembler and calls
+  // are relocations to FunctionSymbol(index)), or one label per function of
+  // the index space in the one Assembler every function is compiled into,
+  // bound by CompileFunction for defined functions (imports stay unbound:
+  // they are called through FuncRefs).
   std::vector<x64::Label> function_labels;
+  // What a direct call to function `func_index` targets in `as`.
+  x64::Label CallTarget(uint32_t func_index, x64::Assembler& as) const {
+    if (!function_labels.empty()) return function_labels[func_index];
+    return as.ExternalLabel(x64::ExternalSymbol(FunctionSymbol(func_index)));
+  }
   DumpOptions dump = DumpOptionsFromEnv();
   RegAllocOptions regalloc = RegAllocOptionsFromEnv();
   // When set, CompileFunction appends the final instructions as text (the
@@ -72,7 +95,7 @@ struct LoweredFunction {
 };
 
 // `f` must pass the verifier. Labels and pool constants are created in `as`.
-absl::StatusOr<LoweredFunction> Lower(const ir::Function& f, ModuleCodegenContext& ctx,
+absl::StatusOr<LoweredFunction> Lower(const ir::Function& f, const ModuleCodegenContext& ctx,
                                       x64::Assembler& as);
 
 }  // namespace wasm::codegen

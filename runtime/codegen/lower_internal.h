@@ -24,7 +24,7 @@ inline constexpr x64::Reg X = x64::kXmm0;
 
 class Lowerer {
  public:
-  Lowerer(const ir::Function& f, ModuleCodegenContext& ctx, x64::Assembler& as)
+  Lowerer(const ir::Function& f, const ModuleCodegenContext& ctx, x64::Assembler& as)
       : f_(f), ctx_(ctx), as_(as), cfg_(f) {}
 
   absl::StatusOr<LoweredFunction> Run();
@@ -97,7 +97,7 @@ class Lowerer {
   void SetFromFlags(VReg d, FlagCond fc);
 
   const ir::Function& f_;
-  ModuleCodegenContext& ctx_;
+  const ModuleCodegenContext& ctx_;
   x64::Assembler& as_;
   ir::ControlFlowGraph cfg_;
   LoweredFunction out_;

@@ -1,11 +1,14 @@
 #include "runtime/jit/compiled_module.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "runtime/codegen/emit.h"
 #include "runtime/instance/builtins.h"
+#include "runtime/jit/parallel_for.h"
 #include "runtime/ir/builtins.h"
 #include "runtime/opt/pipeline.h"
 #include "runtime/status_macros.h"
@@ -21,75 +24,166 @@ double Since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Writes the builtins' addresses into the code (kAbs64 relocations; the code
-// generator calls builtins through `movabs r11, addr; call r11`).
-absl::Status PatchRelocations(x64::AssembledCode& code) {
-  for (const x64::Relocation& r : code.relocations) {
+// 0xcc (int3) up to a multiple of 16: where each function and the trampolines
+// start (each piece's constant pool, at its end, needs 16-aligned starts).
+void PadTo16(std::vector<uint8_t>& bytes) {
+  while (bytes.size() % 16 != 0) bytes.push_back(0xcc);
+}
+
+// Writes the relocations of the piece at `base` of `bytes`: builtin addresses
+// (kAbs64) and direct calls to defined functions (kPcRel32 to FunctionSymbol,
+// resolved to `function_offsets`, by module-local index, within `bytes`).
+absl::Status Link(const std::vector<x64::Relocation>& relocations, uint32_t base,
+                  const Module& m, const std::vector<uint32_t>& function_offsets,
+                  std::vector<uint8_t>& bytes) {
+  for (const x64::Relocation& r : relocations) {
+    const uint32_t at = base + r.offset;
+    const uint32_t id = r.symbol.id();
+    if (codegen::IsFunctionSymbol(id)) {
+      const uint32_t callee = codegen::FunctionOfSymbol(id);
+      if (r.kind != x64::Relocation::Kind::kPcRel32 || callee < m.num_imported_functions ||
+          callee - m.num_imported_functions >= function_offsets.size()) {
+        return absl::InternalError(
+            absl::StrCat("bad call relocation to function ", callee, " at code offset ", at));
+      }
+      const int64_t disp =
+          int64_t{function_offsets[callee - m.num_imported_functions]} + r.addend - at;
+      const int32_t value = static_cast<int32_t>(disp);
+      std::memcpy(bytes.data() + at, &value, sizeof(value));
+      continue;
+    }
     if (r.kind != x64::Relocation::Kind::kAbs64) {
-      return absl::InternalError(absl::StrCat("unsupported relocation kind at code offset ", r.offset));
+      return absl::InternalError(absl::StrCat("unsupported relocation kind at code offset ", at));
     }
-    const void* address = BuiltinAddress(static_cast<ir::Builtin>(r.symbol.id()));
-    if (address == nullptr) {
-      return absl::InternalError(absl::StrCat("unknown builtin ", r.symbol.id()));
-    }
+    const void* address = BuiltinAddress(static_cast<ir::Builtin>(id));
+    if (address == nullptr) return absl::InternalError(absl::StrCat("unknown builtin ", id));
     const uint64_t value = reinterpret_cast<uintptr_t>(address);
-    std::memcpy(code.bytes.data() + r.offset, &value, sizeof(value));
+    std::memcpy(bytes.data() + at, &value, sizeof(value));
   }
   return absl::OkStatus();
+}
+
+// One defined function's compilation, and the time of each stage.
+struct FunctionResult {
+  absl::StatusOr<codegen::FunctionCode> code = absl::UnknownError("not compiled");
+  double translate_seconds = 0;
+  double optimize_seconds = 0;
+  double codegen_seconds = 0;
+};
+
+FunctionResult CompileOne(const Module& m, uint32_t d, const codegen::ModuleCodegenContext& ctx) {
+  FunctionResult r;
+  auto t0 = Clock::now();
+  absl::StatusOr<ir::Function> f = TranslateFunction(m, d);
+  r.translate_seconds = Since(t0);
+  if (!f.ok()) {
+    r.code = f.status();
+    return r;
+  }
+  t0 = Clock::now();
+  if (absl::Status s = opt::Optimize(*f); !s.ok()) {
+    r.code = s;
+    return r;
+  }
+  r.optimize_seconds = Since(t0);
+  t0 = Clock::now();
+  r.code = codegen::CompileFunctionCode(*f, ctx);
+  r.codegen_seconds = Since(t0);
+  return r;
 }
 
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::Compile(
-    std::shared_ptr<const Module> module) {
+    std::shared_ptr<const Module> module, const CompileOptions& options) {
   if (module == nullptr) return absl::InvalidArgumentError("CompiledModule::Compile: null module");
   auto out = std::shared_ptr<CompiledModule>(new CompiledModule());
   out->module_ = module;
   const Module& m = *module;
   const uint32_t num_defined = static_cast<uint32_t>(m.bodies.size());
+  const codegen::ModuleCodegenContext ctx(m);
 
-  x64::Assembler as;
-  codegen::ModuleCodegenContext ctx(m);
-  ctx.function_labels.clear();
-  ctx.function_labels.reserve(m.functions.size());
-  for (size_t i = 0; i < m.functions.size(); ++i) ctx.function_labels.push_back(as.NewLabel());
-
-  for (uint32_t d = 0; d < num_defined; ++d) {
-    const uint32_t func_index = m.num_imported_functions + d;
-    auto t0 = Clock::now();
-    ASSIGN_OR_RETURN(ir::Function f, TranslateFunction(m, d));
-    out->stats_.translate_seconds += Since(t0);
-    t0 = Clock::now();
-    RETURN_IF_ERROR(opt::Optimize(f));
-    out->stats_.optimize_seconds += Since(t0);
-    t0 = Clock::now();
-    RETURN_IF_ERROR(codegen::CompileFunction(f, func_index, ctx, as));
-    out->stats_.codegen_seconds += Since(t0);
+  // Every function on its own, in parallel: no shared mutable state but the
+  // results (each thread writes its own slots) and the first-error flag.
+  const auto t_start = Clock::now();
+  std::vector<FunctionResult> results(num_defined);
+  std::atomic<bool> failed{false};
+  const bool dumping = ctx.dump.ir || ctx.dump.vcode || ctx.dump.asm_text;
+  out->stats_.threads = dumping ? 1 : ResolveThreads(options.threads);
+  ParallelFor(
+      num_defined, out->stats_.threads,
+      [&](size_t d) {
+        results[d] = CompileOne(m, static_cast<uint32_t>(d), ctx);
+        if (!results[d].code.ok()) failed.store(true, std::memory_order_relaxed);
+      },
+      [&] { return failed.load(std::memory_order_relaxed); });
+  for (const FunctionResult& r : results) {
+    out->stats_.translate_seconds += r.translate_seconds;
+    out->stats_.optimize_seconds += r.optimize_seconds;
+    out->stats_.codegen_seconds += r.codegen_seconds;
   }
+  out->stats_.parallel_seconds = Since(t_start);
+  // The first error in function order (later functions may not have run).
+  for (const FunctionResult& r : results) {
+    if (!r.code.ok()) return r.code.status();
+  }
+
+  // Link: the functions in order, 16-aligned, then the trampolines.
+  const auto t0 = Clock::now();
+  size_t total = 0;
+  for (const FunctionResult& r : results) total += r.code->code.bytes.size() + 15;
+  std::vector<uint8_t> bytes;
+  std::vector<TrapSite> traps;
+  bytes.reserve(total + 64 * size_t{num_defined} + 16);
+  std::vector<uint32_t> bases(num_defined);
+  out->code_offsets_.reserve(num_defined);
+  for (uint32_t d = 0; d < num_defined; ++d) {
+    PadTo16(bytes);
+    const x64::AssembledCode& code = results[d].code->code;
+    bases[d] = static_cast<uint32_t>(bytes.size());
+    out->code_offsets_.push_back(bases[d] + results[d].code->entry);
+    bytes.insert(bytes.end(), code.bytes.begin(), code.bytes.end());
+    for (const TrapSite& t : code.traps) {
+      traps.push_back(TrapSite{bases[d] + t.code_offset, t.kind});
+    }
+  }
+  x64::Assembler as;
   std::vector<x64::Label> entries;
   entries.reserve(num_defined);
   for (uint32_t d = 0; d < num_defined; ++d) {
     const uint32_t func_index = m.num_imported_functions + d;
     entries.push_back(as.NewLabel());
     as.Bind(entries.back());
-    codegen::EmitArrayEntryTrampoline(m.FunctionType(func_index), ctx.function_labels[func_index], as);
+    codegen::EmitArrayEntryTrampoline(
+        m.FunctionType(func_index),
+        as.ExternalLabel(x64::ExternalSymbol(codegen::FunctionSymbol(func_index))), as);
   }
-
-  const auto t0 = Clock::now();
-  ASSIGN_OR_RETURN(x64::AssembledCode code, as.Finish());
-  out->stats_.code_bytes = code.bytes.size();
-  if (code.bytes.empty()) {  // a module without functions: nothing to map
+  ASSIGN_OR_RETURN(x64::AssembledCode trampolines, as.Finish());
+  PadTo16(bytes);
+  const uint32_t trampolines_base = static_cast<uint32_t>(bytes.size());
+  if (bytes.size() + trampolines.bytes.size() > (1u << 30)) {
+    return absl::ResourceExhaustedError("code too large");
+  }
+  bytes.insert(bytes.end(), trampolines.bytes.begin(), trampolines.bytes.end());
+  for (const TrapSite& t : trampolines.traps) {
+    traps.push_back(TrapSite{trampolines_base + t.code_offset, t.kind});
+  }
+  for (uint32_t d = 0; d < num_defined; ++d) {
+    RETURN_IF_ERROR(
+        Link(results[d].code->code.relocations, bases[d], m, out->code_offsets_, bytes));
+  }
+  RETURN_IF_ERROR(Link(trampolines.relocations, trampolines_base, m, out->code_offsets_, bytes));
+  results.clear();
+  out->stats_.code_bytes = bytes.size();
+  if (bytes.empty()) {  // a module without functions: nothing to map
     out->stats_.assemble_seconds = Since(t0);
     return std::shared_ptr<const CompiledModule>(std::move(out));
   }
-  RETURN_IF_ERROR(PatchRelocations(code));
-  out->code_offsets_.reserve(num_defined);
   out->entry_offsets_.reserve(num_defined);
   for (uint32_t d = 0; d < num_defined; ++d) {
-    out->code_offsets_.push_back(as.LabelOffset(ctx.function_labels[m.num_imported_functions + d]));
-    out->entry_offsets_.push_back(as.LabelOffset(entries[d]));
+    out->entry_offsets_.push_back(trampolines_base + as.LabelOffset(entries[d]));
   }
-  ASSIGN_OR_RETURN(out->code_, CodeMemory::Create(code.bytes));
+  ASSIGN_OR_RETURN(out->code_, CodeMemory::Create(bytes));
   JitFunctionTable functions;
   if (num_defined > 0) {  // else the code is trampolines and pool only: no functions
     functions.first_index = m.num_imported_functions;
@@ -97,10 +191,14 @@ absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::Compile(
     functions.end = out->entry_offsets_[0];
   }
   ASSIGN_OR_RETURN(out->registration_,
-                   RegisterJitCode(out->code_->code(), std::move(code.traps), functions));
+                   RegisterJitCode(out->code_->code(), std::move(traps), functions));
   out->symbols_ = RegisterModuleSymbols(out->code_->start(), module);
   out->stats_.assemble_seconds = Since(t0);
   return std::shared_ptr<const CompiledModule>(std::move(out));
+}
+
+absl::Span<const uint8_t> CompiledModule::code() const {
+  return code_ == nullptr ? absl::Span<const uint8_t>() : code_->code();
 }
 
 const void* CompiledModule::native_code(uint32_t defined_index) const {

@@ -1,25 +1,29 @@
 // Machine code for every defined function of a validated Module.
 //
-//   wasm Module ─► for each function: translate (translator/) ─► Optimize (opt/)
-//              ─► CompileFunction (codegen/) into one Assembler
-//              ─► + an array-entry trampoline per function
-//              ─► Finish ─► patch builtin addresses ─► CodeMemory (R+X) + trap sites registered
+//   wasm Module ─► for each function, on up to CompileOptions::threads threads:
+//                  translate (translator/) ─► Optimize (opt/)
+//                  ─► CompileFunctionCode (codegen/): its own Assembler, its own
+//                     constant pool, calls as relocations to function symbols
+//              ─► link: functions in order (16-aligned), then one array-entry
+//                 trampoline per function; calls and builtin addresses patched
+//              ─► CodeMemory (R+X) + trap sites registered
 //
 // One CompiledModule serves every instance of its module (the code reads all
 // instance state through the VMContext in r14), so compile once, instantiate
 // many times.
 //
 //   ASSIGN_OR_RETURN(std::shared_ptr<const CompiledModule> code,
-//                    CompiledModule::Compile(module));
+//                    CompiledModule::Compile(module, {.threads = 0}));
 //   instance->SetFunctionCode(i, code->native_code(d), code->array_entry(d));
 //
 // The code blob, in order: defined function 0 (prologue, body, trap stubs,
-// jump tables), function 1, ..., then one array-entry trampoline per
-// function, then the constant pool. The blob is registered (code_registry.h)
-// with its trap sites and its function table: function d covers
-// [code_offsets_[d], code_offsets_[d + 1]), the last one up to the first
-// trampoline, numbered num_imported_functions + d. That table and the
+// jump tables, its constant pool), int3 padding to 16, function 1, ..., then
+// the array-entry trampolines (and their pool). The blob is registered
+// (code_registry.h) with its trap sites and its function table: function d
+// covers [code_offsets_[d], code_offsets_[d + 1]), the last one up to the
+// first trampoline, numbered num_imported_functions + d. That table and the
 // module's names (backtrace.h) turn a trap's frames into a wasm backtrace.
+// The result does not depend on the number of threads (byte for byte).
 // Invariant: every defined function's code starts with `push rbp; mov rbp,
 //   rsp` (codegen's prologue), as the function table requires.
 #ifndef RUNTIME_JIT_COMPILED_MODULE_H_
@@ -37,18 +41,30 @@
 
 namespace wasm {
 
+// Stage times are summed over the compiling threads (CPU time spent in each,
+// roughly); parallel_seconds is the wall time of the parallel part, and
+// assemble_seconds the wall time of the serial link after it.
 struct CompileStats {
   double translate_seconds = 0;
   double optimize_seconds = 0;
-  double codegen_seconds = 0;   // lowering, register allocation, emission
-  double assemble_seconds = 0;  // relaxation, patching, mapping
+  double codegen_seconds = 0;   // lowering, register allocation, emission, relaxation
+  double parallel_seconds = 0;  // wall: translate + optimise + codegen of every function
+  double assemble_seconds = 0;  // wall: trampolines, linking, patching, mapping
+  int threads = 1;
   size_t code_bytes = 0;
+};
+
+struct CompileOptions {
+  // Threads compiling functions: 1 = the calling thread alone; 0 = one per
+  // online CPU. A sandboxed worker must use 1 (its seccomp policy allows no
+  // new threads).
+  int threads = 1;
 };
 
 class CompiledModule {
  public:
   static absl::StatusOr<std::shared_ptr<const CompiledModule>> Compile(
-      std::shared_ptr<const Module> module);
+      std::shared_ptr<const Module> module, const CompileOptions& options = {});
 
   const Module& module() const { return *module_; }
   const std::shared_ptr<const Module>& shared_module() const { return module_; }
@@ -56,6 +72,8 @@ class CompiledModule {
   const void* native_code(uint32_t defined_index) const;
   const void* array_entry(uint32_t defined_index) const;
   const CompileStats& stats() const { return stats_; }
+  // The whole code blob (empty for a module without functions).
+  absl::Span<const uint8_t> code() const;
 
  private:
   CompiledModule() = default;

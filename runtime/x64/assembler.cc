@@ -73,8 +73,21 @@ Label Assembler::NewLabel() {
   return Label(static_cast<uint32_t>(label_pos_.size() - 1));
 }
 
+Label Assembler::ExternalLabel(ExternalSymbol symbol) {
+  auto [it, inserted] = external_labels_.try_emplace(symbol.id(), 0);
+  if (inserted) {
+    it->second = NewLabel().id();
+    label_symbols_.emplace(it->second, symbol.id());
+  }
+  return Label(it->second);
+}
+
 void Assembler::Bind(Label label) {
   if (!CheckLabel(label)) return;
+  if (label_symbols_.contains(label.id())) {
+    Fail(absl::InvalidArgumentError(absl::StrCat("label L", label.id(), " is external")));
+    return;
+  }
   if (label_bound_[label.id()]) {
     Fail(absl::InvalidArgumentError(absl::StrCat("label L", label.id(), " bound twice")));
     return;
@@ -269,6 +282,9 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
   }
   for (const Fixup& f : fixups_) {
     if (f.kind == Fixup::Kind::kConstantPcRel) continue;
+    if (f.kind == Fixup::Kind::kLabelPcRel && f.size == 4 && label_symbols_.contains(f.target)) {
+      continue;  // a relocation (below)
+    }
     if (absl::Status s = require_bound(f.target); !s.ok()) return s;
     if (f.kind == Fixup::Kind::kLabelDelta) {
       if (absl::Status s = require_bound(f.base_label); !s.ok()) return s;
@@ -339,8 +355,21 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
     final_label_offsets_[i] = label_bound_[i] ? Offset(label_pos_[i], prefix) : 0;
   }
 
+  out.relocations.reserve(relocations_.size());
   for (const Fixup& f : fixups_) {
     const uint32_t field = Offset(f.field, prefix);
+    if (f.kind == Fixup::Kind::kLabelPcRel && !label_symbols_.empty()) {
+      if (auto it = label_symbols_.find(f.target); it != label_symbols_.end()) {
+        if (f.size != 4) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("rel8 reference to external label L", f.target));
+        }
+        out.relocations.push_back(Relocation{field, ExternalSymbol(it->second),
+                                             Relocation::Kind::kPcRel32,
+                                             f.addend - static_cast<int32_t>(f.to_end)});
+        continue;
+      }
+    }
     int64_t value = 0;
     switch (f.kind) {
       case Fixup::Kind::kLabelPcRel:
@@ -361,9 +390,12 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
     WriteLe(&out.bytes, field, static_cast<uint64_t>(value), f.size);
   }
 
-  out.relocations.reserve(relocations_.size());
   for (const PendingRelocation& r : relocations_) {
     out.relocations.push_back(Relocation{Offset(r.field, prefix), r.symbol, r.kind, r.addend});
+  }
+  if (!label_symbols_.empty()) {
+    std::sort(out.relocations.begin(), out.relocations.end(),
+              [](const Relocation& a, const Relocation& b) { return a.offset < b.offset; });
   }
   out.traps.reserve(traps_.size());
   for (const auto& [pos, kind] : traps_) out.traps.push_back(TrapSite{Offset(pos, prefix), kind});

@@ -112,6 +112,12 @@ class Assembler {
   void CallExternal(ExternalSymbol symbol);
   // movabs dst, <address of symbol>; Relocation kAbs64. For "call dst".
   void MovExternalAddress(Reg dst, ExternalSymbol symbol);
+  // A label for `symbol`, which is outside this code (another function of the
+  // module, compiled on its own): never bound here; a call rel32 or a RIP-
+  // relative operand naming it becomes a kPcRel32 Relocation to `symbol`
+  // at Finish. One label per symbol (asking twice gives the same label).
+  // Branches (Jmp / J) and jump table entries to it are errors.
+  Label ExternalLabel(ExternalSymbol symbol);
   // A 4-byte jump table entry: label `target` minus label `table` (+ addend).
   void JumpTableEntry(Label target, Label table, int32_t addend = 0);
 
@@ -202,6 +208,8 @@ class Assembler {
   std::vector<Item> items_;
   std::vector<Pos> label_pos_;
   std::vector<bool> label_bound_;
+  absl::flat_hash_map<uint32_t, uint32_t> external_labels_;  // symbol id -> label id
+  absl::flat_hash_map<uint32_t, uint32_t> label_symbols_;    // label id -> symbol id
   std::vector<Fixup> fixups_;
   std::vector<PendingRelocation> relocations_;
   std::vector<std::pair<Pos, TrapKind>> traps_;

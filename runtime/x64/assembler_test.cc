@@ -303,6 +303,37 @@ TEST(RelocationTest, ExternalCallsAfterRelaxation) {
   EXPECT_EQ(Hex(absl::MakeSpan(code.bytes).subspan(10, 2)), "48 b8");
 }
 
+// A call to an external label (another function, compiled on its own) is a
+// kPcRel32 relocation to its symbol, in offset order with the others; the
+// label cannot be bound, branched to, or reached with rel8.
+TEST(RelocationTest, ExternalLabelsBecomeRelocations) {
+  Assembler a;
+  Label far = a.NewLabel();
+  const Label f3 = a.ExternalLabel(ExternalSymbol(0x80000003));
+  EXPECT_EQ(a.ExternalLabel(ExternalSymbol(0x80000003)), f3);
+  a.Jmp(far);                                     // long: 5 bytes
+  a.MovExternalAddress(kRax, ExternalSymbol(9));  // 48 b8 at 5, imm64 at 7
+  a.Call(f3);                                     // e8 at 15, field at 16
+  Nops(a, 200);
+  a.Bind(far);
+  AssembledCode code = FinishOrDie(a);
+  ASSERT_EQ(code.relocations.size(), 2u);
+  EXPECT_EQ(code.relocations[0].offset, 7u);
+  EXPECT_EQ(code.relocations[0].symbol, ExternalSymbol(9));
+  EXPECT_EQ(code.relocations[1].offset, 16u);
+  EXPECT_EQ(code.relocations[1].symbol, ExternalSymbol(0x80000003));
+  EXPECT_EQ(code.relocations[1].kind, Relocation::Kind::kPcRel32);
+  EXPECT_EQ(code.relocations[1].addend, -4);
+  EXPECT_EQ(Hex(absl::MakeSpan(code.bytes).subspan(15, 5)), "e8 00 00 00 00");
+
+  Assembler bind;
+  bind.Bind(bind.ExternalLabel(ExternalSymbol(1)));
+  EXPECT_THAT(std::string(bind.Finish().status().message()), HasSubstr("is external"));
+  Assembler jump;
+  jump.Jmp(jump.ExternalLabel(ExternalSymbol(1)));
+  EXPECT_THAT(std::string(jump.Finish().status().message()), HasSubstr("never bound"));
+}
+
 TEST(LabelTest, CallAndJumpTableEntries) {
   Assembler a;
   Label table = a.NewLabel(), f = a.NewLabel(), c0 = a.NewLabel(), c1 = a.NewLabel();

@@ -23,7 +23,9 @@ absl::Status JitEngine::Instantiate(std::vector<uint8_t> bytes,
                                     const std::optional<std::string>& name) {
   RETURN_IF_ERROR(setup_);
   ASSIGN_OR_RETURN(std::shared_ptr<const Module> module, CompileModule(std::move(bytes)));
-  ASSIGN_OR_RETURN(std::shared_ptr<const CompiledModule> code, CompiledModule::Compile(module));
+  // On every CPU: the suite is also the parallel compiler's thread-safety test.
+  ASSIGN_OR_RETURN(std::shared_ptr<const CompiledModule> code,
+                   CompiledModule::Compile(module, {.threads = 0}));
   absl::StatusOr<JitInstance*> instance = store_.Instantiate(code, imports_);
   if (!instance.ok()) return ToScriptError(instance.status());
   current_ = *instance;
