@@ -18,11 +18,12 @@
 //      hard limit 1 s later is a SIGKILL), NOFILE max_open_files, FSIZE
 //      max_file_bytes (this bounds memfd ftruncate: at least 4 GiB for a
 //      full 32-bit memory), NPROC 0 (the worker never forks or starts a
-//      thread; the policy forbids clone anyway);
+//      thread; the policy forbids clone anyway; threads started by
+//      `before_confine`, earlier, are confined with the worker);
 //   3. SIGXFSZ ignored (a too-large ftruncate fails with EFBIG instead of
 //      killing), PR_SET_DUMPABLE 0 (no ptrace, no /proc/pid/mem from peers),
 //      PR_SET_PDEATHSIG SIGKILL (dies with the zygote);
-//   4. InstallWorkerPolicy (policy.h).
+//   4. InstallWorkerPolicy (policy.h), on every thread of the worker (TSYNC).
 #ifndef SANDBOX_CONFINE_H_
 #define SANDBOX_CONFINE_H_
 
@@ -52,11 +53,21 @@ struct ConfineOptions {
   // RLIMIT_FSIZE: bounds the size of any memfd the worker grows (4 GiB is
   // the largest 32-bit memory).
   uint64_t max_file_bytes = uint64_t{4} << 30;
+  // Runs in each new worker before it gets its channel and is confined (for
+  // a pre-forked spare: right after the fork, off the Spawn's critical
+  // path): the one place a worker may start threads (the JIT's compile
+  // pool). It must return only once its threads are running (glibc's thread
+  // start-up makes syscalls the policy refuses: set_robust_list, rseq) and
+  // have made any first-use set-up (a malloc arena). Those threads must
+  // block the asynchronous signals and touch no untrusted byte; confinement
+  // covers them too. nullptr: nothing.
+  void (*before_confine)() = nullptr;
   PolicyOptions policy;
 };
 
-// Confines the calling process (see above). Must run single-threaded, before
-// any untrusted input is read. Returns the channel's new number (kChannelFd).
+// Confines the calling process (see above), all its threads, before any
+// untrusted input is read; threads other than the caller's must only be
+// those before_confine started. Returns the channel's new number (kChannelFd).
 // On error the process is partly confined: the caller must exit.
 absl::StatusOr<int> ConfineWorker(const ConfineOptions& options);
 

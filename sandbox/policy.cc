@@ -207,7 +207,11 @@ absl::Status InstallWorkerPolicy(const PolicyOptions& options) {
     return absl::ErrnoToStatus(errno, "sigprocmask(SIGSYS)");
   }
 
-  int rc = seccomp_load(ctx->get());
+  // Every thread of the worker (a compile pool started before confinement):
+  // seccomp_load fails rather than leave one unconfined.
+  int rc = seccomp_attr_set(ctx->get(), SCMP_FLTATR_CTL_TSYNC, 1);
+  if (rc != 0) return absl::ErrnoToStatus(-rc, "seccomp_attr_set(TSYNC)");
+  rc = seccomp_load(ctx->get());
   if (rc != 0) return absl::ErrnoToStatus(-rc, "seccomp_load");
   return absl::OkStatus();
 }

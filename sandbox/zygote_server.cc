@@ -280,6 +280,7 @@ class ForkServer {
       prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
       if (getppid() != self) _exit(1);
       close(server_end.release());
+      if (confine_.before_confine != nullptr) confine_.before_confine();
       char byte;
       struct iovec iov = {&byte, 1};
       alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
@@ -354,6 +355,7 @@ class ForkServer {
     const pid_t self = getpid();
     const pid_t pid = fork();
     if (pid == 0) {
+      if (confine_.before_confine != nullptr) confine_.before_confine();
       RunWorker(self, channel.get(), report_write.get(), main_, confine_);
     }
     if (pid < 0) {

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -133,6 +134,24 @@ TEST_F(ZygoteTest, ForbiddenSyscallsAreKilledAndNamed) {
   EXPECT_EQ(SyscallName(SYS_openat), "openat");
   EXPECT_EQ(DieOf('o').Describe(),
             "worker killed by seccomp: syscall openat (257)");
+}
+
+// The probe, like the real worker, starts a thread before it is confined
+// (ConfineOptions::before_confine): the policy covers that thread too (TSYNC),
+// and its violation is reported like the main thread's.
+TEST_F(ZygoteTest, ThreadsStartedBeforeConfinementAreConfinedToo) {
+  EXPECT_EQ(DieOf('T').Describe(), "worker killed by seccomp: syscall openat (257)");
+  SpawnedWorker worker = Spawn();
+  if (worker.host_pid <= 0) GTEST_SKIP() << "no host pid for the worker (no pid namespace)";
+  EXPECT_EQ(Command(worker.channel, 'h'), "H");
+  const std::string tasks = absl::StrCat("/proc/", worker.host_pid, "/task");
+  int threads = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(tasks)) {
+    ++threads;
+    EXPECT_THAT(ReadFile(entry.path().string() + "/status"), HasSubstr("Seccomp:\t2"))
+        << entry.path();
+  }
+  EXPECT_EQ(threads, 2);
 }
 
 TEST_F(ZygoteTest, SigsysWithTheDefaultActionIsSeccompWithUnknownSyscall) {

@@ -109,14 +109,18 @@ absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::Compile(
   std::vector<FunctionResult> results(num_defined);
   std::atomic<bool> failed{false};
   const bool dumping = ctx.dump.ir || ctx.dump.vcode || ctx.dump.asm_text;
-  out->stats_.threads = dumping ? 1 : ResolveThreads(options.threads);
-  ParallelFor(
-      num_defined, out->stats_.threads,
-      [&](size_t d) {
-        results[d] = CompileOne(m, static_cast<uint32_t>(d), ctx);
-        if (!results[d].code.ok()) failed.store(true, std::memory_order_relaxed);
-      },
-      [&] { return failed.load(std::memory_order_relaxed); });
+  auto compile = [&](size_t d) {
+    results[d] = CompileOne(m, static_cast<uint32_t>(d), ctx);
+    if (!results[d].code.ok()) failed.store(true, std::memory_order_relaxed);
+  };
+  auto stop = [&] { return failed.load(std::memory_order_relaxed); };
+  if (options.pool != nullptr && !dumping) {
+    out->stats_.threads = options.pool->helpers() + 1;
+    options.pool->ParallelFor(num_defined, compile, stop);
+  } else {
+    out->stats_.threads = dumping ? 1 : ResolveThreads(options.threads);
+    ParallelFor(num_defined, out->stats_.threads, compile, stop);
+  }
   for (const FunctionResult& r : results) {
     out->stats_.translate_seconds += r.translate_seconds;
     out->stats_.optimize_seconds += r.optimize_seconds;

@@ -35,6 +35,7 @@
 
 #include "absl/status/statusor.h"
 #include "runtime/jit/backtrace.h"
+#include "runtime/jit/parallel_for.h"
 #include "runtime/module.h"
 #include "runtime/vm/code_memory.h"
 #include "runtime/vm/code_registry.h"
@@ -56,9 +57,12 @@ struct CompileStats {
 
 struct CompileOptions {
   // Threads compiling functions: 1 = the calling thread alone; 0 = one per
-  // online CPU. A sandboxed worker must use 1 (its seccomp policy allows no
-  // new threads).
+  // online CPU. A sandboxed worker must not start threads (its seccomp
+  // policy forbids clone): it uses 1, or `pool`.
   int threads = 1;
+  // When set, the pool's threads and the caller compile (threads is
+  // ignored): a worker's pool, started before its confinement.
+  ThreadPool* pool = nullptr;
 };
 
 class CompiledModule {

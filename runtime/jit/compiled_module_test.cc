@@ -51,6 +51,21 @@ TEST(CompiledModuleTest, ThreadsGiveTheSameCode) {
   }
 }
 
+TEST(CompiledModuleTest, PoolGivesTheSameCode) {
+  std::shared_ptr<const Module> module = Generated(100);
+  ASSERT_NE(module, nullptr);
+  auto one = CompiledModule::Compile(module);
+  ASSERT_TRUE(one.ok()) << one.status();
+  ThreadPool pool(2);
+  for (int round = 0; round < 2; ++round) {  // the pool serves compile after compile
+    auto pooled = CompiledModule::Compile(module, {.pool = &pool});
+    ASSERT_TRUE(pooled.ok()) << pooled.status();
+    EXPECT_EQ((*pooled)->stats().threads, 3);
+    EXPECT_TRUE(std::equal((*pooled)->code().begin(), (*pooled)->code().end(),
+                           (*one)->code().begin(), (*one)->code().end()));
+  }
+}
+
 TEST(CompiledModuleTest, FunctionsStartAlignedAndStatsAddUp) {
   std::shared_ptr<const Module> module = Generated(40);
   ASSERT_NE(module, nullptr);

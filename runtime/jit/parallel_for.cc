@@ -1,9 +1,12 @@
 #include "runtime/jit/parallel_for.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -37,6 +40,90 @@ void ParallelFor(size_t n, int threads, absl::FunctionRef<void(size_t)> fn,
   }
   work();
   for (std::thread& t : helpers) t.join();
+}
+
+struct ThreadPool::Loop {
+  size_t n;
+  absl::FunctionRef<void(size_t)> fn;
+  absl::FunctionRef<bool()> stop;
+  std::atomic<size_t> next{0};
+
+  void Work() {
+    for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
+      if (stop()) return;
+      fn(i);
+    }
+  }
+};
+
+ThreadPool::ThreadPool(int helpers, void (*on_start)()) {
+  // Started with the mask they keep (they inherit it).
+  sigset_t mask, old;
+  sigfillset(&mask);
+  for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS}) sigdelset(&mask, sig);
+  pthread_sigmask(SIG_SETMASK, &mask, &old);
+  threads_.reserve(helpers > 0 ? helpers : 0);
+  for (int t = 0; t < helpers; ++t) {
+    try {
+      threads_.emplace_back([this, on_start] { HelperMain(on_start); });
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  std::unique_lock<std::mutex> lock(mutex_);
+  done_.wait(lock, [&] { return started_ == static_cast<int>(threads_.size()); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    exiting_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& t : threads_) t.join();
+}
+
+void ThreadPool::HelperMain(void (*on_start)()) {
+  if (on_start != nullptr) on_start();
+  uint64_t seen = 0;
+  std::unique_lock<std::mutex> lock(mutex_);
+  ++started_;
+  done_.notify_all();
+  for (;;) {
+    wake_.wait(lock, [&] { return exiting_ || generation_ != seen; });
+    if (exiting_) return;
+    seen = generation_;
+    Loop* loop = loop_;
+    if (loop == nullptr) continue;  // woke after that loop ended
+    ++busy_;
+    lock.unlock();
+    loop->Work();
+    lock.lock();
+    if (--busy_ == 0) done_.notify_all();
+  }
+}
+
+void ThreadPool::ParallelFor(size_t n, absl::FunctionRef<void(size_t)> fn,
+                             absl::FunctionRef<bool()> stop) {
+  std::lock_guard<std::mutex> one_loop(loop_mutex_);
+  Loop loop{n, fn, stop};
+  if (threads_.empty() || n <= 1) {
+    loop.Work();
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    loop_ = &loop;
+    ++generation_;
+  }
+  wake_.notify_all();
+  loop.Work();
+  // Every helper that joined (busy_, counted under the lock) leaves before
+  // `loop` goes out of scope; one that wakes later finds loop_ null.
+  std::unique_lock<std::mutex> lock(mutex_);
+  loop_ = nullptr;
+  done_.wait(lock, [&] { return busy_ == 0; });
 }
 
 }  // namespace wasm

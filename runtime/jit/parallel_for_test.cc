@@ -1,6 +1,10 @@
 #include "runtime/jit/parallel_for.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -38,6 +42,63 @@ TEST(ParallelForTest, StopEndsTheClaiming) {
   ParallelFor(1000, 2, [&](size_t) { runs.fetch_add(1); }, [&] { return runs.load() >= 10; });
   EXPECT_GE(runs.load(), 10);
   EXPECT_LE(runs.load(), 11);  // at most one more: the other thread's claim in flight
+}
+
+TEST(ThreadPoolTest, RunsEveryIndexOnceLoopAfterLoop) {
+  for (int helpers : {0, 1, 3}) {
+    ThreadPool pool(helpers);
+    EXPECT_EQ(pool.helpers(), helpers);
+    for (size_t n : {0u, 1u, 2u, 5u, 300u, 300u, 1u, 50u}) {
+      std::vector<std::atomic<int>> runs(n);
+      pool.ParallelFor(n, [&](size_t i) { runs[i].fetch_add(1); });
+      for (size_t i = 0; i < n; ++i) {
+        EXPECT_EQ(runs[i].load(), 1) << "helpers " << helpers << ", n " << n << ", index " << i;
+      }
+    }
+  }
+}
+
+std::atomic<int> g_started{0};
+
+TEST(ThreadPoolTest, OnStartRunsOnEveryHelperBeforeTheConstructorReturns) {
+  g_started = 0;
+  ThreadPool pool(3, [] { g_started.fetch_add(1); });
+  EXPECT_EQ(g_started.load(), 3);
+}
+
+TEST(ThreadPoolTest, HelpersTakeAShare) {
+  ThreadPool pool(1);
+  std::atomic<int> inside{0}, most{0};
+  pool.ParallelFor(32, [&](size_t) {
+    const int now = inside.fetch_add(1) + 1;
+    for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    inside.fetch_sub(1);
+  });
+  EXPECT_EQ(most.load(), 2);
+}
+
+TEST(ThreadPoolTest, HelpersBlockEverySignal) {
+  ThreadPool pool(2);
+  std::atomic<int> blocked{0}, checked{0};
+  const auto caller = std::this_thread::get_id();
+  pool.ParallelFor(64, [&](size_t) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (std::this_thread::get_id() == caller) return;
+    sigset_t mask;
+    pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+    checked.fetch_add(1);
+    if (sigismember(&mask, SIGALRM) && sigismember(&mask, SIGINT) &&
+        !sigismember(&mask, SIGSYS) && !sigismember(&mask, SIGSEGV)) {
+      blocked.fetch_add(1);
+    }
+  });
+  EXPECT_GT(checked.load(), 0);
+  EXPECT_EQ(blocked.load(), checked.load());
+  sigset_t mine;
+  pthread_sigmask(SIG_BLOCK, nullptr, &mine);
+  EXPECT_FALSE(sigismember(&mine, SIGALRM)) << "the caller's mask must be left as it was";
 }
 
 TEST(ParallelForTest, ResolveThreads) {

@@ -15,7 +15,12 @@
 //       then 100 GiB (refused): reply "A" when both behave
 //   'b' spin on the CPU (for RLIMIT_CPU)
 //   'B' block SIGSYS, then openat: the kernel forces SIGSYS's default action
+//   'T' the second thread calls openat (see below)
 // Other bytes: reply "?". EOF on the channel: exit 0.
+//
+// Like the real worker (its JIT compile pool), each probe starts a second
+// thread before confinement (ConfineOptions::before_confine); it sleeps
+// until 'T' asks it to misbehave. The policy must cover it too.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -27,8 +32,10 @@
 #include <cstdlib>
 #include <cstdio>
 #include <cstring>
+#include <atomic>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "sandbox/zygote.h"
 
@@ -73,6 +80,26 @@ std::string ReserveAddressSpace() {
   for (void* r : reservations) munmap(r, kReservation);
   if (huge != MAP_FAILED) return "100 GiB reservation succeeded";
   return "A";
+}
+
+std::atomic<bool> g_thread_opens{false};
+std::atomic<bool> g_thread_running{false};
+
+void StartSecondThread() {
+  std::thread([] {
+    sigset_t sigsys;
+    sigemptyset(&sigsys);
+    sigaddset(&sigsys, SIGSYS);
+    pthread_sigmask(SIG_UNBLOCK, &sigsys, nullptr);
+    g_thread_running.store(true);
+    for (;;) {
+      if (g_thread_opens.load()) openat(AT_FDCWD, "/etc/passwd", O_RDONLY);
+      usleep(1000);
+    }
+  }).detach();
+  // glibc's thread start-up (set_robust_list, rseq) must be over before the
+  // policy is installed: it refuses those.
+  while (!g_thread_running.load()) usleep(100);
 }
 
 int ProbeMain(int channel) {
@@ -156,6 +183,9 @@ int ProbeMain(int channel) {
         Reply(channel, "open returned");
         break;
       }
+      case 'T':
+        g_thread_opens.store(true);
+        for (;;) usleep(1000);  // until the thread's violation ends the process
       case 'a':
         Reply(channel, ReserveAddressSpace());
         break;
@@ -172,8 +202,10 @@ int ProbeMain(int channel) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::optional<int> code = wasm::sandbox::MaybeRunZygote(
-      argc, argv, &ProbeMain, wasm::sandbox::ConfineOptions{});
+  wasm::sandbox::ConfineOptions confine;
+  confine.before_confine = &StartSecondThread;
+  std::optional<int> code =
+      wasm::sandbox::MaybeRunZygote(argc, argv, &ProbeMain, confine);
   if (code) return *code;
   fprintf(stderr, "usage: %s --zygote --control-fd=N [--no-namespaces]\n",
           argv[0]);

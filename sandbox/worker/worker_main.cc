@@ -1,7 +1,10 @@
 // The worker executable. The broker starts it once with --zygote (see
 // sandbox/zygote.h); it warms up the runtime, then forks a confined worker
 // per Spawn request, each running the WorkerService on its channel.
+#include <malloc.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -11,6 +14,7 @@
 #include "runtime/instance/raise_trap.h"
 #include "runtime/jit/compiled_module.h"
 #include "runtime/jit/jit_instance.h"
+#include "runtime/jit/parallel_for.h"
 #include "runtime/validator.h"
 #include "sandbox/confine.h"
 #include "sandbox/worker/worker_service.h"
@@ -45,13 +49,34 @@ void WarmUp() {
   (void)wasm::CallFunction(*f->func(), wasm::FuncType{{}, {wasm::ValType::kI32}}, {});
 }
 
-int WorkerMain(int channel_fd) { return wasm::sandbox::RunWorker(channel_fd); }
+// The JIT's compile threads (one per CPU besides the worker's own), started
+// in each new worker before its confinement (ConfineOptions::before_confine).
+wasm::ThreadPool* g_compile_pool = nullptr;
+
+void StartCompilePool() {
+  const int helpers = wasm::ResolveThreads(0) - 1;
+  if (helpers <= 0) return;
+  // A helper thread allocates from its own glibc arena (a 64 MiB heap), and
+  // glibc shrinks such a heap only after reading /proc/sys/vm/overcommit_memory
+  // (openat: refused by the policy). A trim threshold above the heap size
+  // means it never tries; the worker returns freed memory with malloc_trim
+  // (madvise) after each compile instead.
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  // Each helper's first malloc sets up its glibc arena (which asks the kernel
+  // for the CPU count, a syscall the policy refuses) while still allowed.
+  auto warm_up = [] { free(malloc(64)); };
+  g_compile_pool = new wasm::ThreadPool(helpers, warm_up);  // lives as long as the worker
+}
+
+int WorkerMain(int channel_fd) { return wasm::sandbox::RunWorker(channel_fd, g_compile_pool); }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::optional<int> code = wasm::sandbox::MaybeRunZygote(
-      argc, argv, &WorkerMain, wasm::sandbox::ConfineOptions{}, &WarmUp);
+  wasm::sandbox::ConfineOptions confine;
+  confine.before_confine = &StartCompilePool;
+  std::optional<int> code =
+      wasm::sandbox::MaybeRunZygote(argc, argv, &WorkerMain, confine, &WarmUp);
   if (code.has_value()) return *code;
   std::fprintf(stderr,
                "worker: the sandbox's worker executable; the broker starts it with --zygote\n");

@@ -1,5 +1,6 @@
 #include "sandbox/worker/worker_service.h"
 
+#include <malloc.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -136,7 +137,8 @@ class GlobalArena {
 
 class WorkerService {
  public:
-  explicit WorkerService(ipc::Channel channel) : channel_(std::move(channel)) {}
+  WorkerService(ipc::Channel channel, ThreadPool* compile_pool)
+      : channel_(std::move(channel)), compile_pool_(compile_pool) {}
 
   int Run() {
     while (true) {
@@ -213,7 +215,10 @@ class WorkerService {
     std::vector<uint8_t> bytes(request.bytes().begin(), request.bytes().end());
     absl::StatusOr<std::shared_ptr<const Module>> module = CompileModule(std::move(bytes));
     if (!module.ok()) return ErrorReply(ipc::Error::COMPILE, module.status().message());
-    absl::StatusOr<std::shared_ptr<const CompiledModule>> code = CompiledModule::Compile(*module);
+    absl::StatusOr<std::shared_ptr<const CompiledModule>> code = CompiledModule::Compile(*module, {.pool = compile_pool_});
+    // The compiler's freed memory back to the system (madvise; see
+    // worker_main.cc for why glibc does not trim the pool's arenas itself).
+    if (compile_pool_ != nullptr) malloc_trim(0);
     if (!code.ok()) return ErrorReply(ipc::Error::COMPILE, code.status().message());
     modules_[request.module_id()] = *std::move(code);
     return OkReply();
@@ -647,6 +652,7 @@ class WorkerService {
   }
 
   ipc::Channel channel_;
+  ThreadPool* const compile_pool_;  // may be null
   uint64_t next_id_ = 1;
   Store store_;
   absl::flat_hash_map<uint32_t, std::shared_ptr<const CompiledModule>> modules_;
@@ -663,10 +669,10 @@ class WorkerService {
 
 }  // namespace
 
-int RunWorker(int channel_fd) {
+int RunWorker(int channel_fd, ThreadPool* compile_pool) {
   SetGlobalCellAllocator(&GlobalArena::Take);
   if (!InstallInterruptHandler().ok()) return 1;
-  WorkerService service{ipc::Channel(UniqueFd(channel_fd))};
+  WorkerService service{ipc::Channel(UniqueFd(channel_fd)), compile_pool};
   return service.Run();
 }
 

@@ -25,12 +25,18 @@
 #ifndef SANDBOX_WORKER_WORKER_SERVICE_H_
 #define SANDBOX_WORKER_WORKER_SERVICE_H_
 
+namespace wasm {
+class ThreadPool;
+}  // namespace wasm
+
 namespace wasm::sandbox {
 
 // Serves the broker on `channel_fd` (taken over) until Shutdown or EOF.
 // Returns the process exit code: 0 after Shutdown or EOF, 1 when the channel
-// failed or the broker broke the protocol.
-int RunWorker(int channel_fd);
+// failed or the broker broke the protocol. Modules are compiled on
+// `compile_pool` (and the calling thread) when given, else on the calling
+// thread alone.
+int RunWorker(int channel_fd, ThreadPool* compile_pool = nullptr);
 
 }  // namespace wasm::sandbox
 
