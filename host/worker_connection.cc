@@ -18,7 +18,7 @@ WorkerConnection::WorkerConnection(ipc::Channel channel, ProcessControl control,
     : channel_(std::move(channel)), control_(std::move(control)), options_(options) {
   // Nothing a worker legitimately sends comes near this (values, a trap's
   // message with its backtrace): a bigger payload is hostile.
-  channel_.set_max_payload(kMaxWorkerPayloadBytes);
+  channel_.set_max_receive_payload(kMaxWorkerPayloadBytes);
 }
 
 WorkerConnection::~WorkerConnection() {

@@ -92,9 +92,9 @@ absl::Status Channel::Send(const Envelope& envelope, absl::Span<const int> fds,
     }
     return SendRecord(fd_.get(), record.data(), record.size(), fds, timeout);
   }
-  if (size > max_payload_) {
+  if (size > kMaxPayloadBytes) {
     return absl::InvalidArgumentError(
-        absl::StrCat("message of ", size, " bytes exceeds the limit of ", max_payload_));
+        absl::StrCat("message of ", size, " bytes exceeds the limit of ", kMaxPayloadBytes));
   }
   // Large: the serialized bytes go into a memfd sent as the first descriptor.
   UniqueFd memfd(memfd_create("wasm-ipc-payload", MFD_CLOEXEC));
@@ -198,8 +198,9 @@ absl::StatusOr<Channel::Message> Channel::Receive(absl::Duration timeout) const 
   if (fds.empty() || fds.size() > kMaxFds + 1) return Malformed("payload without its memfd");
   uint64_t size = 0;
   for (int i = 0; i < 8; ++i) size |= uint64_t{static_cast<uint8_t>(buffer[1 + i])} << (8 * i);
-  if (size > max_payload_) {
-    return Malformed(absl::StrCat("payload of ", size, " bytes (the limit is ", max_payload_, ")"));
+  if (size > max_receive_payload_) {
+    return Malformed(
+        absl::StrCat("payload of ", size, " bytes (the limit is ", max_receive_payload_, ")"));
   }
   struct stat st;
   if (fstat(fds[0].get(), &st) != 0 || !S_ISREG(st.st_mode) ||

@@ -9,7 +9,7 @@
 //          the first `length` bytes of the first attached fd (large modules)
 //
 // Receive treats the peer as hostile: a truncated record, a wrong tag, a
-// length past the payload limit (set_max_payload), a memfd shorter than it claims, more than
+// length past the receive limit (set_max_receive_payload), a memfd shorter than it claims, more than
 // kMaxFds descriptors or bytes that do not parse are all a DataLoss error
 // ("malformed message from peer: ..."), never a crash; the descriptors that
 // came with it are closed. The memfd payload is read with pread, never mapped,
@@ -79,14 +79,15 @@ class Channel {
   void set_spin(absl::Duration spin) { spin_ = spin; }
   static constexpr absl::Duration kDefaultSpin = absl::Microseconds(50);
 
-  // The largest envelope accepted or sent (kMaxPayloadBytes by default; a
-  // broker lowers it for what a worker may send).
-  void set_max_payload(uint64_t bytes) { max_payload_ = bytes; }
+  // The largest envelope Receive accepts (kMaxPayloadBytes by default; a
+  // broker lowers it for what a worker may send it). Send's limit is always
+  // kMaxPayloadBytes: a broker sends modules of any size up to that.
+  void set_max_receive_payload(uint64_t bytes) { max_receive_payload_ = bytes; }
 
  private:
   UniqueFd fd_;
   absl::Duration spin_ = kDefaultSpin;
-  uint64_t max_payload_ = kMaxPayloadBytes;
+  uint64_t max_receive_payload_ = kMaxPayloadBytes;
 };
 
 // True for the DataLoss errors Receive returns for a malformed record.

@@ -5,6 +5,9 @@
 //     next to the same import called in-process (JIT, no sandbox), target
 //     p50 <= 5 us;
 //   - broker -> wasm export call round trip;
+//   - compile in a worker: LoadModule of the 11.38 MB generated module of
+//     runtime/bench (decode + JIT on the worker's compile pool), next to
+//     CompiledModule::Compile in-process on one thread;
 //   - memory: the broker's RSS growth per idle worker + instance, and each
 //     worker's RSS and private (unshared) memory from /proc/PID/smaps_rollup,
 //     target <= 2 MiB beyond its linear memory.
@@ -28,6 +31,7 @@
 #include "absl/time/time.h"
 #include "host/broker.h"
 #include "host/test_modules.h"
+#include "runtime/bench/generate_module.h"
 #include "runtime/instance/host_function.h"
 #include "runtime/instance/imports.h"
 #include "runtime/jit/compiled_module.h"
@@ -162,6 +166,31 @@ void Run() {
   std::printf("broker -> wasm export call (nop), sandboxed: p50 %.2f us, p90 %.2f us (20000 calls)\n",
               Percentile(export_us, 0.5), Percentile(export_us, 0.9));
   w.reset();
+
+  // Compile speed in the worker (its pool) next to one thread in-process.
+  {
+    const GeneratedModule gen = GenerateBenchmarkModule(2500, 4400);
+    const double mb = gen.code_section_bytes / 1e6;
+    double best_worker = 1e9, best_local = 1e9;
+    for (int i = 0; i < 3; ++i) {
+      absl::StatusOr<std::unique_ptr<WorkerConnection>> cw = (*broker)->SpawnWorker();
+      if (!cw.ok()) Die(cw.status(), "spawn");
+      const absl::Time t0 = absl::Now();
+      if (auto s = (*cw)->LoadModule(1, gen.bytes); !s.ok()) Die(s, "load the generated module");
+      best_worker = std::min(best_worker, absl::ToDoubleSeconds(absl::Now() - t0));
+      absl::StatusOr<std::shared_ptr<const Module>> module = CompileModule(gen.bytes);
+      if (!module.ok()) Die(module.status(), "decode the generated module");
+      const absl::Time t1 = absl::Now();
+      absl::StatusOr<std::shared_ptr<const CompiledModule>> code =
+          CompiledModule::Compile(*module, {.threads = 1});
+      if (!code.ok()) Die(code.status(), "compile the generated module");
+      best_local = std::min(best_local, absl::ToDoubleSeconds(absl::Now() - t1));
+    }
+    std::printf("compile %.2f MB in a worker (LoadModule: copy, decode, JIT on its pool, %ld CPUs): "
+                "%.0f ms = %.1f MB/s; in-process JIT on 1 thread: %.0f ms = %.1f MB/s (best of 3)\n",
+                mb, sysconf(_SC_NPROCESSORS_ONLN), best_worker * 1e3, mb / best_worker,
+                best_local * 1e3, mb / best_local);
+  }
 
   // Memory per idle instance: 50 workers, each with one ping instance
   // (a 1-page memory).
