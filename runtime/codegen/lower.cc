@@ -438,6 +438,22 @@ void Lowerer::LowerIntBinary(ir::Inst i) {
     E(x64::Inst(F(w, Form::kImul32RMI, Form::kImul64RMI), {G, G, Imm(*imm)}), {r, a});
     return;
   }
+  // a + b and a +- imm while a has other uses (so it likely lives on): lea,
+  // a three-address add, instead of a copy of a and a two-address add. (A
+  // 32-bit lea's low half depends only on the inputs' low halves, and it
+  // zero-extends, as i32 values require.)
+  const bool a_lives_on = use_counts_[f_.Resolve(args[0]).index] > 1;
+  const bool sub_imm = d.op == IrOpcode::kIsub && imm && *imm != INT32_MIN;
+  if (a_lives_on && (d.op == IrOpcode::kIadd || sub_imm)) {
+    const Form lea = F(w, Form::kLea32RM, Form::kLea64RM);
+    if (imm) {
+      const int32_t disp = d.op == IrOpcode::kIadd ? *imm : -*imm;
+      E(x64::Inst(lea, {G, Mem(G, disp)}), {r, a});
+    } else {
+      E(x64::Inst(lea, {G, Mem(G, G, 1, 0)}), {r, a, V(args[1])});
+    }
+    return;
+  }
   Form rm, mi;
   switch (d.op) {
     case IrOpcode::kIadd: rm = F(w, Form::kAdd32RM, Form::kAdd64RM); mi = F(w, Form::kAdd32MI, Form::kAdd64MI); break;
