@@ -173,16 +173,29 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
   }
   out_.has_results_out = f_.signature.results.size() >= 2;
 
-  // Fusion candidates: a compare used once, by a brif / select / trap_if.
+  // Fusion candidates: a compare used once, by a brif / select / trap_if;
+  // a band used once, as such a condition or compared with 0 by eq / ne
+  // (then `test`, no and).
+  auto single_band = [&](ir::Value v) {
+    const ir::Inst def = f_.DefiningInst(v);
+    return def.valid() && use_counts_[v.index] == 1 && f_.inst(def).op == IrOpcode::kBand;
+  };
   for (ir::Block b : cfg_.ReversePostOrder()) {
     for (ir::Inst i : f_.block(b).insts) {
       const ir::InstData& d = f_.inst(i);
+      if (d.op == IrOpcode::kIcmp && (d.cond == ir::Cond::kEq || d.cond == ir::Cond::kNe)) {
+        const ir::Value lhs = f_.Resolve(f_.Args(i)[0]);
+        const std::optional<int64_t> rhs = ConstOf(f_.Args(i)[1]);
+        if (rhs && *rhs == 0 && single_band(lhs)) fused_.insert(lhs.index);
+      }
       if (d.op != IrOpcode::kBrIf && d.op != IrOpcode::kSelect && d.op != IrOpcode::kTrapIf) continue;
       const ir::Value c = f_.Resolve(f_.Args(i)[0]);
       const ir::Inst def = f_.DefiningInst(c);
       if (!def.valid() || use_counts_[c.index] != 1) continue;
       const IrOpcode op = f_.inst(def).op;
-      if (op == IrOpcode::kIcmp || op == IrOpcode::kFcmp) fused_.insert(c.index);
+      if (op == IrOpcode::kIcmp || op == IrOpcode::kFcmp || op == IrOpcode::kBand) {
+        fused_.insert(c.index);
+      }
     }
   }
   // Outgoing stack arguments and the multi-result buffer, sized over all calls.
@@ -342,10 +355,13 @@ absl::Status Lowerer::LowerInst(ir::Inst i) {
     case IrOpcode::kBitcast:
       LowerBitcast(i);
       return absl::OkStatus();
+    case IrOpcode::kBand:
+      if (fused_.contains(f_.Result(i).index)) return absl::OkStatus();  // a test at its user
+      LowerIntBinary(i);
+      return absl::OkStatus();
     case IrOpcode::kIadd:
     case IrOpcode::kIsub:
     case IrOpcode::kImul:
-    case IrOpcode::kBand:
     case IrOpcode::kBor:
     case IrOpcode::kBxor:
       LowerIntBinary(i);
@@ -570,10 +586,27 @@ void Lowerer::LowerIntUnary(ir::Inst i) {
 
 // ---- Compares and select -------------------------------------------------------
 
+// `test a, b` (or `test a, imm`) for a fused band: ZF = (a & b) == 0.
+void Lowerer::EmitBandTest(ir::Inst band) {
+  const ir::InstData& d = f_.inst(band);
+  const bool w = d.type == Type::kI64;
+  auto args = f_.Args(band);
+  const VReg a = V(args[0]);
+  if (std::optional<int32_t> imm = Imm32Of(args[1], d.type)) {
+    E(x64::Inst(F(w, Form::kTest32MI, Form::kTest64MI), {G, Imm(*imm)}), {a});
+  } else {
+    E(x64::Inst(F(w, Form::kTest32MR, Form::kTest64MR), {G, G}), {a, V(args[1])});
+  }
+}
+
 Lowerer::FlagCond Lowerer::EmitIntCompare(ir::Inst cmp) {
   const ir::InstData& d = f_.inst(cmp);
   const bool w = d.type == Type::kI64;
   auto args = f_.Args(cmp);
+  if (const ir::Value lhs = f_.Resolve(args[0]); fused_.contains(lhs.index)) {
+    EmitBandTest(f_.DefiningInst(lhs));  // (x & y) ==/!= 0
+    return FlagCond{IntCond(d.cond)};
+  }
   const VReg a = V(args[0]);
   if (std::optional<int32_t> imm = Imm32Of(args[1], d.type)) {
     E(x64::Inst(F(w, Form::kCmp32MI, Form::kCmp64MI), {G, Imm(*imm)}), {a});
@@ -587,7 +620,13 @@ Lowerer::FlagCond Lowerer::EmitCondition(ir::Value cond_value) {
   cond_value = f_.Resolve(cond_value);
   if (fused_.contains(cond_value.index)) {
     const ir::Inst def = f_.DefiningInst(cond_value);
-    return f_.inst(def).op == IrOpcode::kIcmp ? EmitIntCompare(def) : EmitFloatCompare(def);
+    switch (f_.inst(def).op) {
+      case IrOpcode::kIcmp: return EmitIntCompare(def);
+      case IrOpcode::kBand:
+        EmitBandTest(def);
+        return FlagCond{x64::Cond::kNe};
+      default: return EmitFloatCompare(def);
+    }
   }
   const VReg c = V(cond_value);
   E(x64::Inst(Form::kTest32MR, {G, G}), {c, c});

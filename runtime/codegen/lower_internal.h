@@ -70,6 +70,7 @@ class Lowerer {
   };
   FlagCond EmitCondition(ir::Value cond_value);
   FlagCond EmitIntCompare(ir::Inst cmp);
+  void EmitBandTest(ir::Inst band);
   void LowerSelect(ir::Inst i);
   void LowerLoad(ir::Inst i);
   void LowerStore(ir::Inst i);
@@ -110,7 +111,7 @@ class Lowerer {
   // edge block (no critical edges, vcode.h).
   std::vector<uint32_t> incoming_edges_;
   std::vector<uint32_t> use_counts_;
-  absl::flat_hash_set<uint32_t> fused_;          // compare values lowered at their user
+  absl::flat_hash_set<uint32_t> fused_;          // compare / band values lowered at their user
   absl::flat_hash_map<uint8_t, x64::Label> trap_labels_;
   VReg results_out_;
   uint32_t results_buffer_offset_ = 0;  // [rsp + this]: the multi-result buffer
