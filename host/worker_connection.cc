@@ -1,5 +1,6 @@
 #include "host/worker_connection.h"
 
+#include <iostream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -19,6 +20,12 @@ WorkerConnection::WorkerConnection(ipc::Channel channel, ProcessControl control,
   // Nothing a worker legitimately sends comes near this (values, a trap's
   // message with its backtrace): a bigger payload is hostile.
   channel_.set_max_receive_payload(kMaxWorkerPayloadBytes);
+  if (options_.use_ring && channel_.valid()) {
+    // Without it (memfd or mmap refused) the socket alone carries everything.
+    if (absl::Status s = channel_.EnableRing(); !s.ok()) {
+      std::cerr << "[broker] warning: no IPC ring for this worker: " << s << "\n";
+    }
+  }
 }
 
 WorkerConnection::~WorkerConnection() {

@@ -64,6 +64,9 @@ class WorkerConnection {
     // with the trap "interrupted" and stays alive (trap_handler.h). Set it
     // below `deadline`, which stays the backstop.
     absl::Duration interrupt_after = absl::ZeroDuration();
+    // Small messages through shared-memory rings beside the socket
+    // (ipc/ring.h): a round trip without syscalls while both sides spin.
+    bool use_ring = true;
   };
   // A host function: arguments in, results out (as many as its type says),
   // or an error, which the calling wasm code sees as a trap.

@@ -19,6 +19,9 @@ namespace {
 
 constexpr uint8_t kTagInline = 0;
 constexpr uint8_t kTagMemfd = 1;
+constexpr uint8_t kTagDoorbell = 2;   // "look at the ring" (the receiver was asleep)
+constexpr uint8_t kTagRingSetup = 3;  // the ring's memfd (creator -> attacher)
+constexpr uint8_t kTagRingAck = 4;    // "my messages now come through the ring too"
 constexpr char kMalformedPrefix[] = "malformed message from peer: ";
 
 absl::Status Malformed(absl::string_view what) {
@@ -79,11 +82,68 @@ absl::StatusOr<std::pair<Channel, Channel>> Channel::CreatePair() {
   return std::make_pair(Channel(UniqueFd(fds[0])), Channel(UniqueFd(fds[1])));
 }
 
+absl::Status Channel::EnableRing() {
+  if (!fd_.valid()) return absl::FailedPreconditionError("channel is closed");
+  if (ring_ != nullptr) return absl::FailedPreconditionError("the ring is already set up");
+  UniqueFd memfd;
+  absl::StatusOr<std::unique_ptr<RingPair>> ring = RingPair::Create(&memfd);
+  if (!ring.ok()) return ring.status();
+  const uint8_t tag = kTagRingSetup;
+  const int fds[] = {memfd.get()};
+  if (absl::Status s = SendRecord(fd_.get(), &tag, 1, fds, absl::Seconds(5)); !s.ok()) return s;
+  ring_ = *std::move(ring);
+  ring_creator_ = true;
+  send_ring_ = true;  // the peer reads the setup record before anything we send after it
+  return absl::OkStatus();
+}
+
+absl::Status Channel::WriteToRing(const void* data, uint32_t size, absl::Time deadline) const {
+  for (int spins = 0;; ++spins) {
+    switch (ring_->TryWrite(data, size)) {
+      case RingPair::Write::kOk: {
+        if (!ring_->TakeWaiting()) return absl::OkStatus();
+        const uint8_t tag = kTagDoorbell;  // the peer sleeps on the socket: wake it
+        const absl::Duration left = deadline == absl::InfiniteFuture()
+                                        ? absl::InfiniteDuration()
+                                        : std::max(deadline - absl::Now(), absl::ZeroDuration());
+        return SendRecord(fd_.get(), &tag, 1, {}, left);
+      }
+      case RingPair::Write::kCorrupt:
+        return absl::DataLossError("malformed message from peer: it corrupted the ring's indices");
+      case RingPair::Write::kFull:
+        break;
+    }
+    // The peer has not read what is there yet: wait for it, not past the deadline.
+    if (absl::Now() >= deadline) {
+      return absl::DeadlineExceededError("the peer did not take the message before the deadline");
+    }
+    if (spins < 1000) {
+      __builtin_ia32_pause();
+    } else {
+      usleep(50);
+    }
+  }
+}
+
 absl::Status Channel::Send(const Envelope& envelope, absl::Span<const int> fds,
                            absl::Duration timeout) const {
   if (!fd_.valid()) return absl::FailedPreconditionError("channel is closed");
   if (fds.size() > kMaxFds) return absl::InvalidArgumentError("too many descriptors for one message");
   const size_t size = envelope.ByteSizeLong();
+  const absl::Time deadline =
+      timeout == absl::InfiniteDuration() ? absl::InfiniteFuture() : absl::Now() + timeout;
+  if (send_ring_) {
+    if (fds.empty() && size <= RingPair::kMaxRecord) {
+      static thread_local std::string bytes;
+      bytes.resize(size);
+      if (!envelope.SerializeToArray(bytes.data(), static_cast<int>(size))) {
+        return absl::InternalError("cannot serialize the message");
+      }
+      return WriteToRing(bytes.data(), static_cast<uint32_t>(size), deadline);
+    }
+    // Keeps the order: the receiver reads the marker, then this record.
+    if (absl::Status s = WriteToRing(nullptr, RingPair::kMarker, deadline); !s.ok()) return s;
+  }
   if (size <= kMaxInlineBytes) {
     std::string record(1 + size, '\0');
     record[0] = static_cast<char>(kTagInline);
@@ -118,6 +178,87 @@ absl::Status Channel::Send(const Envelope& envelope, absl::Span<const int> fds,
 
 absl::StatusOr<Channel::Message> Channel::Receive(absl::Duration timeout) const {
   if (!fd_.valid()) return absl::FailedPreconditionError("channel is closed");
+  const absl::Time deadline =
+      timeout == absl::InfiniteDuration() ? absl::InfiniteFuture() : absl::Now() + timeout;
+  static thread_local std::string bytes;
+  while (true) {
+    if (pending_socket_ || !recv_ring_) {
+      // Spin on the socket only while the ring is not in use.
+      absl::StatusOr<SocketRecord> r = ReceiveSocket(deadline, /*spin=*/!recv_ring_);
+      if (!r.ok()) return r.status();
+      switch (r->tag) {
+        case kTagInline:
+        case kTagMemfd:
+          if (recv_ring_ && !pending_socket_) {
+            return Malformed("a message on the socket without its ring marker");
+          }
+          pending_socket_ = false;
+          return std::move(r->message);
+        case kTagDoorbell:
+          if (ring_ == nullptr) return Malformed("a doorbell without a ring");
+          continue;  // stale or current: either way, look at the ring
+        case kTagRingSetup: {
+          if (ring_ != nullptr || ring_creator_) return Malformed("a second ring");
+          if (r->message.fds.size() != 1) return Malformed("a ring setup without its memfd");
+          absl::StatusOr<std::unique_ptr<RingPair>> ring =
+              RingPair::Attach(r->message.fds[0].get());
+          if (!ring.ok()) return Malformed(ring.status().message());
+          ring_ = *std::move(ring);
+          recv_ring_ = true;  // the creator's messages after the setup come through it
+          const uint8_t tag = kTagRingAck;
+          if (absl::Status s = SendRecord(fd_.get(), &tag, 1, {}, absl::Seconds(5)); !s.ok()) {
+            return s;
+          }
+          send_ring_ = true;
+          continue;
+        }
+        case kTagRingAck:
+          if (!ring_creator_ || recv_ring_) return Malformed("an unexpected ring acknowledgement");
+          recv_ring_ = true;
+          continue;
+      }
+      return Malformed(absl::StrCat("unknown frame tag ", r->tag));
+    }
+    // The ring: spin on it (memory reads only), then sleep on the socket.
+    std::string error;
+    const absl::Time spin_until = absl::Now() + std::min(spin_, deadline - absl::Now());
+    for (int polls = 0;; ++polls) {
+      switch (ring_->TryRead(&bytes, max_receive_payload_, &error)) {
+        case RingPair::Read::kRecord: {
+          Message out;
+          if (!out.envelope.ParseFromString(bytes)) return Malformed("not an Envelope");
+          return out;
+        }
+        case RingPair::Read::kMarker:
+          pending_socket_ = true;
+          break;
+        case RingPair::Read::kCorrupt:
+          return Malformed(error);
+        case RingPair::Read::kEmpty:
+          if ((polls & 63) != 0 || absl::Now() < spin_until) {
+            __builtin_ia32_pause();
+            continue;
+          }
+          break;
+      }
+      break;
+    }
+    if (pending_socket_) continue;
+    ring_->SetWaiting(true);
+    if (ring_->HasData()) {
+      ring_->SetWaiting(false);
+      continue;
+    }
+    // Asleep on the socket until a doorbell (or EOF, or the deadline).
+    absl::StatusOr<SocketRecord> r = ReceiveSocket(deadline, /*spin=*/false);
+    ring_->SetWaiting(false);
+    if (!r.ok()) return r.status();
+    if (r->tag != kTagDoorbell) return Malformed("a message on the socket without its ring marker");
+  }
+}
+
+absl::StatusOr<Channel::SocketRecord> Channel::ReceiveSocket(absl::Time deadline,
+                                                             bool spin) const {
   // One byte more than the largest legitimate record, to see truncation.
   static thread_local std::string buffer;
   buffer.resize(1 + kMaxInlineBytes + 1);
@@ -138,16 +279,16 @@ absl::StatusOr<Channel::Message> Channel::Receive(absl::Duration timeout) const 
   // First spin briefly without sleeping: a reply usually comes within
   // microseconds, and a blocked thread costs a wake-up on each side.
   ssize_t got = receive(MSG_DONTWAIT);
-  if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && spin_ > absl::ZeroDuration()) {
-    const absl::Time spin_until = absl::Now() + std::min(spin_, timeout);
+  const bool would_block = got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  if (would_block && spin && spin_ > absl::ZeroDuration()) {
+    const absl::Time spin_until = std::min(absl::Now() + spin_, deadline);
     do {
       __builtin_ia32_pause();
       got = receive(MSG_DONTWAIT);
     } while (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && absl::Now() < spin_until);
   }
   if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-    if (timeout != absl::InfiniteDuration()) {
-      const absl::Time deadline = absl::Now() + timeout;
+    if (deadline != absl::InfiniteFuture()) {
       while (true) {
         const int64_t ms =
             std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now()));
@@ -183,14 +324,23 @@ absl::StatusOr<Channel::Message> Channel::Receive(absl::Duration timeout) const 
   if ((msg.msg_flags & MSG_TRUNC) != 0 || static_cast<size_t>(got) > 1 + kMaxInlineBytes) {
     return Malformed("record larger than the inline limit");
   }
-  Message out;
+  SocketRecord out;
   const uint8_t tag = static_cast<uint8_t>(buffer[0]);
+  out.tag = tag;
   if (tag == kTagInline) {
     if (fds.size() > kMaxFds) return Malformed("too many descriptors");
-    if (!out.envelope.ParseFromArray(buffer.data() + 1, static_cast<int>(got - 1))) {
+    if (!out.message.envelope.ParseFromArray(buffer.data() + 1, static_cast<int>(got - 1))) {
       return Malformed("not an Envelope");
     }
-    out.fds = std::move(fds);
+    out.message.fds = std::move(fds);
+    return out;
+  }
+  if (tag == kTagDoorbell || tag == kTagRingAck || tag == kTagRingSetup) {
+    if (got != 1) return Malformed("a control record of the wrong size");
+    if (fds.size() != (tag == kTagRingSetup ? 1u : 0u)) {
+      return Malformed("a control record with the wrong descriptors");
+    }
+    out.message.fds = std::move(fds);
     return out;
   }
   if (tag != kTagMemfd) return Malformed(absl::StrCat("unknown frame tag ", tag));
@@ -215,8 +365,8 @@ absl::StatusOr<Channel::Message> Channel::Receive(absl::Duration timeout) const 
     if (n <= 0) return Malformed("payload memfd shorter than announced");
     done += static_cast<size_t>(n);
   }
-  if (!out.envelope.ParseFromString(bytes)) return Malformed("not an Envelope");
-  for (size_t i = 1; i < fds.size(); ++i) out.fds.push_back(std::move(fds[i]));
+  if (!out.message.envelope.ParseFromString(bytes)) return Malformed("not an Envelope");
+  for (size_t i = 1; i < fds.size(); ++i) out.message.fds.push_back(std::move(fds[i]));
   return out;
 }
 

@@ -40,7 +40,7 @@ case "$target" in
   ipc)
     mkdir -p "$out/gen/ipc"
     protoc -I. --cpp_out="$out/gen" ipc/messages.proto
-    srcs="$out/gen/ipc/messages.pb.cc ipc/channel.cc ipc/validate.cc ipc/convert.cc
+    srcs="$out/gen/ipc/messages.pb.cc ipc/channel.cc ipc/ring.cc ipc/validate.cc ipc/convert.cc
           host/worker_connection.cc runtime/instance/instance_errors.cc runtime/types.cc
           runtime/vm/trap.cc runtime/vm/unique_fd.cc host/fuzz_worker_messages.cc"
     ;;
@@ -100,6 +100,24 @@ if [ "$target" = ipc ]; then
   record 'reply_to: 1 table_element { handle: 2 signature { params: "\x7f" results: "\x7f" } }' > "$seeds/table"
   record 'reply_to: 99 values { values: 1 }' > "$seeds/bad-reply"
   record 'id: 3 call_import { handle: 42 }' > "$seeds/unknown-handle"
+  # Socket mode: a leading mode byte 0 before the records.
+  for f in "$seeds"/*; do
+    { printf '\0'; cat "$f"; } > "$f.framed" && mv "$f.framed" "$f"
+  done
+  le() {  # VALUE BYTES -> little-endian bytes
+    local v=$1 i
+    for ((i = 0; i < $2; i++)); do printf "\\$(printf %03o $(((v >> (8 * i)) & 255)))"; done
+  }
+  ring_seed() {  # TEXT -> mode 1, head, the ring's bytes: one record holding the Envelope
+    local bytes n
+    bytes=$(mktemp)
+    echo "$1" | protoc -I. --encode=wasm.ipc.Envelope ipc/messages.proto > "$bytes"
+    n=$(stat -c %s "$bytes")
+    printf '\1'; le $((n + 4)) 8; le $((n + 4)) 2; le "$n" 4; cat "$bytes"
+    rm -f "$bytes"
+  }
+  ring_seed 'reply_to: 1 values { values: 3 }' > "$seeds/ring-values"
+  ring_seed 'id: 7 call_import { handle: 1 args: 5 }' > "$seeds/ring-import"
 fi
 
 # Seeds: every module the spec suite's core/ files contain (converted once).
