@@ -145,7 +145,10 @@ bool Assembler::EncodeAndAppend(const Inst& inst, EncodedInst* e, Pos* start) {
     return false;
   }
   *start = Here();
-  code_.insert(code_.end(), e->bytes.begin(), e->bytes.begin() + e->size);
+  const size_t at = code_.size();
+  if (code_.capacity() - at < kMaxInstSize) code_.reserve(std::max<size_t>(2 * code_.capacity(), 4096));
+  code_.resize(at + e->size);
+  std::memcpy(code_.data() + at, e->bytes.data(), e->size);
   return true;
 }
 

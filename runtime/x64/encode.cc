@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "runtime/status_macros.h"
 #include "runtime/x64/inst.h"
 
@@ -65,11 +66,91 @@ int WriteMemModRm(ByteWriter& w, int reg_field, const Mem& m) {
   return -1;
 }
 
+bool MemOk(const Mem& m) {
+  if (m.is_rip()) return true;
+  if (!m.base().is_gpr()) return false;
+  if (m.index().is_valid()) {
+    if (!m.index().is_gpr() || m.index() == kRsp) return false;
+    const int s = m.scale();
+    if (s != 1 && s != 2 && s != 4 && s != 8) return false;
+  }
+  return true;
+}
+
+bool ImmOk(const OperandSpec& s, int64_t v) {
+  switch (s.width) {
+    case 8:
+      return s.sign_extended ? (v >= -128 && v <= 127) : (v >= -128 && v <= 255);
+    case 16:
+      return v >= -32768 && v <= 65535;
+    case 32:
+      return s.sign_extended ? (v >= INT32_MIN && v <= INT32_MAX)
+                             : (v >= INT32_MIN && v <= int64_t{UINT32_MAX});
+    case 64:
+      return true;
+  }
+  return false;
+}
+
+// CheckOperands' verdict, without building its message: true exactly when
+// CheckOperands(inst) is OK (Encode asks CheckOperands for the error).
+bool OperandsOk(const Inst& inst, const FormInfo& f) {
+  if (inst.num_operands() != f.num_explicit) return false;
+  int k = 0;
+  for (int i = 0; i < f.num_specs; ++i) {
+    const OperandSpec& s = f.specs[i];
+    if (!s.explicit_operand()) continue;
+    const Operand& op = inst.operand(k++);
+    const Reg* r = op.reg();
+    switch (s.kind) {
+      case OperandKind::kGpr:
+        if (r == nullptr || !r->is_gpr()) return false;
+        break;
+      case OperandKind::kXmm:
+        if (r == nullptr || !r->is_xmm()) return false;
+        break;
+      case OperandKind::kGprMem:
+        if (r != nullptr) {
+          if (!r->is_gpr()) return false;
+        } else if (const Mem* m = op.mem(); m == nullptr || !MemOk(*m)) {
+          return false;
+        }
+        break;
+      case OperandKind::kXmmMem:
+        if (r != nullptr) {
+          if (!r->is_xmm()) return false;
+        } else if (const Mem* m = op.mem(); m == nullptr || !MemOk(*m)) {
+          return false;
+        }
+        break;
+      case OperandKind::kMem:
+        if (const Mem* m = op.mem(); m == nullptr || !MemOk(*m)) return false;
+        break;
+      case OperandKind::kImm:
+        if (const Imm* imm = op.imm(); imm == nullptr || !ImmOk(s, imm->value)) return false;
+        break;
+      case OperandKind::kRel:
+        if (const Label* l = op.label(); l != nullptr && l->is_valid()) break;
+        if (op.symbol() != nullptr && s.width == 32) break;
+        return false;
+      case OperandKind::kCond:
+        if (op.cond() == nullptr) return false;
+        break;
+      case OperandKind::kFixedGpr:
+        return false;  // never explicit
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::Status Encode(const Inst& inst, EncodedInst* out) {
-  RETURN_IF_ERROR(CheckOperands(inst));
   const FormInfo& f = inst.info();
+  if (!OperandsOk(inst, f)) {
+    RETURN_IF_ERROR(CheckOperands(inst));
+    return absl::InternalError(absl::StrCat(f.name, ": operands rejected by the encoder"));
+  }
 
   // Gather where each operand goes.
   int reg_field = f.modrm == ModRmKind::kDigit ? f.digit : 0;
