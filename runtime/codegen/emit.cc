@@ -5,6 +5,7 @@
 // edge blocks, trap stubs and jump tables.
 #include "runtime/codegen/emit.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <iostream>
@@ -122,9 +123,33 @@ class Emitter {
   void ThreadEmptyBlocks() {
     const uint32_t nb = code_.num_blocks();
     skipped_.assign(nb, false);
-    absl::flat_hash_map<uint32_t, uint32_t> block_of_label;
-    for (uint32_t b = 0; b < nb; ++b) block_of_label[code_.block(b).label.id()] = b;
+    // Label id → block: a table over the (dense) ids of this function's
+    // block labels, or a hash map if they are spread too far apart.
+    uint32_t lo = UINT32_MAX, hi = 0;
+    for (uint32_t b = 0; b < nb; ++b) {
+      lo = std::min(lo, code_.block(b).label.id());
+      hi = std::max(hi, code_.block(b).label.id());
+    }
+    const bool dense = nb > 0 && hi - lo <= 16 * nb + 1024;
+    std::vector<uint32_t> block_of_label_table;
+    absl::flat_hash_map<uint32_t, uint32_t> block_of_label_map;
+    if (dense) {
+      label_base_ = lo;
+      block_of_label_table.assign(hi - lo + 1, UINT32_MAX);
+      redirect_table_.assign(hi - lo + 1, x64::Label());
+      for (uint32_t b = 0; b < nb; ++b) block_of_label_table[code_.block(b).label.id() - lo] = b;
+    } else {
+      for (uint32_t b = 0; b < nb; ++b) block_of_label_map[code_.block(b).label.id()] = b;
+    }
+    auto block_of_label = [&](x64::Label l) -> uint32_t {
+      if (dense) {
+        return l.id() >= lo && l.id() <= hi ? block_of_label_table[l.id() - lo] : UINT32_MAX;
+      }
+      auto it = block_of_label_map.find(l.id());
+      return it == block_of_label_map.end() ? UINT32_MAX : it->second;
+    };
     std::vector<x64::Label> jump_to(nb);
+    bool any = false;
     for (uint32_t b = 1; b < nb; ++b) {  // the entry block follows the prologue
       const MachBlock& mb = code_.block(b);
       if (!alloc_.edits[b].empty() || mb.insts.empty() ||
@@ -143,8 +168,12 @@ class Emitter {
           if (!(alloc_.At(m.dst, b, kk) == alloc_.At(m.src, b, kk))) empty = false;
         }
       }
-      if (empty) jump_to[b] = mb.insts.back().label;
+      if (empty) {
+        jump_to[b] = mb.insts.back().label;
+        any = true;
+      }
     }
+    if (!any) return;
     // Follow chains of empty blocks; a cycle of them (an empty infinite
     // loop) keeps its blocks.
     for (uint32_t b = 0; b < nb; ++b) {
@@ -152,37 +181,58 @@ class Emitter {
       x64::Label t = jump_to[b];
       bool cycle = false;
       for (uint32_t steps = 0;; ++steps) {
-        auto it = block_of_label.find(t.id());
-        if (it == block_of_label.end() || !jump_to[it->second].is_valid()) break;
+        const uint32_t tb = block_of_label(t);
+        if (tb == UINT32_MAX || !jump_to[tb].is_valid()) break;
         if (steps > nb) {
           cycle = true;
           break;
         }
-        t = jump_to[it->second];
+        t = jump_to[tb];
       }
       if (cycle) continue;
       skipped_[b] = true;
-      redirect_[code_.block(b).label.id()] = t;
+      const uint32_t id = code_.block(b).label.id();
+      if (dense) {
+        redirect_table_[id - lo] = t;
+      } else {
+        redirect_[id] = t;
+      }
     }
   }
 
   x64::Label Target(x64::Label l) const {
+    if (l.id() - label_base_ < redirect_table_.size()) {
+      const x64::Label t = redirect_table_[l.id() - label_base_];
+      return t.is_valid() ? t : l;
+    }
+    if (redirect_.empty()) return l;
     auto it = redirect_.find(l.id());
     return it == redirect_.end() ? l : it->second;
   }
 
+  // Emits the moves of one class, in an order with the parallel move's
+  // effect (one move needs no ordering).
+  void EmitLocMoves(const LocMove* moves, size_t n, x64::RegClass cls) {
+    if (n == 1) {
+      if (!(moves[0].dst == moves[0].src)) MoveLoc(moves[0].dst, moves[0].src, cls);
+      return;
+    }
+    if (n == 0) return;
+    for (const LocMove& m : SequentializeMoves(std::vector<LocMove>(moves, moves + n), cls)) {
+      MoveLoc(m.dst, m.src, cls);
+    }
+  }
+
   // One parallel move of the allocator (split, edge or store moves).
   void EmitMoves(const std::vector<AllocMove>& moves) {
-    std::vector<LocMove> gpr, xmm;
+    gpr_moves_.clear();
+    xmm_moves_.clear();
     for (const AllocMove& m : moves) {
-      (code_.Class(m.vreg) == x64::RegClass::kGpr ? gpr : xmm).push_back({m.to, m.from});
+      (code_.Class(m.vreg) == x64::RegClass::kGpr ? gpr_moves_ : xmm_moves_)
+          .push_back({m.to, m.from});
     }
-    for (const LocMove& m : SequentializeMoves(gpr, x64::RegClass::kGpr)) {
-      MoveLoc(m.dst, m.src, x64::RegClass::kGpr);
-    }
-    for (const LocMove& m : SequentializeMoves(xmm, x64::RegClass::kXmm)) {
-      MoveLoc(m.dst, m.src, x64::RegClass::kXmm);
-    }
+    EmitLocMoves(gpr_moves_.data(), gpr_moves_.size(), x64::RegClass::kGpr);
+    EmitLocMoves(xmm_moves_.data(), xmm_moves_.size(), x64::RegClass::kXmm);
   }
 
   // After the allocator's moves before an instruction: values just stored
@@ -198,7 +248,7 @@ class Emitter {
     for (size_t i = from; i < to; ++i) {
       for (const AllocMove& m : edits[i].moves) {
         if (m.from.is_reg() && m.to.is_slot() && !written.Contains(m.from.reg)) {
-          held_[m.vreg.index] = m.from.reg;
+          SetHeld(m.vreg.index, m.from.reg);
         }
       }
     }
@@ -209,8 +259,19 @@ class Emitter {
   Location UseLoc(VReg v, uint32_t b, uint32_t k, bool only_read) const {
     const Location loc = alloc_.At(v, b, k);
     if (!loc.is_slot() || !only_read) return loc;
-    auto it = held_.find(v.index);
-    return it == held_.end() ? loc : Location::InReg(it->second);
+    for (const auto& [hv, reg] : held_) {
+      if (hv == v.index) return Location::InReg(reg);
+    }
+    return loc;
+  }
+  void SetHeld(uint32_t v, x64::Reg reg) {
+    for (auto& [hv, r] : held_) {
+      if (hv == v) {
+        r = reg;
+        return;
+      }
+    }
+    held_.push_back({v, reg});
   }
 
   Mem SlotMem(uint32_t slot) const {
@@ -262,20 +323,17 @@ class Emitter {
   }
 
   absl::Status EmitParallelMove(const MachInst& mi, uint32_t b, uint32_t k) {
-    std::vector<LocMove> gpr, xmm;
+    gpr_moves_.clear();
+    xmm_moves_.clear();
     for (const MoveOp& m : code_.Moves(mi)) {
       const Location d = alloc_.At(m.dst, b, k), s = UseLoc(m.src, b, k, /*only_read=*/true);
       if (d.kind == Location::Kind::kNone || s.kind == Location::Kind::kNone) {
         return absl::InternalError(absl::StrCat("parallel move of unallocated ", VRegName(m.src)));
       }
-      (code_.Class(m.dst) == x64::RegClass::kGpr ? gpr : xmm).push_back({d, s});
+      (code_.Class(m.dst) == x64::RegClass::kGpr ? gpr_moves_ : xmm_moves_).push_back({d, s});
     }
-    for (const LocMove& m : SequentializeMoves(gpr, x64::RegClass::kGpr)) {
-      MoveLoc(m.dst, m.src, x64::RegClass::kGpr);
-    }
-    for (const LocMove& m : SequentializeMoves(xmm, x64::RegClass::kXmm)) {
-      MoveLoc(m.dst, m.src, x64::RegClass::kXmm);
-    }
+    EmitLocMoves(gpr_moves_.data(), gpr_moves_.size(), x64::RegClass::kGpr);
+    EmitLocMoves(xmm_moves_.data(), xmm_moves_.size(), x64::RegClass::kXmm);
     return absl::OkStatus();
   }
 
@@ -313,16 +371,19 @@ class Emitter {
   }
 
   absl::Status RewriteAndEmit(const MachInst& mi, uint32_t b, uint32_t k_inst) {
+    // At most kMaxVRegOperands operands carry a vreg, so fixed arrays hold
+    // everything below (no allocation per instruction).
     struct Site {
       int op;
       int which;  // 0 register operand, 1 memory base, 2 memory index
       x64::Access access;
       VReg v;
     };
-    absl::InlinedVector<Site, 8> sites;
+    std::array<Site, kMaxVRegOperands> sites;
+    int num_sites = 0;
     int k = 0;
     std::array<int, x64::kMaxOperands> mem_seen{};
-    x64::ForEachRegOperand(mi.inst, [&](const x64::RegOperand& r) {
+    x64::VisitRegOperands(mi.inst, [&](const x64::RegOperand& r) {
       if (r.fixed) return;
       const VReg v = k < kMaxVRegOperands ? mi.vregs[k] : VReg();
       ++k;
@@ -331,18 +392,28 @@ class Emitter {
         const Mem* m = mi.inst.operand(r.operand_index).mem();
         which = (mem_seen[r.operand_index]++ == 0 && m->base().is_valid()) ? 1 : 2;
       }
-      if (v.valid()) sites.push_back({r.operand_index, which, r.access, v});
+      if (v.valid()) sites[num_sites++] = Site{r.operand_index, which, r.access, v};
     });
     // Where each site's vreg is: a vreg only read here may still be in the
     // register it was just stored from.
-    absl::InlinedVector<Location, 8> locs;
-    for (const Site& s : sites) {
-      bool only_read = true;
-      for (const Site& o : sites) {
-        if (o.v == s.v && o.access != x64::Access::kUse) only_read = false;
-      }
-      locs.push_back(UseLoc(s.v, b, k_inst, only_read));
-      if (locs.back().kind == Location::Kind::kNone) {
+    std::array<Location, kMaxVRegOperands> locs;
+    bool any_slot = false;
+    for (int i = 0; i < num_sites; ++i) {
+      const Site& s = sites[i];
+      locs[i] = alloc_.At(s.v, b, k_inst);
+      if (locs[i].is_slot()) {
+        // UseLoc's register, when the vreg is only read here.
+        bool only_read = true;
+        for (int j = 0; j < num_sites; ++j) {
+          if (sites[j].v == s.v && sites[j].access != x64::Access::kUse) only_read = false;
+        }
+        if (only_read) {
+          for (const auto& [hv, reg] : held_) {
+            if (hv == s.v.index) locs[i] = Location::InReg(reg);
+          }
+        }
+        any_slot = any_slot || locs[i].is_slot();
+      } else if (locs[i].kind == Location::Kind::kNone) {
         return absl::InternalError(absl::StrCat("unallocated ", VRegName(s.v), " in ",
                                                 x64::ToString(mi.inst)));
       }
@@ -350,7 +421,7 @@ class Emitter {
     // A copy between a register and a stack part: one load or store.
     const Form form = mi.inst.form();
     if ((form == Form::kMov64RM || form == Form::kMov32RM || form == Form::kMovapsRM) &&
-        !mi.trap && sites.size() == 2 && sites[0].op == 0 && sites[0].which == 0 &&
+        !mi.trap && num_sites == 2 && sites[0].op == 0 && sites[0].which == 0 &&
         sites[0].access == x64::Access::kDef && sites[1].op == 1 && sites[1].which == 0 &&
         sites[1].access == x64::Access::kUse && !(sites[0].v == sites[1].v)) {
       const Location& d = locs[0];
@@ -368,59 +439,99 @@ class Emitter {
       }
     }
     x64::Inst inst = mi.inst;
+    if (!any_slot) {
+      // Everything in registers (the usual case): no reloads, no stores.
+      for (int i = 0; i < num_sites; ++i) SetOperandReg(inst, sites[i].op, sites[i].which, locs[i].reg);
+      EmitRewritten(mi, inst);
+      return absl::OkStatus();
+    }
     // Spilled vregs → scratch registers; uses get the scratches first.
-    // vreg → its scratch register (at most two per class).
-    absl::InlinedVector<std::pair<uint32_t, x64::Reg>, 4> scratch;
-    auto scratch_of = [&](uint32_t v) -> const x64::Reg* {
-      for (const auto& [sv, r] : scratch) {
-        if (sv == v) return &r;
+    // vreg → its scratch register (at most two per class), with its slot:
+    // a spilled site's location is its allocated one (UseLoc only swaps in
+    // a held register for a slot, and then the site is not spilled).
+    struct Scratch {
+      uint32_t v;
+      x64::Reg reg;
+      Location slot;
+      x64::RegClass cls;
+      bool reload;
+      bool store;
+    };
+    std::array<Scratch, kMaxVRegOperands> scratch;
+    int num_scratch = 0;
+    auto scratch_of = [&](uint32_t v) -> Scratch* {
+      for (int i = 0; i < num_scratch; ++i) {
+        if (scratch[i].v == v) return &scratch[i];
       }
       return nullptr;
     };
     int next_gpr = 0, next_xmm = 0;
     const x64::Reg kGprs[] = {kScratchGpr0, kScratchGpr1};
     const x64::Reg kXmms[] = {kScratchXmm0, kScratchXmm1};
-    absl::InlinedVector<VReg, 4> reload, store;
     for (int pass = 0; pass < 2; ++pass) {
-      for (size_t i = 0; i < sites.size(); ++i) {
+      for (int i = 0; i < num_sites; ++i) {
         const Site& s = sites[i];
         const bool use = s.access == x64::Access::kUse || s.access == x64::Access::kUseDef;
         if ((pass == 0) != use) continue;
         const Location& loc = locs[i];
         if (!loc.is_slot() || scratch_of(s.v.index) != nullptr) continue;
-        const bool gpr = code_.Class(s.v) == x64::RegClass::kGpr;
+        const x64::RegClass cls = code_.Class(s.v);
+        const bool gpr = cls == x64::RegClass::kGpr;
         int& next = gpr ? next_gpr : next_xmm;
         if (pass == 1) next = 0;  // a def-only spill may reuse a use's scratch
         if (next >= 2) {
           return absl::InternalError(
               absl::StrCat("more than two spilled operands in ", x64::ToString(mi.inst)));
         }
-        scratch.push_back({s.v.index, gpr ? kGprs[next] : kXmms[next]});
+        scratch[num_scratch++] =
+            Scratch{s.v.index, gpr ? kGprs[next] : kXmms[next], loc, cls, use, false};
         ++next;
-        if (use) reload.push_back(s.v);
       }
     }
-    for (size_t i = 0; i < sites.size(); ++i) {
+    // Spill stores in the order of their first def site.
+    std::array<Scratch*, kMaxVRegOperands> store;
+    int num_store = 0;
+    for (int i = 0; i < num_sites; ++i) {
       const Site& s = sites[i];
       const bool def = s.access == x64::Access::kDef || s.access == x64::Access::kUseDef;
       const Location& loc = locs[i];
-      const x64::Reg reg = loc.is_reg() ? loc.reg : *scratch_of(s.v.index);
-      if (loc.is_slot() && def &&
-          std::find(store.begin(), store.end(), s.v) == store.end()) {
-        store.push_back(s.v);
+      x64::Reg reg = loc.reg;
+      if (!loc.is_reg()) {
+        Scratch* sc = scratch_of(s.v.index);
+        reg = sc->reg;
+        if (loc.is_slot() && def && !sc->store) {
+          sc->store = true;
+          store[num_store++] = sc;
+        }
       }
-      x64::Operand& op = inst.mutable_operand(s.op);
-      if (s.which == 0) {
-        *op.mutable_reg() = reg;
-      } else if (s.which == 1) {
-        *op.mutable_mem()->mutable_base() = reg;
-      } else {
-        *op.mutable_mem()->mutable_index() = reg;
-      }
+      SetOperandReg(inst, s.op, s.which, reg);
     }
-    for (VReg v : reload) {
-      MoveLoc(Location::InReg(*scratch_of(v.index)), alloc_.At(v, b, k_inst), code_.Class(v));
+    for (int i = 0; i < num_scratch; ++i) {
+      const Scratch& sc = scratch[i];
+      if (sc.reload) MoveLoc(Location::InReg(sc.reg), sc.slot, sc.cls);
     }
+    EmitRewritten(mi, inst);
+    for (int i = 0; i < num_store; ++i) {
+      MoveLoc(store[i]->slot, Location::InReg(store[i]->reg), store[i]->cls);
+    }
+    return absl::OkStatus();
+  }
+
+  // Writes `reg` into operand `op`: the register itself (which 0), or the
+  // base (1) or index (2) of its memory operand.
+  static void SetOperandReg(x64::Inst& inst, int op_index, int which, x64::Reg reg) {
+    x64::Operand& op = inst.mutable_operand(op_index);
+    if (which == 0) {
+      *op.mutable_reg() = reg;
+    } else if (which == 1) {
+      *op.mutable_mem()->mutable_base() = reg;
+    } else {
+      *op.mutable_mem()->mutable_index() = reg;
+    }
+  }
+
+  // Emits `mi` rewritten to physical registers as `inst`, with its trap site.
+  void EmitRewritten(const MachInst& mi, const x64::Inst& inst) {
     // A register copied onto itself (the allocator honoured a move hint).
     const bool self_move =
         (inst.form() == Form::kMov64RM || inst.form() == Form::kMovapsRM) && !mi.trap &&
@@ -428,7 +539,7 @@ class Emitter {
         *inst.operand(0).reg() == *inst.operand(1).reg();
     if (mi.trap) as_.RecordTrap(*mi.trap);
     if (self_move) {
-      // Nothing to emit (spill stores below still happen).
+      // Nothing to emit (spill stores still happen).
     } else if (inst.form() == Form::kCallRel32 && inst.operand(0).label() != nullptr) {
       as_.Call(*inst.operand(0).label());
       Line("    call L", inst.operand(0).label()->id());
@@ -436,10 +547,6 @@ class Emitter {
       Emit(inst);
     }
     if (mi.trap) Line("    ; trap ", TrapKindName(*mi.trap));
-    for (VReg v : store) {
-      MoveLoc(alloc_.At(v, b, k_inst), Location::InReg(*scratch_of(v.index)), code_.Class(v));
-    }
-    return absl::OkStatus();
   }
 
   const VCode& code_;
@@ -452,8 +559,15 @@ class Emitter {
   int32_t locals_ = 0;
   x64::Label stack_stub_;
   std::vector<bool> skipped_;                              // per block: threaded away
-  absl::flat_hash_map<uint32_t, x64::Label> redirect_;     // label id → jump target
-  absl::flat_hash_map<uint32_t, x64::Reg> held_;           // see NoteHeldRegisters
+  // Label id → jump target: redirect_table_[id - label_base_] when this
+  // function's block labels are dense (invalid: not redirected), else redirect_.
+  uint32_t label_base_ = 0;
+  std::vector<x64::Label> redirect_table_;
+  absl::flat_hash_map<uint32_t, x64::Label> redirect_;
+  // (vreg, register) pairs, see NoteHeldRegisters; a few at most.
+  absl::InlinedVector<std::pair<uint32_t, x64::Reg>, 4> held_;
+  // EmitMoves / EmitParallelMove's scratch, by class.
+  std::vector<LocMove> gpr_moves_, xmm_moves_;
 };
 
 }  // namespace

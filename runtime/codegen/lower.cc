@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -80,12 +81,20 @@ void Lowerer::Bind(x64::Label l) {
 }
 
 x64::Label Lowerer::TrapLabel(TrapKind kind) {
-  auto it = trap_labels_.find(static_cast<uint8_t>(kind));
-  if (it != trap_labels_.end()) return it->second;
-  const x64::Label l = as_.NewLabel();
-  trap_labels_[static_cast<uint8_t>(kind)] = l;
+  x64::Label& l = trap_labels_[static_cast<uint8_t>(kind)];
+  if (l.is_valid()) return l;
+  l = as_.NewLabel();
   out_.trap_stubs.emplace_back(kind, l);
   return l;
+}
+
+void Lowerer::AddMoves(uint32_t b) {
+  for (const MoveOp& m : moves_) {
+    Mention(m.dst);
+    Mention(m.src);
+  }
+  out_.vcode.AddParallelMove(b, moves_);
+  moves_.clear();
 }
 
 std::optional<int64_t> Lowerer::ConstOf(ir::Value v) const {
@@ -162,6 +171,7 @@ x64::Cond Lowerer::IntCond(ir::Cond c) const {
 
 absl::StatusOr<LoweredFunction> Lowerer::Run() {
   vregs_.assign(f_.values.size(), VReg());
+  fused_.assign(f_.values.size(), false);
   mblock_.assign(f_.blocks.size(), UINT32_MAX);
   use_counts_ = ir::CountUses(f_);
   incoming_edges_.assign(f_.blocks.size(), 0);
@@ -186,7 +196,7 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
       if (d.op == IrOpcode::kIcmp && (d.cond == ir::Cond::kEq || d.cond == ir::Cond::kNe)) {
         const ir::Value lhs = f_.Resolve(f_.Args(i)[0]);
         const std::optional<int64_t> rhs = ConstOf(f_.Args(i)[1]);
-        if (rhs && *rhs == 0 && single_band(lhs)) fused_.insert(lhs.index);
+        if (rhs && *rhs == 0 && single_band(lhs)) fused_[lhs.index] = true;
       }
       if (d.op != IrOpcode::kBrIf && d.op != IrOpcode::kSelect && d.op != IrOpcode::kTrapIf) continue;
       const ir::Value c = f_.Resolve(f_.Args(i)[0]);
@@ -194,7 +204,7 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
       if (!def.valid() || use_counts_[c.index] != 1) continue;
       const IrOpcode op = f_.inst(def).op;
       if (op == IrOpcode::kIcmp || op == IrOpcode::kFcmp || op == IrOpcode::kBand) {
-        fused_.insert(c.index);
+        fused_[c.index] = true;
       }
     }
   }
@@ -204,12 +214,12 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
     for (ir::Inst i : f_.block(b).insts) {
       const ir::InstData& d = f_.inst(i);
       if (d.op != IrOpcode::kCall && d.op != IrOpcode::kCallIndirect) continue;
-      std::vector<Type> params;
+      absl::InlinedVector<Type, 8> params;
       auto args = f_.Args(i);
       for (size_t k = d.op == IrOpcode::kCallIndirect ? 1 : 0; k < args.size(); ++k) {
         params.push_back(f_.ValueType(args[k]));
       }
-      std::vector<Type> results;
+      absl::InlinedVector<Type, 4> results;
       for (ir::Value r : f_.Results(i)) results.push_back(f_.ValueType(r));
       const CallConv cc = ComputeCallConv(params, results);
       max_stack_slots = std::max(max_stack_slots, cc.stack_slots);
@@ -242,36 +252,23 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
 // add / cmp / imul operands) is still materialised by MovImm; nothing reads
 // it. Dropping those moves keeps them from taking registers.
 void Lowerer::RemoveDeadConstants() {
+  // How often each vreg is mentioned at all (counted as instructions were
+  // emitted): a constant's vreg mentioned only by its own MovImm is unused.
   VCode& code = out_.vcode;
-  // How often each vreg is mentioned at all (cheaper than walking operand
-  // accesses): a constant's vreg mentioned only by its own MovImm is unused.
-  std::vector<uint8_t> mentions(code.num_vregs(), 0);
-  auto mention = [&](VReg v) {
-    if (v.valid() && mentions[v.index] < 2) ++mentions[v.index];
+  mentions_.resize(code.num_vregs(), 0);
+  auto dead = [&](const MachInst& mi) {
+    const Form f = mi.inst.form();
+    return mi.kind == MachInst::Kind::kInst && !mi.trap &&
+           (f == Form::kMov32OI || f == Form::kMov64OI || f == Form::kMov64MI) &&
+           mi.vregs[0].valid() && mentions_[mi.vregs[0].index] == 1;
   };
-  for (uint32_t b = 0; b < code.num_blocks(); ++b) {
-    for (const MachInst& mi : code.block(b).insts) {
-      if (mi.kind == MachInst::Kind::kParallelMove) {
-        for (const MoveOp& m : code.Moves(mi)) {
-          mention(m.dst);
-          mention(m.src);
-        }
-      } else {
-        for (VReg v : mi.vregs) mention(v);
-      }
-    }
-  }
-  for (uint32_t b = 0; b < code.num_blocks(); ++b) {
-    auto& insts = code.block(b).insts;
-    insts.erase(std::remove_if(insts.begin(), insts.end(),
-                               [&](const MachInst& mi) {
-                                 const Form f = mi.inst.form();
-                                 return mi.kind == MachInst::Kind::kInst && !mi.trap &&
-                                        (f == Form::kMov32OI || f == Form::kMov64OI ||
-                                         f == Form::kMov64MI) &&
-                                        mi.vregs[0].valid() && mentions[mi.vregs[0].index] == 1;
-                               }),
-                insts.end());
+  // Only the blocks holding a dead constant move are compacted.
+  uint32_t last_block = UINT32_MAX;
+  for (const InstPos& p : constant_moves_) {
+    if (p.block == last_block || !dead(code.block(p.block).insts[p.index])) continue;
+    last_block = p.block;
+    auto& insts = code.block(p.block).insts;
+    insts.erase(std::remove_if(insts.begin(), insts.end(), dead), insts.end());
   }
 }
 
@@ -356,7 +353,7 @@ absl::Status Lowerer::LowerInst(ir::Inst i) {
       LowerBitcast(i);
       return absl::OkStatus();
     case IrOpcode::kBand:
-      if (fused_.contains(f_.Result(i).index)) return absl::OkStatus();  // a test at its user
+      if (fused_[f_.Result(i).index]) return absl::OkStatus();  // a test at its user
       LowerIntBinary(i);
       return absl::OkStatus();
     case IrOpcode::kIadd:
@@ -392,7 +389,7 @@ absl::Status Lowerer::LowerInst(ir::Inst i) {
       return absl::OkStatus();
     case IrOpcode::kIcmp:
     case IrOpcode::kFcmp: {
-      if (fused_.contains(f_.Result(i).index)) return absl::OkStatus();  // lowered at its user
+      if (fused_[f_.Result(i).index]) return absl::OkStatus();  // lowered at its user
       const FlagCond fc = d.op == IrOpcode::kIcmp ? EmitIntCompare(i) : EmitFloatCompare(i);
       SetFromFlags(V(f_.Result(i)), fc);
       return absl::OkStatus();
@@ -603,7 +600,8 @@ Lowerer::FlagCond Lowerer::EmitIntCompare(ir::Inst cmp) {
   const ir::InstData& d = f_.inst(cmp);
   const bool w = d.type == Type::kI64;
   auto args = f_.Args(cmp);
-  if (const ir::Value lhs = f_.Resolve(args[0]); fused_.contains(lhs.index)) {
+  if (const ir::Value lhs = f_.Resolve(args[0]);
+      fused_[lhs.index] && f_.inst(f_.DefiningInst(lhs)).op == IrOpcode::kBand) {
     EmitBandTest(f_.DefiningInst(lhs));  // (x & y) ==/!= 0
     return FlagCond{IntCond(d.cond)};
   }
@@ -618,7 +616,7 @@ Lowerer::FlagCond Lowerer::EmitIntCompare(ir::Inst cmp) {
 
 Lowerer::FlagCond Lowerer::EmitCondition(ir::Value cond_value) {
   cond_value = f_.Resolve(cond_value);
-  if (fused_.contains(cond_value.index)) {
+  if (fused_[cond_value.index]) {
     const ir::Inst def = f_.DefiningInst(cond_value);
     switch (f_.inst(def).op) {
       case IrOpcode::kIcmp: return EmitIntCompare(def);
@@ -738,7 +736,8 @@ void Lowerer::LowerGlobal(ir::Inst i) {
 
 void Lowerer::EmitCallSequence(ir::Inst i, absl::Span<const ir::Value> args,
                                const x64::Inst& call_inst, VReg funcref) {
-  std::vector<Type> params, results;
+  absl::InlinedVector<Type, 8> params;
+  absl::InlinedVector<Type, 4> results;
   for (ir::Value a : args) params.push_back(f_.ValueType(a));
   for (ir::Value r : f_.Results(i)) results.push_back(f_.ValueType(r));
   const CallConv cc = ComputeCallConv(params, results);
@@ -877,11 +876,10 @@ uint32_t Lowerer::EdgeTarget(const ir::BlockCall& call) {
       as_.NewLabel(), absl::StrCat("edge", out_.vcode.num_blocks(), "_to_block", call.block.index));
   cur_ = edge;
   out_.vcode.block(edge).insts.reserve(2);  // a parallel move and a jump
-  std::vector<MoveOp> moves;
   auto params = f_.block(call.block).params;
   auto args = f_.CallArgs(call);
-  for (size_t k = 0; k < args.size(); ++k) moves.push_back({V(params[k]), V(args[k])});
-  out_.vcode.AddParallelMove(edge, moves);
+  for (size_t k = 0; k < args.size(); ++k) moves_.push_back({V(params[k]), V(args[k])});
+  AddMoves(edge);
   Jmp(out_.vcode.block(target).label);
   out_.vcode.block(edge).succs.push_back(target);
   cur_ = saved;
@@ -894,11 +892,10 @@ void Lowerer::LowerTerminator(ir::Inst i) {
   switch (d.op) {
     case IrOpcode::kJump: {
       const ir::BlockCall& call = f_.Targets(i)[0];
-      std::vector<MoveOp> moves;
       auto params = f_.block(call.block).params;
       auto args = f_.CallArgs(call);
-      for (size_t k = 0; k < args.size(); ++k) moves.push_back({V(params[k]), V(args[k])});
-      out_.vcode.AddParallelMove(cur_, moves);
+      for (size_t k = 0; k < args.size(); ++k) moves_.push_back({V(params[k]), V(args[k])});
+      AddMoves(cur_);
       const uint32_t target = mblock_[call.block.index];
       Jmp(out_.vcode.block(target).label);
       out_.vcode.block(cur_).succs.push_back(target);

@@ -2,6 +2,7 @@
 #ifndef RUNTIME_CODEGEN_LOWER_INTERNAL_H_
 #define RUNTIME_CODEGEN_LOWER_INTERNAL_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -35,8 +36,23 @@ class Lowerer {
   VReg NewGpr() { return out_.vcode.NewVReg(x64::RegClass::kGpr); }
   VReg NewXmm() { return out_.vcode.NewVReg(x64::RegClass::kXmm); }
   MachInst& E(const x64::Inst& inst, std::initializer_list<VReg> vregs = {}) {
+    for (VReg v : vregs) Mention(v);
+    const x64::Form f = inst.form();
+    if ((f == x64::Form::kMov32OI || f == x64::Form::kMov64OI || f == x64::Form::kMov64MI) &&
+        vregs.size() > 0 && vregs.begin()->valid()) {
+      const uint32_t k = static_cast<uint32_t>(out_.vcode.block(cur_).insts.size());
+      constant_moves_.push_back({cur_, k});
+    }
     return out_.vcode.Emit(cur_, inst, vregs);
   }
+  // Counts a mention of `v` for RemoveDeadConstants (up to 2).
+  void Mention(VReg v) {
+    if (!v.valid()) return;
+    if (v.index >= mentions_.size()) mentions_.resize(out_.vcode.num_vregs(), 0);
+    if (mentions_[v.index] < 2) ++mentions_[v.index];
+  }
+  // Adds the parallel move moves_ (then cleared) to block `b`.
+  void AddMoves(uint32_t b);
   void Jcc(x64::Cond c, x64::Label l);
   void Jmp(x64::Label l);
   void Bind(x64::Label l);
@@ -111,8 +127,17 @@ class Lowerer {
   // edge block (no critical edges, vcode.h).
   std::vector<uint32_t> incoming_edges_;
   std::vector<uint32_t> use_counts_;
-  absl::flat_hash_set<uint32_t> fused_;          // compare / band values lowered at their user
-  absl::flat_hash_map<uint8_t, x64::Label> trap_labels_;
+  std::vector<bool> fused_;  // per IR value: a compare / band lowered at its user
+  std::array<x64::Label, kNumTrapKinds> trap_labels_;  // per TrapKind, once made
+  // RemoveDeadConstants' input: how often each vreg is mentioned by an
+  // instruction (saturating at 2), and where constant moves were emitted
+  // (block, index), in order.
+  std::vector<uint8_t> mentions_;
+  struct InstPos {
+    uint32_t block, index;
+  };
+  std::vector<InstPos> constant_moves_;
+  std::vector<MoveOp> moves_;  // scratch for a parallel move being built
   VReg results_out_;
   uint32_t results_buffer_offset_ = 0;  // [rsp + this]: the multi-result buffer
 };

@@ -19,11 +19,11 @@ uint32_t VCode::NewBlock(x64::Label label, std::string name) {
 }
 
 MachInst& VCode::Emit(uint32_t b, const x64::Inst& inst, std::initializer_list<VReg> vregs) {
-  MachInst mi;
+  MachInst& mi = blocks_[b].insts.emplace_back();  // built in place: MachInsts are big
   mi.inst = inst;
   int k = 0;
   for (VReg v : vregs) mi.vregs[k++] = v;
-  return Append(b, std::move(mi));
+  return mi;
 }
 
 MachInst& VCode::Append(uint32_t b, MachInst mi) {

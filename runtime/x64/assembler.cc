@@ -54,7 +54,7 @@ bool FitsInt8(int64_t v) { return v >= -128 && v <= 127; }
 }  // namespace
 
 Assembler::Pos Assembler::Here() const {
-  return Pos{static_cast<uint32_t>(code_.size()), static_cast<uint32_t>(items_.size())};
+  return Pos{static_cast<uint32_t>(code_size_), static_cast<uint32_t>(items_.size())};
 }
 
 void Assembler::Fail(absl::Status status) {
@@ -122,7 +122,8 @@ void Assembler::MovExternalAddress(Reg dst, ExternalSymbol symbol) {
 void Assembler::JumpTableEntry(Label target, Label table, int32_t addend) {
   if (!CheckLabel(target) || !CheckLabel(table)) return;
   fixups_.push_back(Fixup{Fixup::Kind::kLabelDelta, 4, 4, Here(), target.id(), table.id(), addend});
-  code_.insert(code_.end(), 4, 0);
+  std::memset(Room(4), 0, 4);
+  code_size_ += 4;
 }
 
 void Assembler::MovImm(Reg dst, int64_t value) {
@@ -147,6 +148,13 @@ void Assembler::Align(int alignment) {
 
 void Assembler::RecordTrap(TrapKind kind) { traps_.emplace_back(Here(), kind); }
 
+uint8_t* Assembler::Room(size_t n) {
+  if (code_.size() - code_size_ < n) {
+    code_.resize(std::max<size_t>(2 * code_.size(), code_size_ + n + 4096));
+  }
+  return code_.data() + code_size_;
+}
+
 bool Assembler::EncodeAndAppend(const Inst& inst, EncodedInst* e, Pos* start) {
   if (finished_) {
     Fail(absl::FailedPreconditionError("Emit after Finish"));
@@ -158,7 +166,10 @@ bool Assembler::EncodeAndAppend(const Inst& inst, EncodedInst* e, Pos* start) {
     return false;
   }
   *start = Here();
-  code_.insert(code_.end(), e->bytes.begin(), e->bytes.begin() + e->size);
+  // All kMaxInstSize bytes are copied (a fixed-size copy is cheaper); only
+  // e->size of them count.
+  std::memcpy(Room(kMaxInstSize), e->bytes.data(), kMaxInstSize);
+  code_size_ += e->size;
   return true;
 }
 
@@ -307,12 +318,12 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
       }
     }
   }
-  if (uint64_t{code_.size()} + prefix.back() > kMaxCodeSize) {
+  if (uint64_t{code_size_} + prefix.back() > kMaxCodeSize) {
     return absl::ResourceExhaustedError("code too large");
   }
 
   AssembledCode out;
-  out.bytes.reserve(code_.size() + prefix.back() + 16 * constants_.size() + 16);
+  out.bytes.reserve(code_size_ + prefix.back() + 16 * constants_.size() + 16);
   uint32_t copied = 0;
   for (size_t i = 0; i < items_.size(); ++i) {
     const Item& item = items_[i];
@@ -334,7 +345,7 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
     int64_t disp = int64_t{Offset(label_pos_[item.label], prefix)} - (start + e.size);
     WriteLe(&out.bytes, start + e.pcrel_offset, static_cast<uint64_t>(disp), e.pcrel_size);
   }
-  out.bytes.insert(out.bytes.end(), code_.begin() + copied, code_.end());
+  out.bytes.insert(out.bytes.end(), code_.begin() + copied, code_.begin() + code_size_);
   out.code_size = static_cast<uint32_t>(out.bytes.size());
 
   // Constant pool: 16-aligned, entries by decreasing size.

@@ -204,7 +204,13 @@ class Assembler {
   static uint32_t Offset(Pos p, const std::vector<uint32_t>& prefix);
   int ItemSize(const Item& item, uint32_t start) const;
 
-  std::vector<uint8_t> code_;  // everything but the items
+  // Room for `n` more bytes at the end of the code: where they go.
+  uint8_t* Room(size_t n);
+
+  // Everything but the items: the first code_size_ bytes of code_ (which
+  // grows ahead, in big steps).
+  std::vector<uint8_t> code_;
+  size_t code_size_ = 0;
   std::vector<Item> items_;
   std::vector<Pos> label_pos_;
   std::vector<bool> label_bound_;

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "runtime/status_macros.h"
 #include "runtime/x64/inst.h"
 
@@ -27,15 +28,6 @@ constexpr uint8_t ModRmByte(int mod, int reg, int rm) {
 }
 
 bool FitsInt8(int64_t v) { return v >= -128 && v <= 127; }
-
-// A GPR used as an 8-bit operand that needs a REX prefix to mean spl/bpl/sil/dil.
-bool NeedsRexForByteReg(const OperandSpec& s, const Operand& op) {
-  if (s.width != 8 || (s.kind != OperandKind::kGpr && s.kind != OperandKind::kGprMem)) {
-    return false;
-  }
-  const Reg* r = op.reg();
-  return r != nullptr && r->enc() >= 4 && r->enc() <= 7;
-}
 
 // Writes ModRM, SIB and displacement for a memory operand. Returns the offset
 // of a rip-relative disp32 (to be patched), or -1.
@@ -65,11 +57,44 @@ int WriteMemModRm(ByteWriter& w, int reg_field, const Mem& m) {
   return -1;
 }
 
+bool MemOk(const Mem& m) {
+  if (m.is_rip()) return true;
+  if (!m.base().is_gpr()) return false;
+  if (m.index().is_valid()) {
+    if (!m.index().is_gpr() || m.index() == kRsp) return false;
+    const int s = m.scale();
+    if (s != 1 && s != 2 && s != 4 && s != 8) return false;
+  }
+  return true;
+}
+
+bool ImmOk(const OperandSpec& s, int64_t v) {
+  switch (s.width) {
+    case 8:
+      return s.sign_extended ? (v >= -128 && v <= 127) : (v >= -128 && v <= 255);
+    case 16:
+      return v >= -32768 && v <= 65535;
+    case 32:
+      return s.sign_extended ? (v >= INT32_MIN && v <= INT32_MAX)
+                             : (v >= INT32_MIN && v <= int64_t{UINT32_MAX});
+    case 64:
+      return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 absl::Status Encode(const Inst& inst, EncodedInst* out) {
-  RETURN_IF_ERROR(CheckOperands(inst));
   const FormInfo& f = inst.info();
+  // Operands that do not fit the form: CheckOperands says why. The checks
+  // below accept exactly what CheckOperands accepts (without building its
+  // messages), and come before each operand is used.
+  auto reject = [&inst, &f]() -> absl::Status {
+    RETURN_IF_ERROR(CheckOperands(inst));
+    return absl::InternalError(absl::StrCat(f.name, ": operands rejected by the encoder"));
+  };
+  if (inst.num_operands() != f.num_explicit) return reject();
 
   // Gather where each operand goes.
   int reg_field = f.modrm == ModRmKind::kDigit ? f.digit : 0;
@@ -85,39 +110,56 @@ absl::Status Encode(const Inst& inst, EncodedInst* out) {
     const OperandSpec& s = f.specs[i];
     if (!s.explicit_operand()) continue;
     const Operand& op = inst.operand(k++);
-    force_rex = force_rex || NeedsRexForByteReg(s, op);
+    const Reg* r = op.reg();
     switch (s.kind) {
       case OperandKind::kGpr:
+        if (r == nullptr || !r->is_gpr()) return reject();
+        force_rex = force_rex || (s.width == 8 && r->enc() >= 4 && r->enc() <= 7);
         if (f.modrm == ModRmKind::kOpcodeReg) {
-          last_opcode = static_cast<uint8_t>(last_opcode + op.reg()->low3());
-          rex_b = op.reg()->high();
+          last_opcode = static_cast<uint8_t>(last_opcode + r->low3());
+          rex_b = r->high();
           break;
         }
-        [[fallthrough]];
+        reg_field = r->low3();
+        rex_r = r->high();
+        break;
       case OperandKind::kXmm:
-        reg_field = op.reg()->low3();
-        rex_r = op.reg()->high();
+        if (r == nullptr || !r->is_xmm()) return reject();
+        reg_field = r->low3();
+        rex_r = r->high();
         break;
       case OperandKind::kGprMem:
       case OperandKind::kXmmMem:
       case OperandKind::kMem:
         rm = &op;
-        if (const Reg* r = op.reg()) {
+        if (r != nullptr) {
+          if (s.kind == OperandKind::kMem) return reject();
+          if (!(s.kind == OperandKind::kGprMem ? r->is_gpr() : r->is_xmm())) return reject();
+          force_rex = force_rex || (s.kind == OperandKind::kGprMem && s.width == 8 &&
+                                    r->enc() >= 4 && r->enc() <= 7);
           rex_b = r->high();
-        } else if (!op.mem()->is_rip()) {
-          rex_b = op.mem()->base().high();
-          rex_x = op.mem()->index().is_valid() && op.mem()->index().high();
+        } else if (const Mem* m = op.mem(); m == nullptr || !MemOk(*m)) {
+          return reject();
+        } else if (!m->is_rip()) {
+          rex_b = m->base().high();
+          rex_x = m->index().is_valid() && m->index().high();
         }
         break;
       case OperandKind::kImm:
+        if (op.imm() == nullptr || !ImmOk(s, op.imm()->value)) return reject();
         imm = &op;
         imm_spec = &s;
         break;
       case OperandKind::kRel:
+        if (const Label* l = op.label(); !(l != nullptr && l->is_valid()) &&
+                                         !(op.symbol() != nullptr && s.width == 32)) {
+          return reject();
+        }
         rel = &op;
         rel_spec = &s;
         break;
       case OperandKind::kCond:
+        if (op.cond() == nullptr) return reject();
         last_opcode = static_cast<uint8_t>(last_opcode + static_cast<uint8_t>(*op.cond()));
         break;
       case OperandKind::kFixedGpr:

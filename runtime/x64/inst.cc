@@ -389,14 +389,6 @@ absl::string_view AccessName(Access a) {
 
 const FormInfo& GetFormInfo(Form form) { return kFormTable[static_cast<int>(form)]; }
 
-Inst::Inst(Form form, std::initializer_list<Operand> operands) : form_(form) {
-  for (const Operand& op : operands) {
-    // Extra operands are dropped but counted, so CheckOperands reports them.
-    if (num_operands_ < kMaxOperands) operands_[num_operands_] = op;
-    ++num_operands_;
-  }
-}
-
 absl::Status CheckOperands(const Inst& inst) {
   const FormInfo& f = inst.info();
   if (inst.num_operands() != f.num_explicit) {
@@ -439,25 +431,7 @@ std::string ToString(const Inst& inst) {
 }
 
 void ForEachRegOperand(const Inst& inst, absl::FunctionRef<void(const RegOperand&)> f) {
-  const FormInfo& info = inst.info();
-  int k = 0;
-  for (int i = 0; i < info.num_specs; ++i) {
-    const OperandSpec& s = info.specs[i];
-    if (s.kind == OperandKind::kFixedGpr) {
-      f(RegOperand{Reg::Gpr(s.fixed_enc), s.access, /*fixed=*/true});
-      continue;
-    }
-    int index = k++;
-    if (index >= inst.num_operands() || !s.is_register_kind()) continue;
-    const Operand& op = inst.operand(index);
-    if (const Reg* r = op.reg()) {
-      f(RegOperand{*r, s.access, false, index, false});
-    } else if (const Mem* m = op.mem()) {
-      if (m->is_rip()) continue;
-      if (m->base().is_valid()) f(RegOperand{m->base(), Access::kUse, false, index, true});
-      if (m->index().is_valid()) f(RegOperand{m->index(), Access::kUse, false, index, true});
-    }
-  }
+  VisitRegOperands(inst, f);
 }
 
 std::string RegOperandsToString(const Inst& inst) {

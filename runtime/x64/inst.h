@@ -239,7 +239,13 @@ const FormInfo& GetFormInfo(Form form);
 
 class Inst {
  public:
-  Inst(Form form, std::initializer_list<Operand> operands);
+  Inst(Form form, std::initializer_list<Operand> operands) : form_(form) {
+    for (const Operand& op : operands) {
+      // Extra operands are dropped but counted, so CheckOperands reports them.
+      if (num_operands_ < kMaxOperands) operands_[num_operands_] = op;
+      ++num_operands_;
+    }
+  }
 
   Form form() const { return form_; }
   const FormInfo& info() const { return GetFormInfo(form_); }
@@ -282,6 +288,31 @@ struct RegOperand {
 // Calls `f` for every register operand of `inst`, in operand order, fixed
 // registers included. The register allocator's only view of an instruction.
 void ForEachRegOperand(const Inst& inst, absl::FunctionRef<void(const RegOperand&)> f);
+
+// ForEachRegOperand for hot paths: the same walk, with `f` inlined rather
+// than called through a FunctionRef for every operand.
+template <typename F>
+inline void VisitRegOperands(const Inst& inst, F&& f) {
+  const FormInfo& info = inst.info();
+  int k = 0;
+  for (int i = 0; i < info.num_specs; ++i) {
+    const OperandSpec& s = info.specs[i];
+    if (s.kind == OperandKind::kFixedGpr) {
+      f(RegOperand{Reg::Gpr(s.fixed_enc), s.access, /*fixed=*/true});
+      continue;
+    }
+    const int index = k++;
+    if (index >= inst.num_operands() || !s.is_register_kind()) continue;
+    const Operand& op = inst.operand(index);
+    if (const Reg* r = op.reg()) {
+      f(RegOperand{*r, s.access, false, index, false});
+    } else if (const Mem* m = op.mem()) {
+      if (m->is_rip()) continue;
+      if (m->base().is_valid()) f(RegOperand{m->base(), Access::kUse, false, index, true});
+      if (m->index().is_valid()) f(RegOperand{m->index(), Access::kUse, false, index, true});
+    }
+  }
+}
 
 // "usedef rax, use rbp, use rcx, fixed use rcx": the listing as text.
 std::string RegOperandsToString(const Inst& inst);
