@@ -11,7 +11,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -21,9 +20,20 @@
 namespace wasm::codegen {
 namespace regalloc {
 
-void Normalize(Ranges& r) {
+size_t NormalizeSpan(absl::Span<Range> r) {
   auto by_from = [](const Range& a, const Range& b) { return a.from < b.from; };
-  if (!std::is_sorted(r.begin(), r.end(), by_from)) std::sort(r.begin(), r.end(), by_from);
+  if (!std::is_sorted(r.begin(), r.end(), by_from)) {
+    if (r.size() > 16) {
+      std::sort(r.begin(), r.end(), by_from);
+    } else {
+      for (size_t i = 1; i < r.size(); ++i) {
+        const Range x = r[i];
+        size_t j = i;
+        for (; j > 0 && x.from < r[j - 1].from; --j) r[j] = r[j - 1];
+        r[j] = x;
+      }
+    }
+  }
   // Merged in place: `n` ranges kept so far.
   size_t n = 0;
   for (const Range& x : r) {
@@ -34,10 +44,12 @@ void Normalize(Ranges& r) {
       r[n++] = x;
     }
   }
-  r.resize(n);
+  return n;
 }
 
-bool Intersects(const Ranges& a, const Ranges& b) { return FirstIntersection(a, b, 0) != kNone; }
+void Normalize(Ranges& r) { r.resize(NormalizeSpan(absl::MakeSpan(r))); }
+
+bool Intersects(RangeSpan a, RangeSpan b) { return FirstIntersection(a, b, 0) != kNone; }
 
 namespace {
 
@@ -45,7 +57,7 @@ namespace {
 // so `to` increases): a few steps, then a binary search, so that a short
 // interval against a long one (a call-clobbered register's fixed ranges)
 // costs O(log n), not O(n).
-size_t SkipEndingBy(const Ranges& r, size_t i, uint32_t p) {
+size_t SkipEndingBy(RangeSpan r, size_t i, uint32_t p) {
   for (int step = 0; step < 4; ++step, ++i) {
     if (i >= r.size() || r[i].to > p) return i;
   }
@@ -56,11 +68,11 @@ size_t SkipEndingBy(const Ranges& r, size_t i, uint32_t p) {
 
 }  // namespace
 
-uint32_t FirstIntersection(const Ranges& a, const Ranges& b, uint32_t from) {
+uint32_t FirstIntersection(RangeSpan a, RangeSpan b, uint32_t from) {
   return FirstIntersectionFrom(a, 0, b, from);
 }
 
-uint32_t FirstIntersectionFrom(const Ranges& a, size_t a_begin, const Ranges& b, uint32_t from) {
+uint32_t FirstIntersectionFrom(RangeSpan a, size_t a_begin, RangeSpan b, uint32_t from) {
   size_t i = SkipEndingBy(a, a_begin, from), j = SkipEndingBy(b, 0, from);
   while (i < a.size() && j < b.size()) {
     if (a[i].to <= b[j].from) {
@@ -74,7 +86,7 @@ uint32_t FirstIntersectionFrom(const Ranges& a, size_t a_begin, const Ranges& b,
   return kNone;
 }
 
-bool Covers(const Ranges& r, uint32_t pos) {
+bool Covers(RangeSpan r, uint32_t pos) {
   auto it = std::upper_bound(r.begin(), r.end(), pos,
                              [](uint32_t p, const Range& x) { return p < x.from; });
   if (it == r.begin()) return false;
@@ -109,6 +121,7 @@ absl::StatusOr<RegAllocResult> Allocator::Run(const VCode& code, const RegAllocO
   ComputeLiveness();
   BuildIntervals();
   AddLoopPseudoUses();
+  FinishIntervals();
   Scan();
   absl::Status s = Resolve();
   code_ = nullptr;
@@ -118,8 +131,9 @@ absl::StatusOr<RegAllocResult> Allocator::Run(const VCode& code, const RegAllocO
 
 bool Allocator::Oversized() const {
   constexpr size_t kKeepLimit = size_t{1} << 16;
-  return vreg_ranges_.size() > kKeepLimit || intervals_.size() > kKeepLimit ||
-         gen_.size() > kKeepLimit / 16 || safe_.size() > 4 * kKeepLimit;
+  return range_begin_.size() > kKeepLimit || range_pool_.size() > 4 * kKeepLimit ||
+         use_pool_.size() > 4 * kKeepLimit || intervals_.size() > kKeepLimit ||
+         gen_.num_words() > 16 * kKeepLimit || safe_.size() > 4 * kKeepLimit;
 }
 
 uint64_t Allocator::Weight(uint32_t block) const {
@@ -142,36 +156,42 @@ void Allocator::AnalyzeCfg() {
     }
   }
   rpo_.clear();
-  loops_.clear();
+  num_loops_ = 0;
   if (nb == 0) return;
-  std::vector<uint8_t> state(nb, 0);  // 0 unseen, 1 on the stack, 2 done
-  std::vector<uint32_t> post;
-  std::vector<std::pair<uint32_t, size_t>> stack = {{0, 0}};
+  std::vector<uint8_t>& state = dfs_state_;  // 0 unseen, 1 on the stack, 2 done
+  state.assign(nb, 0);
+  post_.clear();
+  dfs_stack_.clear();
+  dfs_stack_.push_back({0, 0});
   state[0] = 1;
-  while (!stack.empty()) {
-    auto& [b, next] = stack.back();
+  while (!dfs_stack_.empty()) {
+    auto& [b, next] = dfs_stack_.back();
     if (next < succs_[b].size()) {
       const uint32_t s = succs_[b][next++];
       if (state[s] == 0) {
         state[s] = 1;
-        stack.push_back({s, 0});
+        dfs_stack_.push_back({s, 0});
       } else if (state[s] == 1) {
         // A back edge b -> s: s heads a loop with latch b.
-        auto it = std::find_if(loops_.begin(), loops_.end(),
-                               [&](const Loop& l) { return l.header == s; });
-        if (it == loops_.end()) {
-          loops_.push_back(Loop{s, {}, {}});
-          it = loops_.end() - 1;
+        Loop* loop = nullptr;
+        for (Loop& l : Loops()) {
+          if (l.header == s) loop = &l;
         }
-        it->latches.push_back(b);
+        if (loop == nullptr) {
+          if (num_loops_ == loops_.size()) loops_.emplace_back();
+          loop = &loops_[num_loops_++];
+          loop->header = s;
+          loop->latches.clear();
+        }
+        loop->latches.push_back(b);
       }
     } else {
       state[b] = 2;
-      post.push_back(b);
-      stack.pop_back();
+      post_.push_back(b);
+      dfs_stack_.pop_back();
     }
   }
-  rpo_.assign(post.rbegin(), post.rend());
+  rpo_.assign(post_.rbegin(), post_.rend());
 }
 
 // Natural loops: the blocks that reach a latch without passing the header.
@@ -179,28 +199,33 @@ void Allocator::ComputeLoops() {
   const uint32_t nb = code_->num_blocks();
   depth_.assign(nb, 0);
   is_header_.assign(nb, false);
-  for (Loop& l : loops_) {
-    l.body.assign(nb, false);
-    l.body[l.header] = true;
-    std::vector<uint32_t> work;
+  for (Loop& l : Loops()) {
+    l.body.assign(nb, 0);
+    l.blocks.clear();
+    l.body[l.header] = 1;
+    l.blocks.push_back(l.header);
+    work_.clear();
     for (uint32_t latch : l.latches) {
       if (!l.body[latch]) {
-        l.body[latch] = true;
-        work.push_back(latch);
+        l.body[latch] = 1;
+        l.blocks.push_back(latch);
+        work_.push_back(latch);
       }
     }
-    while (!work.empty()) {
-      const uint32_t b = work.back();
-      work.pop_back();
+    while (!work_.empty()) {
+      const uint32_t b = work_.back();
+      work_.pop_back();
       for (uint32_t p : preds_[b]) {
         if (!l.body[p]) {
-          l.body[p] = true;
-          work.push_back(p);
+          l.body[p] = 1;
+          l.blocks.push_back(p);
+          work_.push_back(p);
         }
       }
     }
+    std::sort(l.blocks.begin(), l.blocks.end());
     is_header_[l.header] = true;
-    for (uint32_t b = 0; b < nb; ++b) depth_[b] += l.body[b] ? 1 : 0;
+    for (uint32_t b : l.blocks) ++depth_[b];
   }
 }
 
@@ -209,52 +234,63 @@ void Allocator::ComputeLoops() {
 // loop is placed there, recursively.
 void Allocator::ComputeOrder() {
   const uint32_t nb = code_->num_blocks();
-  const uint32_t nl = static_cast<uint32_t>(loops_.size());
-  // Each loop's blocks (by index; reachable or not), listed once.
-  std::vector<std::vector<uint32_t>> blocks(nl);
-  std::vector<uint32_t> size(nl, 0);
-  for (uint32_t l = 0; l < nl; ++l) {
-    for (uint32_t b = 0; b < nb; ++b) {
-      if (loops_[l].body[b]) blocks[l].push_back(b);
-    }
-    size[l] = static_cast<uint32_t>(blocks[l].size());
-  }
+  const uint32_t nl = num_loops_;
+  const absl::Span<const Loop> loops = Loops();
+  // Each loop's blocks (by index; reachable or not): loops[l].blocks.
+  std::vector<uint32_t>& size = loop_size_;
+  size.resize(nl);
+  for (uint32_t l = 0; l < nl; ++l) size[l] = static_cast<uint32_t>(loops[l].blocks.size());
   // A strict order on loops (bigger first; then by index) keeps `parent`
   // acyclic even for irreducible control flow.
   auto outer = [&](uint32_t m, uint32_t l) { return size[m] > size[l] || (size[m] == size[l] && m < l); };
-  std::vector<uint32_t> parent(nl, kNone), innermost(nb, kNone);
+  std::vector<uint32_t>& parent = loop_parent_;
+  std::vector<uint32_t>& innermost = innermost_;
+  parent.assign(nl, kNone);
+  innermost.assign(nb, kNone);
   for (uint32_t l = 0; l < nl; ++l) {
     for (uint32_t m = 0; m < nl; ++m) {
-      if (m == l || !loops_[m].body[loops_[l].header] || !outer(m, l)) continue;
+      if (m == l || !loops[m].body[loops[l].header] || !outer(m, l)) continue;
       if (parent[l] == kNone || outer(parent[l], m)) parent[l] = m;
     }
   }
   // (`outer` is a strict order: the innermost loop of b does not depend on
   // the order the loops are looked at.)
   for (uint32_t l = 0; l < nl; ++l) {
-    for (uint32_t b : blocks[l]) {
+    for (uint32_t b : loops[l].blocks) {
       if (innermost[b] == kNone || outer(innermost[b], l)) innermost[b] = l;
     }
   }
-  // Each loop's blocks in reverse post-order: placing a loop walks its own
-  // blocks, not the whole function.
-  std::vector<std::vector<uint32_t>> members(nl);
-  for (uint32_t b : rpo_) {
-    for (uint32_t l = 0; l < nl; ++l) {
-      if (loops_[l].body[b]) members[l].push_back(b);
+  // Each loop's reachable blocks in reverse post-order: placing a loop walks
+  // its own blocks, not the whole function.
+  rpo_index_.assign(nb, kNone);
+  for (uint32_t i = 0; i < rpo_.size(); ++i) rpo_index_[rpo_[i]] = i;
+  members_.clear();
+  members_begin_.assign(nl + 1, 0);
+  for (uint32_t l = 0; l < nl; ++l) {
+    members_begin_[l] = static_cast<uint32_t>(members_.size());
+    for (uint32_t b : loops[l].blocks) {
+      if (rpo_index_[b] != kNone) members_.push_back(b);
     }
+    std::sort(members_.begin() + members_begin_[l], members_.end(),
+              [&](uint32_t a, uint32_t b) { return rpo_index_[a] < rpo_index_[b]; });
   }
+  members_begin_[nl] = static_cast<uint32_t>(members_.size());
   order_.clear();
-  std::vector<bool> placed(nb, false);
+  std::vector<uint8_t>& placed = placed_;
+  placed.assign(nb, 0);
   auto place = [&](auto& self, uint32_t loop) -> void {
-    for (uint32_t b : loop == kNone ? rpo_ : members[loop]) {
+    const absl::Span<const uint32_t> walk =
+        loop == kNone ? absl::MakeConstSpan(rpo_)
+                      : absl::MakeConstSpan(members_).subspan(
+                            members_begin_[loop], members_begin_[loop + 1] - members_begin_[loop]);
+    for (uint32_t b : walk) {
       if (placed[b]) continue;
       // The loop directly inside `loop` that contains b, if any.
       uint32_t child = kNone;
       for (uint32_t x = innermost[b]; x != kNone && x != loop; x = parent[x]) child = x;
       if (child != kNone) self(self, child);
       if (!placed[b]) {
-        placed[b] = true;
+        placed[b] = 1;
         order_.push_back(b);
       }
     }
@@ -265,16 +301,20 @@ void Allocator::ComputeOrder() {
   }
 
   block_first_.assign(nb + 1, 0);
-  block_of_inst_.clear();
   uint32_t n = 0;
   for (uint32_t b : order_) {
     block_first_[b] = n;
     n += static_cast<uint32_t>(code_->block(b).insts.size());
-    block_of_inst_.resize(n, b);
   }
   num_insts_ = n;
+  block_of_inst_.resize(n);
   block_start_.assign(n + 1, false);
-  for (uint32_t b = 0; b < nb; ++b) block_start_[block_first_[b]] = true;
+  for (uint32_t b = 0; b < nb; ++b) {
+    const uint32_t first = block_first_[b];
+    const uint32_t end = first + static_cast<uint32_t>(code_->block(b).insts.size());
+    std::fill(block_of_inst_.begin() + first, block_of_inst_.begin() + end, b);
+    block_start_[first] = true;
+  }
 
   // The end of each block's outermost loop: how far a spill decision made
   // inside the loop looks ahead (SpillCost).
@@ -282,10 +322,10 @@ void Allocator::ComputeOrder() {
   for (uint32_t l = 0; l < nl; ++l) {
     if (parent[l] != kNone) continue;
     uint32_t end = 0;
-    for (uint32_t b : blocks[l]) {
+    for (uint32_t b : loops[l].blocks) {
       end = std::max<uint32_t>(end, 2 * (block_first_[b] + code_->block(b).insts.size()));
     }
-    for (uint32_t b : blocks[l]) {
+    for (uint32_t b : loops[l].blocks) {
       if (outer_loop_end_[b] == kNone || outer_loop_end_[b] < end) outer_loop_end_[b] = end;
     }
   }
@@ -296,27 +336,38 @@ void Allocator::ComputeOrder() {
 // after the block's first jump to another block.
 void Allocator::ComputeSafePoints() {
   safe_.assign(num_insts_ + 1, true);
-  absl::flat_hash_set<uint32_t> block_labels;
-  for (uint32_t b = 0; b < code_->num_blocks(); ++b) block_labels.insert(code_->block(b).label.id());
+  // Block labels (sorted); per block its local labels and the local labels
+  // jumped to but not bound yet (few: searched linearly).
+  block_labels_.clear();
+  for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
+    block_labels_.push_back(code_->block(b).label.id());
+  }
+  std::sort(block_labels_.begin(), block_labels_.end());
+  auto contains = [](const std::vector<uint32_t>& v, uint32_t x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  };
   for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
     const auto& insts = code_->block(b).insts;
-    absl::flat_hash_set<uint32_t> local, open;
+    local_labels_.clear();
+    open_labels_.clear();
     for (const MachInst& mi : insts) {
-      if (mi.kind == MachInst::Kind::kBind) local.insert(mi.label.id());
+      if (mi.kind == MachInst::Kind::kBind) local_labels_.push_back(mi.label.id());
     }
     bool tail = false;
     for (size_t k = 0; k < insts.size(); ++k) {
       const MachInst& mi = insts[k];
-      safe_[block_first_[b] + k] = open.empty() && !tail;
+      safe_[block_first_[b] + k] = open_labels_.empty() && !tail;
       switch (mi.kind) {
         case MachInst::Kind::kBind:
-          open.erase(mi.label.id());
+          open_labels_.erase(std::remove(open_labels_.begin(), open_labels_.end(), mi.label.id()),
+                             open_labels_.end());
           break;
         case MachInst::Kind::kJcc:
         case MachInst::Kind::kJmp:
-          if (local.contains(mi.label.id())) {
-            open.insert(mi.label.id());
-          } else if (block_labels.contains(mi.label.id())) {
+          if (contains(local_labels_, mi.label.id())) {
+            if (!contains(open_labels_, mi.label.id())) open_labels_.push_back(mi.label.id());
+          } else if (std::binary_search(block_labels_.begin(), block_labels_.end(),
+                                        mi.label.id())) {
             tail = true;
           }  // else a trap stub: values do not matter there
           break;
@@ -336,12 +387,12 @@ void Allocator::ComputeSafePoints() {
 void Allocator::ComputeLiveness() {
   const uint32_t nb = code_->num_blocks();
   const uint32_t nv = code_->num_vregs();
-  ResetBitSets(gen_, nb, nv);
-  ResetBitSets(kill_, nb, nv);
+  gen_.Reset(nb, nv);
+  kill_.Reset(nb, nv);
   // Every instruction's operands, listed once for liveness and intervals,
   // by instruction number (blocks in allocation order).
   ops_.clear();
-  ops_begin_.assign(num_insts_ + 1, 0);
+  ops_begin_.resize(num_insts_ + 1);
   uint32_t j = 0;
   for (uint32_t b : order_) {
     for (const MachInst& mi : code_->block(b).insts) {
@@ -351,63 +402,79 @@ void Allocator::ComputeLiveness() {
   }
   ops_begin_[num_insts_] = static_cast<uint32_t>(ops_.size());
   for (uint32_t b = 0; b < nb; ++b) {
+    const uint32_t first = block_first_[b];
     const uint32_t n = static_cast<uint32_t>(code_->block(b).insts.size());
+    uint64_t* gen = gen_.Row(b);
+    uint64_t* kill = kill_.Row(b);
     for (uint32_t k = 0; k < n; ++k) {
       // Defs of an instruction take effect after all its uses.
-      const absl::Span<const VOperand> ops = Operands(block_first_[b] + k);
+      const absl::Span<const VOperand> ops = Operands(first + k);
       for (const VOperand& op : ops) {
         if (!op.vreg.valid()) continue;
+        const uint32_t v = op.vreg.index;
         if (op.access == x64::Access::kUse || op.access == x64::Access::kUseDef) {
-          if (!kill_[b][op.vreg.index]) gen_[b].Set(op.vreg.index);
+          if (!((kill[v / 64] >> (v % 64)) & 1)) gen[v / 64] |= uint64_t{1} << (v % 64);
         }
       }
       for (const VOperand& op : ops) {
         if (op.vreg.valid() && (op.access == x64::Access::kDef || op.access == x64::Access::kUseDef)) {
-          kill_[b].Set(op.vreg.index);
+          kill[op.vreg.index / 64] |= uint64_t{1} << (op.vreg.index % 64);
         }
       }
     }
   }
-  ResetBitSets(live_in_, nb, nv);
-  ResetBitSets(live_out_, nb, nv);
+  // Backward dataflow to the (unique, least) fixed point, word by word.
+  live_in_.Reset(nb, nv);
+  live_out_.Reset(nb, nv);
+  const uint32_t nw = live_in_.words_per_row();
   bool changed = true;
-  BitSet out(nv), in(nv);
   while (changed) {
     changed = false;
     for (size_t k = order_.size(); k-- > 0;) {
       const uint32_t b = order_[k];
-      out.Clear();
-      for (uint32_t s : succs_[b]) out.Union(live_in_[s]);
-      in.Transfer(gen_[b], out, kill_[b]);
-      if (!(out == live_out_[b]) || !(in == live_in_[b])) {
-        changed = true;
-        std::swap(live_out_[b], out);
-        std::swap(live_in_[b], in);
+      uint64_t* out = live_out_.Row(b);
+      uint64_t* in = live_in_.Row(b);
+      const uint64_t* gen = gen_.Row(b);
+      const uint64_t* kill = kill_.Row(b);
+      const std::vector<uint32_t>& succs = succs_[b];
+      for (uint32_t w = 0; w < nw; ++w) {
+        uint64_t o = 0;
+        for (uint32_t s : succs) o |= live_in_.Row(s)[w];
+        const uint64_t i = gen[w] | (o & ~kill[w]);
+        if (o != out[w] || i != in[w]) {
+          changed = true;
+          out[w] = o;
+          in[w] = i;
+        }
       }
     }
   }
 }
 
 // Walks every block backwards, building vreg ranges, weighted use positions,
-// move hints and fixed ranges.
+// move hints and fixed ranges. Ranges and uses are collected as (vreg, item)
+// records in walk order; FinishIntervals groups them by vreg.
 void Allocator::BuildIntervals() {
   const uint32_t nv = code_->num_vregs();
-  ResetEach(vreg_ranges_, nv);
-  ResetEach(vreg_uses_, nv);
+  range_recs_.clear();
+  use_recs_.clear();
   def_block_.assign(nv, kNone);
   last_def_.assign(nv, 0);
   hints_.assign(nv, x64::Reg());
-  ResetEach(partners_, nv);
   partner_moves_.clear();
   ResetEach(fixed_, 32);
   // Per-vreg state of the block being walked, valid for the vregs in
   // `touched` only and reset after each block: the walk costs O(operands),
   // not O(vregs), per block.
-  std::vector<int64_t> end(nv, -1);  // -1: not live
-  std::vector<uint32_t> block_defs(nv, 0);
-  std::vector<Range> block_hull(nv, Range{UINT32_MAX, 0});
-  std::vector<uint8_t> is_touched(nv, 0);
-  std::vector<uint32_t> touched;
+  std::vector<int64_t>& end = walk_end_;  // -1: not live
+  std::vector<uint32_t>& block_defs = walk_block_defs_;
+  std::vector<Range>& block_hull = walk_block_hull_;
+  std::vector<uint8_t>& is_touched = walk_is_touched_;
+  std::vector<uint32_t>& touched = walk_touched_;
+  end.assign(nv, -1);
+  block_defs.assign(nv, 0);
+  block_hull.assign(nv, Range{UINT32_MAX, 0});
+  is_touched.assign(nv, 0);
   auto touch = [&](uint32_t v) {
     if (!is_touched[v]) {
       is_touched[v] = 1;
@@ -422,11 +489,11 @@ void Allocator::BuildIntervals() {
     pend.fill(-1);
     touched.clear();
     auto add = [&](uint32_t v, uint32_t f, uint32_t t) {
-      vreg_ranges_[v].push_back({f, t});
+      range_recs_.push_back({v, {f, t}});
       block_hull[v].from = std::min(block_hull[v].from, f);
       block_hull[v].to = std::max(block_hull[v].to, t);
     };
-    live_out_[b].ForEach([&](uint32_t v) {
+    live_out_.ForEach(b, [&](uint32_t v) {
       end[v] = to;
       touch(v);
     });
@@ -468,8 +535,6 @@ void Allocator::BuildIntervals() {
       }
       if (mi.kind == MachInst::Kind::kParallelMove) {
         for (const MoveOp& m : code_->Moves(mi)) {
-          partners_[m.dst.index].push_back(m.src.index);
-          partners_[m.src.index].push_back(m.dst.index);
           partner_moves_.push_back({m.dst.index, m.src.index, w});
         }
       }
@@ -480,7 +545,7 @@ void Allocator::BuildIntervals() {
           ++block_defs[v];
           def_block_[v] = def_block_[v] == kNone || def_block_[v] == b ? b : kMultiple;
           last_def_[v] = std::max(last_def_[v], pos + 1);
-          vreg_uses_[v].push_back({pos + 1, w, def_kind});
+          use_recs_.push_back({v, {pos + 1, static_cast<uint32_t>(w), def_kind}});
           if (end[v] >= 0) {
             add(v, pos + 1, static_cast<uint32_t>(end[v]));
             end[v] = -1;
@@ -500,7 +565,7 @@ void Allocator::BuildIntervals() {
       for (const VOperand& op : ops) {
         if (op.access != x64::Access::kUse && op.access != x64::Access::kUseDef) continue;
         if (op.vreg.valid()) {
-          vreg_uses_[op.vreg.index].push_back({pos, w, use_kind});
+          use_recs_.push_back({op.vreg.index, {pos, static_cast<uint32_t>(w), use_kind}});
           if (end[op.vreg.index] < 0) end[op.vreg.index] = pos + 1;
         } else if (IsAllocatable(op.preg)) {
           if (pend[op.preg.index()] < 0) pend[op.preg.index()] = pos + 1;
@@ -509,7 +574,7 @@ void Allocator::BuildIntervals() {
     }
     for (uint32_t v : touched) {
       if (end[v] >= 0) add(v, from, static_cast<uint32_t>(end[v]));
-      if (block_defs[v] >= 2) vreg_ranges_[v].push_back(block_hull[v]);
+      if (block_defs[v] >= 2) range_recs_.push_back({v, block_hull[v]});
       end[v] = -1;
       block_defs[v] = 0;
       block_hull[v] = Range{UINT32_MAX, 0};
@@ -519,52 +584,113 @@ void Allocator::BuildIntervals() {
       if (pend[r] >= 0) fixed_[r].push_back({from, static_cast<uint32_t>(pend[r])});
     }
   }
-  for (Ranges& r : vreg_ranges_) Normalize(r);
   for (Ranges& r : fixed_) Normalize(r);
-  // A block's uses were appended last to first: often already in
-  // descending order. (Uses at one position are identical: their order
-  // does not matter.)
-  auto by_pos = [](const UsePos& a, const UsePos& b) { return a.pos < b.pos; };
-  for (auto& u : vreg_uses_) {
-    if (std::is_sorted(u.begin(), u.end(), by_pos)) continue;
-    if (std::is_sorted(u.rbegin(), u.rend(), by_pos)) {
-      std::reverse(u.begin(), u.end());
-    } else {
-      std::sort(u.begin(), u.end(), by_pos);
-    }
-  }
 }
 
 // A vreg live into a loop's header and used (or redefined) inside the loop is
 // wanted again at the end of each latch: a pseudo-use there makes spill
 // costs see it.
 void Allocator::AddLoopPseudoUses() {
-  const uint32_t nv = code_->num_vregs();
-  BitSet changed(nv);  // vregs given a pseudo-use: to sort again
-  for (const Loop& l : loops_) {
+  const uint32_t nw = live_in_.words_per_row();
+  std::vector<uint64_t>& mentioned = loop_scratch_;
+  for (const Loop& l : Loops()) {
     // Vregs read or written in the loop (gen ∪ kill over its blocks) and live
     // into its header.
-    BitSet mentioned(nv);
-    for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
-      if (!l.body[b]) continue;
-      mentioned.Union(gen_[b]);
-      mentioned.Union(kill_[b]);
+    mentioned.assign(nw, 0);
+    for (uint32_t b : l.blocks) {
+      const uint64_t* gen = gen_.Row(b);
+      const uint64_t* kill = kill_.Row(b);
+      for (uint32_t w = 0; w < nw; ++w) mentioned[w] |= gen[w] | kill[w];
     }
-    mentioned.Intersect(live_in_[l.header]);
-    mentioned.ForEach([&](uint32_t v) {
-      for (uint32_t latch : l.latches) {
-        const uint32_t n = static_cast<uint32_t>(code_->block(latch).insts.size());
-        if (n == 0) continue;
-        vreg_uses_[v].push_back(
-            {2 * (block_first_[latch] + n - 1), Weight(latch), UsePos::Kind::kLoop});
-        changed.Set(v);
+    const uint64_t* live = live_in_.Row(l.header);
+    for (uint32_t w = 0; w < nw; ++w) {
+      for (uint64_t bits = mentioned[w] & live[w]; bits != 0; bits &= bits - 1) {
+        const uint32_t v = 64 * w + __builtin_ctzll(bits);
+        for (uint32_t latch : l.latches) {
+          const uint32_t n = static_cast<uint32_t>(code_->block(latch).insts.size());
+          if (n == 0) continue;
+          use_recs_.push_back({v, {2 * (block_first_[latch] + n - 1),
+                                   static_cast<uint32_t>(Weight(latch)), UsePos::Kind::kLoop}});
+        }
       }
-    });
+    }
   }
-  changed.ForEach([&](uint32_t v) {
-    auto& u = vreg_uses_[v];
-    std::stable_sort(u.begin(), u.end(), [](const UsePos& a, const UsePos& b) { return a.pos < b.pos; });
-  });
+}
+
+namespace {
+
+// Sorts a short span by `less` (insertion sort; std::sort for long ones).
+template <typename T, typename Less>
+void SortSmall(absl::Span<T> s, Less less) {
+  if (s.size() > 16) {
+    std::sort(s.begin(), s.end(), less);
+    return;
+  }
+  for (size_t i = 1; i < s.size(); ++i) {
+    const T x = s[i];
+    size_t j = i;
+    for (; j > 0 && less(x, s[j - 1]); --j) s[j] = s[j - 1];
+    s[j] = x;
+  }
+}
+
+}  // namespace
+
+// Groups the walk's records by vreg (a stable counting sort: per vreg in
+// walk order), then sorts and merges each vreg's ranges and sorts its uses
+// by position (a loop's pseudo-uses after the real uses at the same
+// position; uses equal in both are identical, so the order is canonical).
+// Also lists each vreg's partners in the order of partner_moves_.
+void Allocator::FinishIntervals() {
+  const uint32_t nv = code_->num_vregs();
+  range_begin_.assign(nv + 1, 0);
+  for (const RangeRec& r : range_recs_) ++range_begin_[r.vreg + 1];
+  for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] += range_begin_[v];
+  range_pool_.resize(range_recs_.size());
+  range_end_.assign(range_begin_.begin(), range_begin_.end() - 1);
+  for (const RangeRec& r : range_recs_) range_pool_[range_end_[r.vreg]++] = r.range;
+  for (uint32_t v = 0; v < nv; ++v) {
+    const size_t n = NormalizeSpan(absl::MakeSpan(range_pool_).subspan(
+        range_begin_[v], range_end_[v] - range_begin_[v]));
+    range_end_[v] = range_begin_[v] + static_cast<uint32_t>(n);
+  }
+
+  use_begin_.assign(nv + 2, 0);
+  for (const UseRec& u : use_recs_) ++use_begin_[u.vreg + 2];
+  for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 2] += use_begin_[v + 1];
+  use_pool_.resize(use_recs_.size());
+  // use_begin_[v + 1] counts up to v's end; afterwards use_begin_[v] is v's start.
+  for (const UseRec& u : use_recs_) use_pool_[use_begin_[u.vreg + 1]++] = u.use;
+  use_begin_.pop_back();
+  auto by_pos = [](const UsePos& a, const UsePos& b) {
+    return a.pos < b.pos || (a.pos == b.pos && !(a.kind == UsePos::Kind::kLoop) &&
+                             b.kind == UsePos::Kind::kLoop);
+  };
+  for (uint32_t v = 0; v < nv; ++v) {
+    const absl::Span<UsePos> u =
+        absl::MakeSpan(use_pool_).subspan(use_begin_[v], use_begin_[v + 1] - use_begin_[v]);
+    // A block's uses were appended last to first: often already in
+    // descending order.
+    if (std::is_sorted(u.begin(), u.end(), by_pos)) continue;
+    if (std::is_sorted(u.rbegin(), u.rend(), by_pos)) {
+      std::reverse(u.begin(), u.end());
+    } else {
+      SortSmall(u, by_pos);
+    }
+  }
+
+  partner_begin_.assign(nv + 2, 0);
+  for (const PartnerMove& m : partner_moves_) {
+    ++partner_begin_[m.dst + 2];
+    ++partner_begin_[m.src + 2];
+  }
+  for (uint32_t v = 0; v < nv; ++v) partner_begin_[v + 2] += partner_begin_[v + 1];
+  partner_pool_.resize(2 * partner_moves_.size());
+  for (const PartnerMove& m : partner_moves_) {
+    partner_pool_[partner_begin_[m.dst + 1]++] = m.src;
+    partner_pool_[partner_begin_[m.src + 1]++] = m.dst;
+  }
+  partner_begin_.pop_back();
 }
 
 }  // namespace regalloc

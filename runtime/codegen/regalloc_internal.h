@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -26,14 +27,18 @@ struct Range {
 };
 using Ranges = std::vector<Range>;
 
-// Sorts and merges touching or overlapping ranges.
+using RangeSpan = absl::Span<const Range>;
+
+// Sorts and merges touching or overlapping ranges; NormalizeSpan leaves them
+// at the front and returns how many.
 void Normalize(Ranges& r);
-bool Intersects(const Ranges& a, const Ranges& b);
+size_t NormalizeSpan(absl::Span<Range> r);
+bool Intersects(RangeSpan a, RangeSpan b);
 // The first position >= `from` covered by both, or kNone.
-uint32_t FirstIntersection(const Ranges& a, const Ranges& b, uint32_t from);
+uint32_t FirstIntersection(RangeSpan a, RangeSpan b, uint32_t from);
 // The same, skipping a's ranges before index `a_begin` (all of them end by `from`).
-uint32_t FirstIntersectionFrom(const Ranges& a, size_t a_begin, const Ranges& b, uint32_t from);
-bool Covers(const Ranges& r, uint32_t pos);
+uint32_t FirstIntersectionFrom(RangeSpan a, size_t a_begin, RangeSpan b, uint32_t from);
+bool Covers(RangeSpan r, uint32_t pos);
 
 // A fixed-size set of vreg numbers (liveness).
 class BitSet {
@@ -73,6 +78,35 @@ class BitSet {
   std::vector<uint64_t> words_;
 };
 
+// One bit set per row (per block: liveness), in one buffer.
+class BitMatrix {
+ public:
+  // Makes this `rows` empty sets of `bits` elements, reusing its storage.
+  void Reset(uint32_t rows, uint32_t bits) {
+    words_per_row_ = (bits + 63) / 64;
+    words_.assign(size_t{rows} * words_per_row_, 0);
+  }
+  uint32_t words_per_row() const { return words_per_row_; }
+  size_t num_words() const { return words_.size(); }
+  uint64_t* Row(uint32_t r) { return words_.data() + size_t{r} * words_per_row_; }
+  const uint64_t* Row(uint32_t r) const { return words_.data() + size_t{r} * words_per_row_; }
+  bool Test(uint32_t r, uint32_t i) const { return (Row(r)[i / 64] >> (i % 64)) & 1; }
+  void Set(uint32_t r, uint32_t i) { Row(r)[i / 64] |= uint64_t{1} << (i % 64); }
+  template <typename F>
+  void ForEach(uint32_t r, F f) const {
+    const uint64_t* row = Row(r);
+    for (uint32_t w = 0; w < words_per_row_; ++w) {
+      for (uint64_t bits = row[w]; bits != 0; bits &= bits - 1) {
+        f(static_cast<uint32_t>(64 * w + __builtin_ctzll(bits)));
+      }
+    }
+  }
+
+ private:
+  std::vector<uint64_t> words_;
+  uint32_t words_per_row_ = 0;
+};
+
 // Resizes a vector of containers to n empty ones, keeping the storage of
 // those it keeps (buffers reused from function to function).
 template <typename V>
@@ -80,11 +114,6 @@ void ResetEach(std::vector<V>& v, size_t n) {
   if (v.size() > n) v.resize(n);
   for (V& x : v) x.clear();
   v.resize(n);
-}
-inline void ResetBitSets(std::vector<BitSet>& v, size_t n, uint32_t bits) {
-  if (v.size() > n) v.resize(n);
-  v.resize(n);
-  for (BitSet& x : v) x.Reset(bits);
 }
 
 struct UsePos {
@@ -94,7 +123,7 @@ struct UsePos {
     kLoop,  // not an operand: a loop's pseudo-use at a latch end
   };
   uint32_t pos;
-  uint64_t weight;  // 10^loop depth
+  uint32_t weight;  // 10^loop depth (at most 10^8)
   Kind kind;
   bool real() const { return kind != Kind::kLoop; }
   bool wants_reg() const { return kind == Kind::kReg; }
@@ -103,8 +132,9 @@ struct UsePos {
 // One interval being allocated: a part of one vreg's life.
 struct Interval {
   uint32_t vreg = 0;
-  Ranges ranges;             // non-empty while queued or assigned
-  std::vector<UsePos> uses;  // sorted, within [begin, end)
+  Ranges ranges;  // non-empty while queued or assigned
+  // Its uses: Allocator::use_pool_[use_begin, use_end), sorted, within [begin, end).
+  uint32_t use_begin = 0, use_end = 0;
   uint32_t begin = 0, end = 0;  // owned positions (see LivePart)
   Location loc;
   uint32_t start() const { return ranges.front().from; }
@@ -130,6 +160,7 @@ class Allocator {
   void ComputeLiveness();
   void BuildIntervals();
   void AddLoopPseudoUses();
+  void FinishIntervals();
   uint64_t Weight(uint32_t block) const;
   uint32_t BlockOfPos(uint32_t pos) const { return block_of_inst_[pos / 2]; }
 
@@ -186,9 +217,23 @@ class Allocator {
   struct Loop {
     uint32_t header;
     std::vector<uint32_t> latches;
-    std::vector<bool> body;  // per block
+    std::vector<uint8_t> body;     // per block: 1 if in the loop
+    std::vector<uint32_t> blocks;  // the blocks in the loop, by index
   };
+  // [0, num_loops_) in use; the rest: spare storage.
   std::vector<Loop> loops_;
+  uint32_t num_loops_ = 0;
+  absl::Span<Loop> Loops() { return absl::MakeSpan(loops_).subspan(0, num_loops_); }
+  absl::Span<const Loop> Loops() const {
+    return absl::MakeConstSpan(loops_).subspan(0, num_loops_);
+  }
+  // Scratch of AnalyzeCfg, ComputeLoops, ComputeOrder, ComputeSafePoints.
+  std::vector<uint8_t> dfs_state_;
+  std::vector<uint32_t> post_, work_, rpo_index_, loop_size_, loop_parent_, innermost_;
+  std::vector<std::pair<uint32_t, uint32_t>> dfs_stack_;
+  std::vector<uint32_t> members_, members_begin_;  // per loop: its reachable blocks in RPO
+  std::vector<uint8_t> placed_;
+  std::vector<uint32_t> block_labels_, local_labels_, open_labels_;
   std::vector<uint32_t> block_first_;    // per block: first instruction number
   std::vector<uint32_t> block_of_inst_;  // per instruction number
   std::vector<bool> block_start_;        // per instruction number (+1 for the end)
@@ -203,16 +248,49 @@ class Allocator {
   }
 
   // Liveness and intervals.
-  std::vector<BitSet> gen_, kill_, live_in_, live_out_;  // per block
-  std::vector<Ranges> vreg_ranges_;           // per vreg, its whole life
-  std::vector<std::vector<UsePos>> vreg_uses_;
+  BitMatrix gen_, kill_, live_in_, live_out_;  // per block
+  std::vector<uint64_t> loop_scratch_;        // AddLoopPseudoUses
+  // BuildIntervals' records, in walk order, and its per-vreg state.
+  struct RangeRec {
+    uint32_t vreg;
+    Range range;
+  };
+  struct UseRec {
+    uint32_t vreg;
+    UsePos use;
+  };
+  std::vector<RangeRec> range_recs_;
+  std::vector<UseRec> use_recs_;
+  std::vector<int64_t> walk_end_;
+  std::vector<uint32_t> walk_block_defs_;
+  std::vector<Range> walk_block_hull_;
+  std::vector<uint8_t> walk_is_touched_;
+  std::vector<uint32_t> walk_touched_;
+  // Per vreg, its whole life: range_pool_[range_begin_[v], range_end_[v]),
+  // sorted and merged.
+  std::vector<Range> range_pool_;
+  std::vector<uint32_t> range_begin_, range_end_;
+  RangeSpan VregRanges(uint32_t v) const {
+    return absl::MakeConstSpan(range_pool_).subspan(range_begin_[v], range_end_[v] - range_begin_[v]);
+  }
+  // Per vreg, its uses by position: use_pool_[use_begin_[v], use_begin_[v + 1]).
+  std::vector<UsePos> use_pool_;
+  std::vector<uint32_t> use_begin_;
+  absl::Span<const UsePos> Uses(const Interval& it) const {
+    return absl::MakeConstSpan(use_pool_).subspan(it.use_begin, it.use_end - it.use_begin);
+  }
   // Per vreg: the block holding all its defs (kNone: none, kMultiple: several)
   // and its last def's position.
   static constexpr uint32_t kMultiple = kNone - 1;
   std::vector<uint32_t> def_block_;
   std::vector<uint32_t> last_def_;
   std::vector<x64::Reg> hints_;               // per vreg: a physical register
-  std::vector<std::vector<uint32_t>> partners_;  // per vreg: vregs copied to / from it
+  // Per vreg: vregs copied to / from it (partner_pool_[partner_begin_[v], partner_begin_[v + 1])).
+  std::vector<uint32_t> partner_pool_, partner_begin_;
+  absl::Span<const uint32_t> Partners(uint32_t v) const {
+    return absl::MakeConstSpan(partner_pool_).subspan(partner_begin_[v],
+                                                      partner_begin_[v + 1] - partner_begin_[v]);
+  }
   struct PartnerMove {
     uint32_t dst, src;
     uint64_t weight;

@@ -42,7 +42,10 @@ void Allocator::AssignSlots() {
   std::vector<Ranges> group_ranges(nv);
   for (uint32_t v = 0; v < nv; ++v) {
     group[v] = v;
-    if (spilled[v]) group_ranges[v] = vreg_ranges_[v];
+    if (spilled[v]) {
+      const RangeSpan r = VregRanges(v);
+      group_ranges[v].assign(r.begin(), r.end());
+    }
   }
   auto find = [&](uint32_t v) {
     while (group[v] != v) v = group[v] = group[group[v]];
@@ -133,7 +136,7 @@ absl::Status Allocator::Resolve() {
       if (ps[k - 1].end != s || ps[k - 1].loc == ps[k].loc) continue;
       const uint32_t j = s / 2;
       if (j >= num_insts_ || block_start_[j]) continue;  // block starts: edge moves
-      if (!Covers(vreg_ranges_[v], s - 1) || !Covers(vreg_ranges_[v], s)) continue;
+      if (!Covers(VregRanges(v), s - 1) || !Covers(VregRanges(v), s)) continue;
       const uint32_t b = block_of_inst_[j];
       pending.push_back({b, j - block_first_[b], 0, {VReg(v), ps[k - 1].loc, ps[k].loc}, Weight(b)});
     }
@@ -145,7 +148,7 @@ absl::Status Allocator::Resolve() {
     const uint32_t end_pos = 2 * (block_first_[p] + n) - 1;
     for (uint32_t s : succs_[p]) {
       live.clear();
-      live_in_[s].ForEach([&](uint32_t v) { live.push_back(v); });
+      live_in_.ForEach(s, [&](uint32_t v) { live.push_back(v); });
       for (uint32_t v : live) {
         const Location from = LocAt(v, end_pos), to = LocAt(v, 2 * block_first_[s]);
         if (from.kind == Location::Kind::kNone || to.kind == Location::Kind::kNone) {
@@ -178,7 +181,7 @@ absl::Status Allocator::Resolve() {
   };
   auto finalizable = [&](uint32_t v) {
     const uint32_t b = def_block_[v];
-    return b != kNone && b != kMultiple && !live_in_[b][v] && safe_[last_def_[v] / 2];
+    return b != kNone && b != kMultiple && !live_in_.Test(b, v) && safe_[last_def_[v] / 2];
   };
   std::vector<bool> slot_valid_after_def(nv, false);
   std::vector<uint64_t> transition_weight(nv, 0);

@@ -57,11 +57,13 @@ void Allocator::Scan() {
   active_.clear();
   inactive_.clear();
   for (uint32_t v = 0; v < nv; ++v) {
-    if (vreg_ranges_[v].empty()) continue;
+    const RangeSpan ranges = VregRanges(v);
+    if (ranges.empty()) continue;
     const uint32_t i = NewInterval(v);
     Interval& it = intervals_[i];
-    it.ranges = vreg_ranges_[v];
-    it.uses = vreg_uses_[v];
+    it.ranges.assign(ranges.begin(), ranges.end());
+    it.use_begin = use_begin_[v];
+    it.use_end = use_begin_[v + 1];
     it.begin = it.start() & ~1u;
     it.end = it.last();
     vreg_parts_[v].push_back(i);
@@ -115,7 +117,7 @@ x64::Reg Allocator::HintFor(const Interval& it) const {
   // register at the header (no move on the back edge then).
   x64::Reg fallback;
   uint32_t fallback_begin = kNone;
-  for (uint32_t p : partners_[it.vreg]) {
+  for (uint32_t p : Partners(it.vreg)) {
     for (uint32_t i : vreg_parts_[p]) {
       const Interval& o = intervals_[i];
       if (!o.loc.is_reg() || o.ranges.empty()) continue;
@@ -298,7 +300,7 @@ void Allocator::SpillUntilNextUse(uint32_t i, uint32_t after) {
   // The stack part ends at a split position before the first use after
   // `after` that wants a register; if no move can go there, before a later one.
   uint32_t t = kNone;
-  for (const UsePos& u : intervals_[i].uses) {
+  for (const UsePos& u : Uses(intervals_[i])) {
     if (!u.wants_reg() || u.pos <= after) continue;
     t = SplitPosition(intervals_[i], after + 1, u.pos, Prefer::kLatest);
     if (t != kNone) break;
@@ -317,7 +319,7 @@ uint32_t Allocator::NewInterval(uint32_t vreg) {
   Interval& it = intervals_[num_intervals_];
   it.vreg = vreg;
   it.ranges.clear();
-  it.uses.clear();
+  it.use_begin = it.use_end = 0;
   it.begin = it.end = 0;
   it.loc = Location();
   return num_intervals_++;
@@ -328,7 +330,7 @@ uint32_t Allocator::SplitAt(uint32_t i, uint32_t s) {
   if (intervals_[i].ranges.empty() || intervals_[i].last() <= s) {
     Interval& it = intervals_[i];
     it.end = s;
-    while (!it.uses.empty() && it.uses.back().pos >= s) it.uses.pop_back();
+    while (it.use_end > it.use_begin && use_pool_[it.use_end - 1].pos >= s) --it.use_end;
     return kNone;
   }
   const uint32_t idx = NewInterval(intervals_[i].vreg);  // may move intervals_
@@ -352,10 +354,11 @@ uint32_t Allocator::SplitAt(uint32_t i, uint32_t s) {
   }
   it.ranges.resize(k);
   // Uses are sorted: those at s and after move.
-  size_t u = 0;
-  while (u < it.uses.size() && it.uses[u].pos < s) ++u;
-  rest.uses.assign(it.uses.begin() + u, it.uses.end());
-  it.uses.resize(u);
+  uint32_t u = it.use_begin;
+  while (u < it.use_end && use_pool_[u].pos < s) ++u;
+  rest.use_begin = u;
+  rest.use_end = it.use_end;
+  it.use_end = u;
   vreg_parts_[rest.vreg].push_back(idx);
   return idx;
 }
@@ -426,7 +429,7 @@ uint32_t Allocator::SplitPosition(const Interval& it, uint32_t lo, uint32_t hi,
 }
 
 uint32_t Allocator::NextUse(const Interval& it, uint32_t pos, UseFilter filter) const {
-  for (const UsePos& u : it.uses) {
+  for (const UsePos& u : Uses(it)) {
     if (u.pos >= pos && (filter == UseFilter::kAll || u.wants_reg())) return u.pos;
   }
   return kNone;
@@ -434,7 +437,7 @@ uint32_t Allocator::NextUse(const Interval& it, uint32_t pos, UseFilter filter) 
 
 uint32_t Allocator::LastRealUseBefore(const Interval& it, uint32_t pos) const {
   uint32_t last = kNone;
-  for (const UsePos& u : it.uses) {
+  for (const UsePos& u : Uses(it)) {
     if (u.pos >= pos) break;
     if (u.real()) last = u.pos;
   }
@@ -443,7 +446,7 @@ uint32_t Allocator::LastRealUseBefore(const Interval& it, uint32_t pos) const {
 
 uint64_t Allocator::SpillCost(const Interval& it, uint32_t pos) const {
   const uint32_t horizon = outer_loop_end_[BlockOfPos(pos)];
-  for (const UsePos& u : it.uses) {
+  for (const UsePos& u : Uses(it)) {
     if (u.pos < pos) continue;
     // Inside the loop nest around pos: a reload at the use's depth. Beyond
     // it: a reload that can be placed outside the loop.
