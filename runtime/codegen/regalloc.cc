@@ -73,6 +73,14 @@ uint32_t FirstIntersection(RangeSpan a, RangeSpan b, uint32_t from) {
 }
 
 uint32_t FirstIntersectionFrom(RangeSpan a, size_t a_begin, RangeSpan b, uint32_t from) {
+  if (b.size() == 1) {
+    // (The common case: b is one range. The loop below would do the same
+    // steps: skip a's ranges ending by lo, then compare one.)
+    const uint32_t lo = std::max(from, b[0].from);
+    if (lo >= b[0].to) return kNone;
+    const size_t i = SkipEndingBy(a, a_begin, lo);
+    return i < a.size() && a[i].from < b[0].to ? std::max(a[i].from, lo) : kNone;
+  }
   size_t i = SkipEndingBy(a, a_begin, from), j = SkipEndingBy(b, 0, from);
   while (i < a.size() && j < b.size()) {
     if (a[i].to <= b[j].from) {
@@ -119,8 +127,8 @@ absl::StatusOr<RegAllocResult> Allocator::Run(const VCode& code, const RegAllocO
   ComputeOrder();
   ComputeSafePoints();
   ComputeLiveness();
+  ComputeLoopPseudoUses();
   BuildIntervals();
-  AddLoopPseudoUses();
   FinishIntervals();
   Scan();
   absl::Status s = Resolve();
@@ -423,37 +431,80 @@ void Allocator::ComputeLiveness() {
       }
     }
   }
-  // Backward dataflow to the (unique, least) fixed point, word by word.
+  // Backward dataflow to the (unique, least) fixed point, word by word:
+  // sweeps in reverse allocation order over the blocks whose successors'
+  // live-in sets changed (at first all).
   live_in_.Reset(nb, nv);
   live_out_.Reset(nb, nv);
   const uint32_t nw = live_in_.words_per_row();
+  std::vector<uint8_t>& dirty = dfs_state_;
+  dirty.assign(nb, 1);
   bool changed = true;
   while (changed) {
     changed = false;
     for (size_t k = order_.size(); k-- > 0;) {
       const uint32_t b = order_[k];
+      if (!dirty[b]) continue;
+      dirty[b] = 0;
       uint64_t* out = live_out_.Row(b);
       uint64_t* in = live_in_.Row(b);
       const uint64_t* gen = gen_.Row(b);
       const uint64_t* kill = kill_.Row(b);
       const std::vector<uint32_t>& succs = succs_[b];
+      bool in_changed = false;
       for (uint32_t w = 0; w < nw; ++w) {
         uint64_t o = 0;
         for (uint32_t s : succs) o |= live_in_.Row(s)[w];
         const uint64_t i = gen[w] | (o & ~kill[w]);
-        if (o != out[w] || i != in[w]) {
-          changed = true;
-          out[w] = o;
+        out[w] = o;
+        if (i != in[w]) {
+          in_changed = true;
           in[w] = i;
         }
+      }
+      if (in_changed) {
+        changed = true;
+        for (uint32_t p : preds_[b]) dirty[p] = 1;
       }
     }
   }
 }
 
-// Walks every block backwards, building vreg ranges, weighted use positions,
-// move hints and fixed ranges. Ranges and uses are collected as (vreg, item)
-// records in walk order; FinishIntervals groups them by vreg.
+// A vreg live into a loop's header and used (or redefined) inside the loop is
+// wanted again at the end of each latch: a pseudo-use there makes spill
+// costs see it. Here: per loop, those vregs (BuildIntervals adds the uses).
+void Allocator::ComputeLoopPseudoUses() {
+  const uint32_t nb = code_->num_blocks();
+  const uint32_t nw = live_in_.words_per_row();
+  loop_wanted_.Reset(num_loops_, code_->num_vregs());
+  latch_loops_begin_.assign(nb + 2, 0);
+  for (uint32_t l = 0; l < num_loops_; ++l) {
+    const Loop& loop = loops_[l];
+    // Vregs read or written in the loop (gen ∪ kill over its blocks) and live
+    // into its header.
+    uint64_t* wanted = loop_wanted_.Row(l);
+    for (uint32_t b : loop.blocks) {
+      const uint64_t* gen = gen_.Row(b);
+      const uint64_t* kill = kill_.Row(b);
+      for (uint32_t w = 0; w < nw; ++w) wanted[w] |= gen[w] | kill[w];
+    }
+    const uint64_t* live = live_in_.Row(loop.header);
+    for (uint32_t w = 0; w < nw; ++w) wanted[w] &= live[w];
+    for (uint32_t latch : loop.latches) ++latch_loops_begin_[latch + 2];
+  }
+  // Per block, the loops it is a latch of.
+  for (uint32_t b = 0; b < nb; ++b) latch_loops_begin_[b + 2] += latch_loops_begin_[b + 1];
+  latch_loops_.resize(latch_loops_begin_[nb + 1]);
+  for (uint32_t l = 0; l < num_loops_; ++l) {
+    for (uint32_t latch : loops_[l].latches) latch_loops_[latch_loops_begin_[latch + 1]++] = l;
+  }
+  latch_loops_begin_.pop_back();
+}
+
+// Walks the blocks backwards in reverse allocation order, building vreg
+// ranges, weighted use positions (and the loops' pseudo-uses), move hints and
+// fixed ranges. Ranges and uses are collected as (vreg, item) records, at
+// decreasing positions; FinishIntervals groups them by vreg.
 void Allocator::BuildIntervals() {
   const uint32_t nv = code_->num_vregs();
   range_recs_.clear();
@@ -461,7 +512,7 @@ void Allocator::BuildIntervals() {
   def_block_.assign(nv, kNone);
   last_def_.assign(nv, 0);
   hints_.assign(nv, x64::Reg());
-  partner_moves_.clear();
+  hint_rank_.assign(nv, 0);
   ResetEach(fixed_, 32);
   // Per-vreg state of the block being walked, valid for the vregs in
   // `touched` only and reset after each block: the walk costs O(operands),
@@ -481,12 +532,13 @@ void Allocator::BuildIntervals() {
       touched.push_back(v);
     }
   };
-  for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
+  for (size_t ob = order_.size(); ob-- > 0;) {
+    const uint32_t b = order_[ob];
     const uint32_t from = 2 * block_first_[b];
     const uint32_t to = 2 * (block_first_[b] + static_cast<uint32_t>(code_->block(b).insts.size()));
     const uint64_t w = Weight(b);
-    std::array<int64_t, 32> pend;
-    pend.fill(-1);
+    std::array<uint32_t, 32> pend;
+    uint32_t pending = 0;  // bit per register: pend[r] is the end of its fixed range
     touched.clear();
     auto add = [&](uint32_t v, uint32_t f, uint32_t t) {
       range_recs_.push_back({v, {f, t}});
@@ -502,46 +554,48 @@ void Allocator::BuildIntervals() {
       const MachInst& mi = insts[k];
       const uint32_t pos = 2 * (block_first_[b] + static_cast<uint32_t>(k));
       const absl::Span<const VOperand> ops = Operands(block_first_[b] + static_cast<uint32_t>(k));
-      for (const VOperand& op : ops) {
-        if (op.vreg.valid()) touch(op.vreg.index);
-      }
       // Operands a stack slot serves as well as a register: parallel moves,
       // and the source (and, for 64-bit and float copies, the destination)
       // of a vreg-to-vreg copy, which the emitter turns into one load or
       // store.
       UsePos::Kind use_kind = UsePos::Kind::kReg, def_kind = UsePos::Kind::kReg;
+      const bool plain_move =
+          mi.kind == MachInst::Kind::kInst && ops.size() == 2 &&
+          (mi.inst.form() == x64::Form::kMov64RM || mi.inst.form() == x64::Form::kMov32RM ||
+           mi.inst.form() == x64::Form::kMovapsRM);
       if (mi.kind == MachInst::Kind::kParallelMove) {
         use_kind = def_kind = UsePos::Kind::kAny;
-      } else if (mi.kind == MachInst::Kind::kInst && !mi.trap && ops.size() == 2 &&
-                 ops[0].vreg.valid() && ops[1].vreg.valid() &&
-                 ops[0].access == x64::Access::kDef && ops[1].access == x64::Access::kUse &&
-                 (mi.inst.form() == x64::Form::kMov64RM || mi.inst.form() == x64::Form::kMov32RM ||
-                  mi.inst.form() == x64::Form::kMovapsRM)) {
+      } else if (plain_move && !mi.trap && ops[0].vreg.valid() && ops[1].vreg.valid() &&
+                 ops[0].access == x64::Access::kDef && ops[1].access == x64::Access::kUse) {
         use_kind = UsePos::Kind::kAny;
         if (mi.inst.form() != x64::Form::kMov32RM) def_kind = UsePos::Kind::kAny;
       }
-      // Hints: a plain move between a vreg and an allocatable register, and
-      // block-parameter moves (partners: coalescing them saves moves on
-      // edges, back edges especially). Plain vreg copies are not partners:
-      // lowering's two-address copies do better with the default order.
-      if (mi.kind == MachInst::Kind::kInst && ops.size() == 2 &&
-          (mi.inst.form() == x64::Form::kMov64RM || mi.inst.form() == x64::Form::kMov32RM ||
-           mi.inst.form() == x64::Form::kMovapsRM)) {
+      // Hints: a plain move between a vreg and an allocatable register (of
+      // several, the one in the block with the highest index, and there the
+      // first).
+      // Block-parameter moves are partners (FinishIntervals): coalescing
+      // them saves moves on edges, back edges especially. Plain vreg copies
+      // are not partners: lowering's two-address copies do better with the
+      // default order.
+      if (plain_move) {
+        const uint64_t rank = uint64_t{b} << 32 | (UINT32_MAX - static_cast<uint32_t>(k));
+        auto hint = [&](uint32_t v, x64::Reg r) {
+          if (rank >= hint_rank_[v]) {
+            hints_[v] = r;
+            hint_rank_[v] = rank;
+          }
+        };
         if (ops[0].vreg.valid() && !ops[1].vreg.valid() && IsAllocatable(ops[1].preg)) {
-          hints_[ops[0].vreg.index] = ops[1].preg;
+          hint(ops[0].vreg.index, ops[1].preg);
         } else if (!ops[0].vreg.valid() && ops[1].vreg.valid() && IsAllocatable(ops[0].preg)) {
-          hints_[ops[1].vreg.index] = ops[0].preg;
-        }
-      }
-      if (mi.kind == MachInst::Kind::kParallelMove) {
-        for (const MoveOp& m : code_->Moves(mi)) {
-          partner_moves_.push_back({m.dst.index, m.src.index, w});
+          hint(ops[1].vreg.index, ops[0].preg);
         }
       }
       for (const VOperand& op : ops) {
         if (op.access != x64::Access::kDef && op.access != x64::Access::kUseDef) continue;
         if (op.vreg.valid()) {
           const uint32_t v = op.vreg.index;
+          touch(v);
           ++block_defs[v];
           def_block_[v] = def_block_[v] == kNone || def_block_[v] == b ? b : kMultiple;
           last_def_[v] = std::max(last_def_[v], pos + 1);
@@ -554,21 +608,35 @@ void Allocator::BuildIntervals() {
           }
         } else if (IsAllocatable(op.preg)) {
           const int r = op.preg.index();
-          if (pend[r] >= 0) {
-            fixed_[r].push_back({pos + 1, static_cast<uint32_t>(pend[r])});
-            pend[r] = -1;
+          if (pending & (uint32_t{1} << r)) {
+            fixed_[r].push_back({pos + 1, pend[r]});
+            pending &= ~(uint32_t{1} << r);
           } else {
             fixed_[r].push_back({pos + 1, pos + 2});
           }
         }
       }
+      // A loop's pseudo-uses at its latch's last instruction come after the
+      // real uses there (records go by decreasing position).
+      if (k + 1 == insts.size()) {
+        for (uint32_t i = latch_loops_begin_[b]; i < latch_loops_begin_[b + 1]; ++i) {
+          loop_wanted_.ForEach(latch_loops_[i], [&](uint32_t v) {
+            use_recs_.push_back({v, {pos, static_cast<uint32_t>(w), UsePos::Kind::kLoop}});
+          });
+        }
+      }
       for (const VOperand& op : ops) {
         if (op.access != x64::Access::kUse && op.access != x64::Access::kUseDef) continue;
         if (op.vreg.valid()) {
+          touch(op.vreg.index);
           use_recs_.push_back({op.vreg.index, {pos, static_cast<uint32_t>(w), use_kind}});
           if (end[op.vreg.index] < 0) end[op.vreg.index] = pos + 1;
         } else if (IsAllocatable(op.preg)) {
-          if (pend[op.preg.index()] < 0) pend[op.preg.index()] = pos + 1;
+          const int r = op.preg.index();
+          if (!(pending & (uint32_t{1} << r))) {
+            pend[r] = pos + 1;
+            pending |= uint32_t{1} << r;
+          }
         }
       }
     }
@@ -580,105 +648,57 @@ void Allocator::BuildIntervals() {
       block_hull[v] = Range{UINT32_MAX, 0};
       is_touched[v] = 0;
     }
-    for (int r = 0; r < 32; ++r) {
-      if (pend[r] >= 0) fixed_[r].push_back({from, static_cast<uint32_t>(pend[r])});
+    for (; pending != 0; pending &= pending - 1) {
+      const int r = __builtin_ctz(pending);
+      fixed_[r].push_back({from, pend[r]});
     }
   }
-  for (Ranges& r : fixed_) Normalize(r);
-}
-
-// A vreg live into a loop's header and used (or redefined) inside the loop is
-// wanted again at the end of each latch: a pseudo-use there makes spill
-// costs see it.
-void Allocator::AddLoopPseudoUses() {
-  const uint32_t nw = live_in_.words_per_row();
-  std::vector<uint64_t>& mentioned = loop_scratch_;
-  for (const Loop& l : Loops()) {
-    // Vregs read or written in the loop (gen ∪ kill over its blocks) and live
-    // into its header.
-    mentioned.assign(nw, 0);
-    for (uint32_t b : l.blocks) {
-      const uint64_t* gen = gen_.Row(b);
-      const uint64_t* kill = kill_.Row(b);
-      for (uint32_t w = 0; w < nw; ++w) mentioned[w] |= gen[w] | kill[w];
-    }
-    const uint64_t* live = live_in_.Row(l.header);
-    for (uint32_t w = 0; w < nw; ++w) {
-      for (uint64_t bits = mentioned[w] & live[w]; bits != 0; bits &= bits - 1) {
-        const uint32_t v = 64 * w + __builtin_ctzll(bits);
-        for (uint32_t latch : l.latches) {
-          const uint32_t n = static_cast<uint32_t>(code_->block(latch).insts.size());
-          if (n == 0) continue;
-          use_recs_.push_back({v, {2 * (block_first_[latch] + n - 1),
-                                   static_cast<uint32_t>(Weight(latch)), UsePos::Kind::kLoop}});
-        }
-      }
-    }
+  // Each register's fixed ranges came by decreasing position.
+  for (Ranges& r : fixed_) {
+    std::reverse(r.begin(), r.end());
+    Normalize(r);
   }
 }
 
-namespace {
-
-// Sorts a short span by `less` (insertion sort; std::sort for long ones).
-template <typename T, typename Less>
-void SortSmall(absl::Span<T> s, Less less) {
-  if (s.size() > 16) {
-    std::sort(s.begin(), s.end(), less);
-    return;
-  }
-  for (size_t i = 1; i < s.size(); ++i) {
-    const T x = s[i];
-    size_t j = i;
-    for (; j > 0 && less(x, s[j - 1]); --j) s[j] = s[j - 1];
-    s[j] = x;
-  }
-}
-
-}  // namespace
-
-// Groups the walk's records by vreg (a stable counting sort: per vreg in
-// walk order), then sorts and merges each vreg's ranges and sorts its uses
-// by position (a loop's pseudo-uses after the real uses at the same
-// position; uses equal in both are identical, so the order is canonical).
-// Also lists each vreg's partners in the order of partner_moves_.
+// Groups the walk's records by vreg (a counting sort; each vreg's records
+// are placed last to first, so by increasing position), then merges each
+// vreg's ranges (sorting them first where a block's hull range broke the
+// order). Uses come out sorted by position, a loop's pseudo-uses after the
+// real uses at the same position. Also lists the block-parameter moves
+// (partner_moves_) and each vreg's partners.
 void Allocator::FinishIntervals() {
   const uint32_t nv = code_->num_vregs();
   range_begin_.assign(nv + 1, 0);
   for (const RangeRec& r : range_recs_) ++range_begin_[r.vreg + 1];
   for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] += range_begin_[v];
   range_pool_.resize(range_recs_.size());
-  range_end_.assign(range_begin_.begin(), range_begin_.end() - 1);
-  for (const RangeRec& r : range_recs_) range_pool_[range_end_[r.vreg]++] = r.range;
+  range_end_.assign(range_begin_.begin() + 1, range_begin_.end());
+  for (const RangeRec& r : range_recs_) range_pool_[--range_end_[r.vreg]] = r.range;
   for (uint32_t v = 0; v < nv; ++v) {
+    // (range_end_[v] is v's start now.)
     const size_t n = NormalizeSpan(absl::MakeSpan(range_pool_).subspan(
-        range_begin_[v], range_end_[v] - range_begin_[v]));
+        range_begin_[v], range_begin_[v + 1] - range_begin_[v]));
     range_end_[v] = range_begin_[v] + static_cast<uint32_t>(n);
   }
 
-  use_begin_.assign(nv + 2, 0);
-  for (const UseRec& u : use_recs_) ++use_begin_[u.vreg + 2];
-  for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 2] += use_begin_[v + 1];
+  use_begin_.assign(nv + 1, 0);
+  for (const UseRec& u : use_recs_) ++use_begin_[u.vreg + 1];
+  for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 1] += use_begin_[v];
   use_pool_.resize(use_recs_.size());
-  // use_begin_[v + 1] counts up to v's end; afterwards use_begin_[v] is v's start.
-  for (const UseRec& u : use_recs_) use_pool_[use_begin_[u.vreg + 1]++] = u.use;
-  use_begin_.pop_back();
-  auto by_pos = [](const UsePos& a, const UsePos& b) {
-    return a.pos < b.pos || (a.pos == b.pos && !(a.kind == UsePos::Kind::kLoop) &&
-                             b.kind == UsePos::Kind::kLoop);
-  };
-  for (uint32_t v = 0; v < nv; ++v) {
-    const absl::Span<UsePos> u =
-        absl::MakeSpan(use_pool_).subspan(use_begin_[v], use_begin_[v + 1] - use_begin_[v]);
-    // A block's uses were appended last to first: often already in
-    // descending order.
-    if (std::is_sorted(u.begin(), u.end(), by_pos)) continue;
-    if (std::is_sorted(u.rbegin(), u.rend(), by_pos)) {
-      std::reverse(u.begin(), u.end());
-    } else {
-      SortSmall(u, by_pos);
+  use_fill_.assign(use_begin_.begin() + 1, use_begin_.end());
+  for (const UseRec& u : use_recs_) use_pool_[--use_fill_[u.vreg]] = u.use;
+
+  // Block-parameter moves in block order, each block's last to first.
+  partner_moves_.clear();
+  for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
+    const auto& insts = code_->block(b).insts;
+    for (size_t k = insts.size(); k-- > 0;) {
+      if (insts[k].kind != MachInst::Kind::kParallelMove) continue;
+      for (const MoveOp& m : code_->Moves(insts[k])) {
+        partner_moves_.push_back({m.dst.index, m.src.index, Weight(b)});
+      }
     }
   }
-
   partner_begin_.assign(nv + 2, 0);
   for (const PartnerMove& m : partner_moves_) {
     ++partner_begin_[m.dst + 2];
@@ -696,12 +716,15 @@ void Allocator::FinishIntervals() {
 }  // namespace regalloc
 
 Location RegAllocResult::At(VReg v, uint32_t block, uint32_t inst) const {
-  if (!v.valid() || v.index >= parts.size() || block >= block_base.size()) return Location();
+  if (!v.valid() || v.index >= num_vregs() || block >= block_base.size()) return Location();
   const uint32_t pos = 2 * (block_base[block] + inst);
-  const std::vector<LivePart>& ps = parts[v.index];
-  auto it = std::upper_bound(ps.begin(), ps.end(), pos,
-                             [](uint32_t p, const LivePart& x) { return p < x.begin; });
-  if (it == ps.begin()) return Location();
+  const LivePart* first = parts.data() + parts_begin[v.index];
+  const LivePart* last = parts.data() + parts_begin[v.index + 1];
+  // Most vregs have one part.
+  if (last - first == 1) return first->begin <= pos && pos < first->end ? first->loc : Location();
+  const LivePart* it =
+      std::upper_bound(first, last, pos, [](uint32_t p, const LivePart& x) { return p < x.begin; });
+  if (it == first) return Location();
   --it;
   return pos < it->end ? it->loc : Location();
 }
@@ -721,8 +744,8 @@ std::string PrintAllocation(const RegAllocResult& result) {
     return l.is_reg() ? std::string(x64::RegName(l.reg)) : absl::StrCat("slot", l.slot);
   };
   std::vector<std::string> parts;
-  for (uint32_t v = 0; v < result.parts.size(); ++v) {
-    const std::vector<LivePart>& ps = result.parts[v];
+  for (uint32_t v = 0; v < result.num_vregs(); ++v) {
+    const absl::Span<const LivePart> ps = result.Parts(v);
     if (ps.empty()) continue;
     if (ps.size() == 1) {
       parts.push_back(absl::StrCat(VRegName(VReg(v)), " -> ", loc(ps[0].loc)));

@@ -135,6 +135,8 @@ struct Interval {
   Ranges ranges;  // non-empty while queued or assigned
   // Its uses: Allocator::use_pool_[use_begin, use_end), sorted, within [begin, end).
   uint32_t use_begin = 0, use_end = 0;
+  // During the scan: ranges before this index ended by the current position.
+  uint32_t cursor = 0;
   uint32_t begin = 0, end = 0;  // owned positions (see LivePart)
   Location loc;
   uint32_t start() const { return ranges.front().from; }
@@ -158,8 +160,8 @@ class Allocator {
   void ComputeOrder();
   void ComputeSafePoints();
   void ComputeLiveness();
+  void ComputeLoopPseudoUses();
   void BuildIntervals();
-  void AddLoopPseudoUses();
   void FinishIntervals();
   uint64_t Weight(uint32_t block) const;
   uint32_t BlockOfPos(uint32_t pos) const { return block_of_inst_[pos / 2]; }
@@ -195,6 +197,8 @@ class Allocator {
   uint32_t NextUse(const Interval& it, uint32_t pos, UseFilter filter) const;
   uint32_t LastRealUseBefore(const Interval& it, uint32_t pos) const;
   void Queue(uint32_t i);
+  // Covers(it.ranges, pos), advancing it.cursor (pos grows during the scan).
+  static bool CoversNow(Interval& it, uint32_t pos);
   void AssignReg(uint32_t i, x64::Reg r);
   void AssignStack(uint32_t i);
   x64::Reg HintFor(const Interval& it) const;
@@ -249,7 +253,10 @@ class Allocator {
 
   // Liveness and intervals.
   BitMatrix gen_, kill_, live_in_, live_out_;  // per block
-  std::vector<uint64_t> loop_scratch_;        // AddLoopPseudoUses
+  // Per loop: the vregs given a pseudo-use at the end of each latch; per
+  // block: the loops it is a latch of (latch_loops_[latch_loops_begin_[b], [b + 1])).
+  BitMatrix loop_wanted_;
+  std::vector<uint32_t> latch_loops_, latch_loops_begin_;
   // BuildIntervals' records, in walk order, and its per-vreg state.
   struct RangeRec {
     uint32_t vreg;
@@ -275,7 +282,7 @@ class Allocator {
   }
   // Per vreg, its uses by position: use_pool_[use_begin_[v], use_begin_[v + 1]).
   std::vector<UsePos> use_pool_;
-  std::vector<uint32_t> use_begin_;
+  std::vector<uint32_t> use_begin_, use_fill_;
   absl::Span<const UsePos> Uses(const Interval& it) const {
     return absl::MakeConstSpan(use_pool_).subspan(it.use_begin, it.use_end - it.use_begin);
   }
@@ -285,6 +292,7 @@ class Allocator {
   std::vector<uint32_t> def_block_;
   std::vector<uint32_t> last_def_;
   std::vector<x64::Reg> hints_;               // per vreg: a physical register
+  std::vector<uint64_t> hint_rank_;           // per vreg: BuildIntervals' choice among hints
   // Per vreg: vregs copied to / from it (partner_pool_[partner_begin_[v], partner_begin_[v + 1])).
   std::vector<uint32_t> partner_pool_, partner_begin_;
   absl::Span<const uint32_t> Partners(uint32_t v) const {
@@ -305,9 +313,16 @@ class Allocator {
   std::vector<Interval> intervals_;  // [0, num_intervals_) in use; the rest: spare storage
   uint32_t num_intervals_ = 0;
   std::vector<std::vector<uint32_t>> vreg_parts_;  // per vreg: interval indexes
-  std::vector<uint32_t> unhandled_;                // a min-heap by start
+  std::vector<uint64_t> unhandled_;  // a min-heap of HeapKey(start, interval)
   std::vector<uint32_t> active_, inactive_;
-  std::vector<uint32_t> still_active_, still_inactive_;  // Scan's scratch
+  // Scan's and AllocateBlocked's scratch.
+  std::vector<uint32_t> still_active_, still_inactive_, evict_active_, evict_inactive_;
+
+  // AssignSlots' scratch.
+  std::vector<uint8_t> slot_spilled_;
+  std::vector<uint32_t> slot_group_, slot_roots_, slot_of_root_;
+  std::vector<Ranges> slot_group_ranges_, slot_ranges_;
+  std::vector<PartnerMove> slot_moves_;
 
   RegAllocResult result_;
 };

@@ -13,10 +13,12 @@
 namespace wasm::codegen::regalloc {
 
 Location Allocator::LocAt(uint32_t vreg, uint32_t pos) const {
-  const std::vector<LivePart>& ps = result_.parts[vreg];
-  auto it = std::upper_bound(ps.begin(), ps.end(), pos,
-                             [](uint32_t p, const LivePart& x) { return p < x.begin; });
-  if (it == ps.begin()) return Location();
+  const LivePart* first = result_.parts.data() + result_.parts_begin[vreg];
+  const LivePart* last = result_.parts.data() + result_.parts_begin[vreg + 1];
+  if (last - first == 1) return first->begin <= pos && pos < first->end ? first->loc : Location();
+  const LivePart* it =
+      std::upper_bound(first, last, pos, [](uint32_t p, const LivePart& x) { return p < x.begin; });
+  if (it == first) return Location();
   --it;
   return pos < it->end ? it->loc : Location();
 }
@@ -26,20 +28,26 @@ Location Allocator::LocAt(uint32_t vreg, uint32_t pos) const {
 // first), so that the move vanishes when both sides are on the stack; the
 // groups then share slots first-fit when their lives do not intersect.
 void Allocator::AssignSlots() {
-  const uint32_t nv = static_cast<uint32_t>(result_.parts.size());
-  std::vector<bool> spilled(nv, false);
+  const uint32_t nv = result_.num_vregs();
+  std::vector<uint8_t>& spilled = slot_spilled_;
+  spilled.assign(nv, 0);
   uint32_t num_spilled = 0;
   for (uint32_t v = 0; v < nv; ++v) {
-    for (const LivePart& p : result_.parts[v]) {
+    for (const LivePart& p : result_.Parts(v)) {
       if (p.loc.is_slot()) {
-        spilled[v] = true;
+        spilled[v] = 1;
         ++num_spilled;
         break;
       }
     }
   }
-  std::vector<uint32_t> group(nv);
-  std::vector<Ranges> group_ranges(nv);
+  result_.num_spilled_vregs = num_spilled;
+  result_.num_spill_slots = 0;
+  if (num_spilled == 0) return;
+  std::vector<uint32_t>& group = slot_group_;
+  std::vector<Ranges>& group_ranges = slot_group_ranges_;
+  group.resize(nv);
+  ResetEach(group_ranges, nv);
   for (uint32_t v = 0; v < nv; ++v) {
     group[v] = v;
     if (spilled[v]) {
@@ -51,11 +59,14 @@ void Allocator::AssignSlots() {
     while (group[v] != v) v = group[v] = group[group[v]];
     return v;
   };
-  std::vector<PartnerMove> moves = partner_moves_;
+  std::vector<PartnerMove>& moves = slot_moves_;
+  moves.clear();
+  for (const PartnerMove& m : partner_moves_) {
+    if (spilled[m.dst] && spilled[m.src]) moves.push_back(m);
+  }
   std::stable_sort(moves.begin(), moves.end(),
                    [](const PartnerMove& a, const PartnerMove& b) { return a.weight > b.weight; });
   for (const PartnerMove& m : moves) {
-    if (!spilled[m.dst] || !spilled[m.src]) continue;
     const uint32_t a = find(m.dst), b = find(m.src);
     if (a == b || Intersects(group_ranges[a], group_ranges[b])) continue;
     group[b] = a;
@@ -63,23 +74,27 @@ void Allocator::AssignSlots() {
     Normalize(group_ranges[a]);
     group_ranges[b].clear();
   }
-  std::vector<uint32_t> roots;
+  std::vector<uint32_t>& roots = slot_roots_;
+  roots.clear();
   for (uint32_t v = 0; v < nv; ++v) {
     if (spilled[v] && find(v) == v) roots.push_back(v);
   }
   std::sort(roots.begin(), roots.end(), [&](uint32_t a, uint32_t b) {
     return group_ranges[a][0].from < group_ranges[b][0].from;
   });
-  std::vector<Ranges> slot_ranges;
-  std::vector<uint32_t> slot_of_root(nv, kNone);
+  std::vector<Ranges>& slot_ranges = slot_ranges_;
+  uint32_t num_slots = 0;
+  std::vector<uint32_t>& slot_of_root = slot_of_root_;
+  slot_of_root.assign(nv, kNone);
   for (uint32_t g : roots) {
     uint32_t chosen = kNone;
-    for (uint32_t s = 0; s < slot_ranges.size() && chosen == kNone; ++s) {
+    for (uint32_t s = 0; s < num_slots && chosen == kNone; ++s) {
       if (!Intersects(slot_ranges[s], group_ranges[g])) chosen = s;
     }
     if (chosen == kNone) {
-      chosen = static_cast<uint32_t>(slot_ranges.size());
-      slot_ranges.emplace_back();
+      chosen = num_slots++;
+      if (slot_ranges.size() < num_slots) slot_ranges.emplace_back();
+      slot_ranges[chosen].clear();
     }
     slot_ranges[chosen].insert(slot_ranges[chosen].end(), group_ranges[g].begin(),
                                group_ranges[g].end());
@@ -88,34 +103,50 @@ void Allocator::AssignSlots() {
   }
   for (uint32_t v = 0; v < nv; ++v) {
     if (!spilled[v]) continue;
-    for (LivePart& p : result_.parts[v]) {
+    for (uint32_t k = result_.parts_begin[v]; k < result_.parts_begin[v + 1]; ++k) {
+      LivePart& p = result_.parts[k];
       if (p.loc.is_slot()) p.loc.slot = slot_of_root[find(v)];
     }
   }
-  result_.num_spill_slots = static_cast<uint32_t>(slot_ranges.size());
-  result_.num_spilled_vregs = num_spilled;
+  result_.num_spill_slots = num_slots;
 }
 
 absl::Status Allocator::Resolve() {
   const uint32_t nv = code_->num_vregs();
   const uint32_t nb = code_->num_blocks();
-  result_.parts.assign(nv, {});
+  // Parts grouped by vreg (a counting sort over the intervals), then sorted
+  // by position (their [begin, end) are disjoint and non-empty).
+  std::vector<uint32_t>& pb = result_.parts_begin;
+  pb.assign(nv + 2, 0);
   for (uint32_t i = 0; i < num_intervals_; ++i) {
     const Interval& it = intervals_[i];
     if (it.ranges.empty()) continue;
     if (it.loc.kind == Location::Kind::kNone) {
       return absl::InternalError(absl::StrCat("unallocated interval of ", VRegName(VReg(it.vreg))));
     }
-    result_.parts[it.vreg].push_back(LivePart{it.begin, it.end, it.loc});
+    ++pb[it.vreg + 2];
   }
+  for (uint32_t v = 0; v < nv; ++v) pb[v + 2] += pb[v + 1];
+  result_.parts.resize(pb[nv + 1]);
+  for (uint32_t i = 0; i < num_intervals_; ++i) {
+    const Interval& it = intervals_[i];
+    if (it.ranges.empty()) continue;
+    result_.parts[pb[it.vreg + 1]++] = LivePart{it.begin, it.end, it.loc};
+  }
+  pb.pop_back();
   for (uint32_t v = 0; v < nv; ++v) {
-    auto& ps = result_.parts[v];
-    std::sort(ps.begin(), ps.end(),
-              [](const LivePart& a, const LivePart& b) { return a.begin < b.begin; });
-    if (ps.size() > 1) ++result_.num_split_vregs;
-    for (const LivePart& p : ps) {
-      if (p.loc.is_reg() && x64::kSysVCalleeSaved.Contains(p.loc.reg)) {
-        result_.callee_saved_used.Add(p.loc.reg);
+    LivePart* ps = result_.parts.data() + pb[v];
+    const uint32_t n = pb[v + 1] - pb[v];
+    if (n > 1) ++result_.num_split_vregs;
+    for (uint32_t i = 1; i < n; ++i) {
+      const LivePart x = ps[i];
+      uint32_t j = i;
+      for (; j > 0 && x.begin < ps[j - 1].begin; --j) ps[j] = ps[j - 1];
+      ps[j] = x;
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+      if (ps[i].loc.is_reg() && x64::kSysVCalleeSaved.Contains(ps[i].loc.reg)) {
+        result_.callee_saved_used.Add(ps[i].loc.reg);
       }
     }
   }
@@ -130,7 +161,7 @@ absl::Status Allocator::Resolve() {
   };
   std::vector<Pending> pending;
   for (uint32_t v = 0; v < nv; ++v) {
-    const auto& ps = result_.parts[v];
+    const absl::Span<const LivePart> ps = result_.Parts(v);
     for (size_t k = 1; k < ps.size(); ++k) {
       const uint32_t s = ps[k].begin;
       if (ps[k - 1].end != s || ps[k - 1].loc == ps[k].loc) continue;
@@ -141,29 +172,30 @@ absl::Status Allocator::Resolve() {
       pending.push_back({b, j - block_first_[b], 0, {VReg(v), ps[k - 1].loc, ps[k].loc}, Weight(b)});
     }
   }
-  std::vector<uint32_t> live;
   for (uint32_t p = 0; p < nb; ++p) {
     const uint32_t n = static_cast<uint32_t>(code_->block(p).insts.size());
     if (n == 0) continue;
     const uint32_t end_pos = 2 * (block_first_[p] + n) - 1;
     for (uint32_t s : succs_[p]) {
-      live.clear();
-      live_in_.ForEach(s, [&](uint32_t v) { live.push_back(v); });
-      for (uint32_t v : live) {
-        const Location from = LocAt(v, end_pos), to = LocAt(v, 2 * block_first_[s]);
-        if (from.kind == Location::Kind::kNone || to.kind == Location::Kind::kNone) {
-          return absl::InternalError(absl::StrCat(VRegName(VReg(v)), " live on the edge ", p,
-                                                  " -> ", s, " but not allocated"));
-        }
-        if (from == to) continue;
-        const MachInst& last = code_->block(p).insts.back();
-        if (preds_[s].size() == 1 && s != 0) {
-          pending.push_back({s, 0, 1, {VReg(v), from, to}, Weight(s)});
-        } else if (last.kind == MachInst::Kind::kJmp && safe_[block_first_[p] + n - 1]) {
-          pending.push_back({p, n - 1, 1, {VReg(v), from, to}, Weight(p)});
-        } else {
-          return absl::InternalError(absl::StrCat("critical edge ", code_->block(p).name, " -> ",
-                                                  code_->block(s).name, " needs moves"));
+      const uint64_t* live = live_in_.Row(s);
+      for (uint32_t w = 0; w < live_in_.words_per_row(); ++w) {
+        for (uint64_t bits = live[w]; bits != 0; bits &= bits - 1) {
+          const uint32_t v = 64 * w + __builtin_ctzll(bits);
+          const Location from = LocAt(v, end_pos), to = LocAt(v, 2 * block_first_[s]);
+          if (from.kind == Location::Kind::kNone || to.kind == Location::Kind::kNone) {
+            return absl::InternalError(absl::StrCat(VRegName(VReg(v)), " live on the edge ", p,
+                                                    " -> ", s, " but not allocated"));
+          }
+          if (from == to) continue;
+          const MachInst& last = code_->block(p).insts.back();
+          if (preds_[s].size() == 1 && s != 0) {
+            pending.push_back({s, 0, 1, {VReg(v), from, to}, Weight(s)});
+          } else if (last.kind == MachInst::Kind::kJmp && safe_[block_first_[p] + n - 1]) {
+            pending.push_back({p, n - 1, 1, {VReg(v), from, to}, Weight(p)});
+          } else {
+            return absl::InternalError(absl::StrCat("critical edge ", code_->block(p).name, " -> ",
+                                                    code_->block(s).name, " needs moves"));
+          }
         }
       }
     }
@@ -200,7 +232,7 @@ absl::Status Allocator::Resolve() {
     } else if (at_def.is_reg() && Weight(b) < transition_weight[v]) {
       slot_valid_after_def[v] = true;
       Location slot;
-      for (const LivePart& p : result_.parts[v]) {
+      for (const LivePart& p : result_.Parts(v)) {
         if (p.loc.is_slot()) slot = p.loc;
       }
       pending.push_back({b, last_def_[v] / 2 - block_first_[b], 2, {VReg(v), at_def, slot}, 0});

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "absl/types/span.h"
@@ -13,14 +14,9 @@ namespace wasm::codegen::regalloc {
 
 namespace {
 
-// Orders the unhandled min-heap: by start, then by creation.
-struct Later {
-  const std::vector<Interval>* intervals;
-  bool operator()(uint32_t a, uint32_t b) const {
-    const uint32_t sa = (*intervals)[a].start(), sb = (*intervals)[b].start();
-    return sa > sb || (sa == sb && a > b);
-  }
-};
+// The unhandled min-heap's key: by start, then by creation (a queued
+// interval's ranges do not change).
+uint64_t HeapKey(uint32_t start, uint32_t i) { return uint64_t{start} << 32 | i; }
 
 }  // namespace
 
@@ -29,8 +25,17 @@ const std::vector<x64::Reg>& Allocator::Candidates(x64::RegClass cls) const {
 }
 
 void Allocator::Queue(uint32_t i) {
-  unhandled_.push_back(i);
-  std::push_heap(unhandled_.begin(), unhandled_.end(), Later{&intervals_});
+  unhandled_.push_back(HeapKey(intervals_[i].start(), i));
+  std::push_heap(unhandled_.begin(), unhandled_.end(), std::greater<uint64_t>());
+}
+
+bool Allocator::CoversNow(Interval& it, uint32_t pos) {
+  // The scan's positions only grow: the cursor skips the ranges that ended.
+  uint32_t c = std::min<uint32_t>(it.cursor, static_cast<uint32_t>(it.ranges.size()));
+  if (c > 0 && it.ranges[c - 1].to > pos) c = 0;  // (not expected: a safety net)
+  while (c < it.ranges.size() && it.ranges[c].to <= pos) ++c;
+  it.cursor = c;
+  return c < it.ranges.size() && it.ranges[c].from <= pos;
 }
 
 void Allocator::AssignReg(uint32_t i, x64::Reg r) {
@@ -67,11 +72,12 @@ void Allocator::Scan() {
     it.begin = it.start() & ~1u;
     it.end = it.last();
     vreg_parts_[v].push_back(i);
-    Queue(i);
+    unhandled_.push_back(HeapKey(it.start(), i));
   }
+  std::make_heap(unhandled_.begin(), unhandled_.end(), std::greater<uint64_t>());
   while (!unhandled_.empty()) {
-    std::pop_heap(unhandled_.begin(), unhandled_.end(), Later{&intervals_});
-    const uint32_t cur = unhandled_.back();
+    std::pop_heap(unhandled_.begin(), unhandled_.end(), std::greater<uint64_t>());
+    const uint32_t cur = static_cast<uint32_t>(unhandled_.back());
     unhandled_.pop_back();
     const uint32_t pos = intervals_[cur].start();
     // Active intervals that ended or are in a hole at pos; inactive ones that
@@ -79,14 +85,14 @@ void Allocator::Scan() {
     still_active_.clear();
     still_inactive_.clear();
     for (uint32_t a : active_) {
-      const Interval& it = intervals_[a];
+      Interval& it = intervals_[a];
       if (it.ranges.empty() || it.last() <= pos) continue;
-      (Covers(it.ranges, pos) ? still_active_ : still_inactive_).push_back(a);
+      (CoversNow(it, pos) ? still_active_ : still_inactive_).push_back(a);
     }
     for (uint32_t a : inactive_) {
-      const Interval& it = intervals_[a];
+      Interval& it = intervals_[a];
       if (it.ranges.empty() || it.last() <= pos) continue;
-      (Covers(it.ranges, pos) ? still_active_ : still_inactive_).push_back(a);
+      (CoversNow(it, pos) ? still_active_ : still_inactive_).push_back(a);
     }
     std::swap(active_, still_active_);
     std::swap(inactive_, still_inactive_);
@@ -158,7 +164,8 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
     known |= uint32_t{1} << i;
     for (uint32_t a : inactive_) {
       if (!(intervals_[a].loc.reg == r)) continue;
-      const uint32_t x = FirstIntersection(intervals_[a].ranges, it.ranges, pos);
+      const Interval& o = intervals_[a];
+      const uint32_t x = FirstIntersectionFrom(o.ranges, o.cursor, it.ranges, pos);
       if (x != kNone) free_until[i] = std::min(free_until[i], x);
     }
     const uint32_t x = FixedIntersection(r, it, pos);
@@ -254,7 +261,14 @@ void Allocator::AllocateBlocked(uint32_t cur) {
   // Evict the values in best.reg: active ones are split at pos (or earlier,
   // out of loops, after their last use), their rest goes to the stack until
   // its next use; inactive ones are split in their hole.
-  std::vector<uint32_t> keep_active, keep_inactive, evict_active, evict_inactive;
+  std::vector<uint32_t>& keep_active = still_active_;
+  std::vector<uint32_t>& keep_inactive = still_inactive_;
+  std::vector<uint32_t>& evict_active = evict_active_;
+  std::vector<uint32_t>& evict_inactive = evict_inactive_;
+  keep_active.clear();
+  keep_inactive.clear();
+  evict_active.clear();
+  evict_inactive.clear();
   for (uint32_t a : active_) {
     (intervals_[a].loc.reg == best.reg ? evict_active : keep_active).push_back(a);
   }
@@ -263,8 +277,8 @@ void Allocator::AllocateBlocked(uint32_t cur) {
                      FirstIntersection(intervals_[a].ranges, intervals_[cur].ranges, pos) != kNone;
     (hit ? evict_inactive : keep_inactive).push_back(a);
   }
-  active_ = std::move(keep_active);
-  inactive_ = std::move(keep_inactive);
+  std::swap(active_, keep_active);
+  std::swap(inactive_, keep_inactive);
   for (uint32_t a : evict_active) {
     const Interval& it = intervals_[a];
     const uint32_t last_use = LastRealUseBefore(it, pos);
@@ -320,6 +334,7 @@ uint32_t Allocator::NewInterval(uint32_t vreg) {
   it.vreg = vreg;
   it.ranges.clear();
   it.use_begin = it.use_end = 0;
+  it.cursor = 0;
   it.begin = it.end = 0;
   it.loc = Location();
   return num_intervals_++;
