@@ -51,36 +51,12 @@ void Normalize(Ranges& r) { r.resize(NormalizeSpan(absl::MakeSpan(r))); }
 
 bool Intersects(RangeSpan a, RangeSpan b) { return FirstIntersection(a, b, 0) != kNone; }
 
-namespace {
-
-// The first index k >= i with r[k].to > p (ranges are sorted and disjoint,
-// so `to` increases): a few steps, then a binary search, so that a short
-// interval against a long one (a call-clobbered register's fixed ranges)
-// costs O(log n), not O(n).
-size_t SkipEndingBy(RangeSpan r, size_t i, uint32_t p) {
-  for (int step = 0; step < 4; ++step, ++i) {
-    if (i >= r.size() || r[i].to > p) return i;
-  }
-  return std::upper_bound(r.begin() + i, r.end(), p,
-                          [](uint32_t q, const Range& x) { return q < x.to; }) -
-         r.begin();
-}
-
-}  // namespace
 
 uint32_t FirstIntersection(RangeSpan a, RangeSpan b, uint32_t from) {
   return FirstIntersectionFrom(a, 0, b, from);
 }
 
-uint32_t FirstIntersectionFrom(RangeSpan a, size_t a_begin, RangeSpan b, uint32_t from) {
-  if (b.size() == 1) {
-    // (The common case: b is one range. The loop below would do the same
-    // steps: skip a's ranges ending by lo, then compare one.)
-    const uint32_t lo = std::max(from, b[0].from);
-    if (lo >= b[0].to) return kNone;
-    const size_t i = SkipEndingBy(a, a_begin, lo);
-    return i < a.size() && a[i].from < b[0].to ? std::max(a[i].from, lo) : kNone;
-  }
+uint32_t FirstIntersectionMulti(RangeSpan a, size_t a_begin, RangeSpan b, uint32_t from) {
   size_t i = SkipEndingBy(a, a_begin, from), j = SkipEndingBy(b, 0, from);
   while (i < a.size() && j < b.size()) {
     if (a[i].to <= b[j].from) {
@@ -316,12 +292,12 @@ void Allocator::ComputeOrder() {
   }
   num_insts_ = n;
   block_of_inst_.resize(n);
-  block_start_.assign(n + 1, false);
+  block_start_.assign(n + 1, 0);
   for (uint32_t b = 0; b < nb; ++b) {
     const uint32_t first = block_first_[b];
     const uint32_t end = first + static_cast<uint32_t>(code_->block(b).insts.size());
     std::fill(block_of_inst_.begin() + first, block_of_inst_.begin() + end, b);
-    block_start_[first] = true;
+    block_start_[first] = 1;
   }
 
   // The end of each block's outermost loop: how far a spill decision made
@@ -343,14 +319,16 @@ void Allocator::ComputeOrder() {
 // the block that reaches j. Not so between a local jump and its label, nor
 // after the block's first jump to another block.
 void Allocator::ComputeSafePoints() {
-  safe_.assign(num_insts_ + 1, true);
+  safe_.assign(num_insts_ + 1, 1);
   // Block labels (sorted); per block its local labels and the local labels
   // jumped to but not bound yet (few: searched linearly).
   block_labels_.clear();
   for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
     block_labels_.push_back(code_->block(b).label.id());
   }
-  std::sort(block_labels_.begin(), block_labels_.end());
+  if (!std::is_sorted(block_labels_.begin(), block_labels_.end())) {
+    std::sort(block_labels_.begin(), block_labels_.end());
+  }
   auto contains = [](const std::vector<uint32_t>& v, uint32_t x) {
     return std::find(v.begin(), v.end(), x) != v.end();
   };
@@ -540,10 +518,13 @@ void Allocator::BuildIntervals() {
     std::array<uint32_t, 32> pend;
     uint32_t pending = 0;  // bit per register: pend[r] is the end of its fixed range
     touched.clear();
-    auto add = [&](uint32_t v, uint32_t f, uint32_t t) {
+    // Ranges of a vreg in one block come by decreasing position: its hull
+    // there is [the last one's from, the first one's to).
+    auto add = [&](uint32_t v, uint32_t f, uint32_t t) __attribute__((always_inline)) {
       range_recs_.push_back({v, {f, t}});
-      block_hull[v].from = std::min(block_hull[v].from, f);
-      block_hull[v].to = std::max(block_hull[v].to, t);
+      Range& hull = block_hull[v];
+      hull.from = f;
+      if (hull.to == 0) hull.to = t;
     };
     live_out_.ForEach(b, [&](uint32_t v) {
       end[v] = to;
@@ -668,17 +649,39 @@ void Allocator::BuildIntervals() {
 // (partner_moves_) and each vreg's partners.
 void Allocator::FinishIntervals() {
   const uint32_t nv = code_->num_vregs();
-  range_begin_.assign(nv + 1, 0);
-  for (const RangeRec& r : range_recs_) ++range_begin_[r.vreg + 1];
-  for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] += range_begin_[v];
+  // Each vreg's ranges fill its space in range_pool_ from the end down,
+  // merged on the way: a record starts at or before all those placed (the
+  // walk goes by decreasing position; a block's hull starts at its lowest
+  // range), so it can only touch or overlap the first ones.
+  range_end_.assign(nv + 1, 0);
+  for (const RangeRec& r : range_recs_) ++range_end_[r.vreg + 1];
+  for (uint32_t v = 0; v < nv; ++v) range_end_[v + 1] += range_end_[v];
   range_pool_.resize(range_recs_.size());
-  range_end_.assign(range_begin_.begin() + 1, range_begin_.end());
-  for (const RangeRec& r : range_recs_) range_pool_[--range_end_[r.vreg]] = r.range;
-  for (uint32_t v = 0; v < nv; ++v) {
-    // (range_end_[v] is v's start now.)
-    const size_t n = NormalizeSpan(absl::MakeSpan(range_pool_).subspan(
-        range_begin_[v], range_begin_[v + 1] - range_begin_[v]));
-    range_end_[v] = range_begin_[v] + static_cast<uint32_t>(n);
+  range_begin_.assign(range_end_.begin() + 1, range_end_.end());
+  range_end_.erase(range_end_.begin());
+  bool unordered = false;
+  for (const RangeRec& rec : range_recs_) {
+    Range r = rec.range;
+    if (r.from >= r.to) continue;
+    uint32_t& first = range_begin_[rec.vreg];
+    const uint32_t last = range_end_[rec.vreg];
+    if (first < last && r.from > range_pool_[first].from) {
+      unordered = true;  // (not expected: merged below instead)
+      range_pool_[--first] = r;
+      continue;
+    }
+    while (first < last && r.to >= range_pool_[first].from) {
+      r.to = std::max(r.to, range_pool_[first].to);
+      ++first;
+    }
+    range_pool_[--first] = r;
+  }
+  if (unordered) {
+    for (uint32_t v = 0; v < nv; ++v) {
+      const size_t n = NormalizeSpan(absl::MakeSpan(range_pool_).subspan(
+          range_begin_[v], range_end_[v] - range_begin_[v]));
+      range_end_[v] = range_begin_[v] + static_cast<uint32_t>(n);
+    }
   }
 
   use_begin_.assign(nv + 1, 0);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -36,8 +37,31 @@ size_t NormalizeSpan(absl::Span<Range> r);
 bool Intersects(RangeSpan a, RangeSpan b);
 // The first position >= `from` covered by both, or kNone.
 uint32_t FirstIntersection(RangeSpan a, RangeSpan b, uint32_t from);
-// The same, skipping a's ranges before index `a_begin` (all of them end by `from`).
-uint32_t FirstIntersectionFrom(RangeSpan a, size_t a_begin, RangeSpan b, uint32_t from);
+// The first index k >= i with r[k].to > p (ranges are sorted and disjoint,
+// so `to` increases): a few steps, then a binary search, so that a short
+// interval against a long one (a call-clobbered register's fixed ranges)
+// costs O(log n), not O(n).
+inline size_t SkipEndingBy(RangeSpan r, size_t i, uint32_t p) {
+  for (int step = 0; step < 4; ++step, ++i) {
+    if (i >= r.size() || r[i].to > p) return i;
+  }
+  return std::upper_bound(r.begin() + i, r.end(), p,
+                          [](uint32_t q, const Range& x) { return q < x.to; }) -
+         r.begin();
+}
+// FirstIntersectionFrom's general case.
+uint32_t FirstIntersectionMulti(RangeSpan a, size_t a_begin, RangeSpan b, uint32_t from);
+// FirstIntersection, skipping a's ranges before index `a_begin` (all of them
+// end by `from`).
+inline uint32_t FirstIntersectionFrom(RangeSpan a, size_t a_begin, RangeSpan b, uint32_t from) {
+  if (b.size() != 1) return FirstIntersectionMulti(a, a_begin, b, from);
+  // (The common case: b is one range. FirstIntersectionMulti would do the
+  // same steps: skip a's ranges ending by lo, then compare one.)
+  const uint32_t lo = std::max(from, b[0].from);
+  if (lo >= b[0].to) return kNone;
+  const size_t i = SkipEndingBy(a, a_begin, lo);
+  return i < a.size() && a[i].from < b[0].to ? std::max(a[i].from, lo) : kNone;
+}
 bool Covers(RangeSpan r, uint32_t pos);
 
 // A fixed-size set of vreg numbers (liveness).
@@ -84,7 +108,8 @@ class BitMatrix {
   // Makes this `rows` empty sets of `bits` elements, reusing its storage.
   void Reset(uint32_t rows, uint32_t bits) {
     words_per_row_ = (bits + 63) / 64;
-    words_.assign(size_t{rows} * words_per_row_, 0);
+    words_.resize(size_t{rows} * words_per_row_);
+    if (!words_.empty()) std::memset(words_.data(), 0, words_.size() * sizeof(uint64_t));
   }
   uint32_t words_per_row() const { return words_per_row_; }
   size_t num_words() const { return words_.size(); }
@@ -107,13 +132,14 @@ class BitMatrix {
   uint32_t words_per_row_ = 0;
 };
 
-// Resizes a vector of containers to n empty ones, keeping the storage of
-// those it keeps (buffers reused from function to function).
+// Makes the first n containers of v empty (growing v if needed), keeping
+// their storage; those from n on are spare storage (stale, never read), so
+// that buffers survive from function to function even when a smaller one
+// comes between.
 template <typename V>
 void ResetEach(std::vector<V>& v, size_t n) {
-  if (v.size() > n) v.resize(n);
-  for (V& x : v) x.clear();
-  v.resize(n);
+  if (v.size() < n) v.resize(n);
+  for (size_t i = 0; i < n; ++i) v[i].clear();
 }
 
 struct UsePos {
@@ -135,8 +161,10 @@ struct Interval {
   Ranges ranges;  // non-empty while queued or assigned
   // Its uses: Allocator::use_pool_[use_begin, use_end), sorted, within [begin, end).
   uint32_t use_begin = 0, use_end = 0;
-  // During the scan: ranges before this index ended by the current position.
+  // During the scan: ranges before this index ended by the current position;
+  // while active or inactive, the position where that may change.
   uint32_t cursor = 0;
+  uint32_t recheck = 0;
   uint32_t begin = 0, end = 0;  // owned positions (see LivePart)
   Location loc;
   uint32_t start() const { return ranges.front().from; }
@@ -198,14 +226,30 @@ class Allocator {
   uint32_t LastRealUseBefore(const Interval& it, uint32_t pos) const;
   void Queue(uint32_t i);
   // Covers(it.ranges, pos), advancing it.cursor (pos grows during the scan).
-  static bool CoversNow(Interval& it, uint32_t pos);
+  static bool CoversNow(Interval& it, uint32_t pos) {
+    uint32_t c = std::min<uint32_t>(it.cursor, static_cast<uint32_t>(it.ranges.size()));
+    if (c > 0 && it.ranges[c - 1].to > pos) c = 0;  // (not expected: a safety net)
+    while (c < it.ranges.size() && it.ranges[c].to <= pos) ++c;
+    it.cursor = c;
+    return c < it.ranges.size() && it.ranges[c].from <= pos;
+  }
   void AssignReg(uint32_t i, x64::Reg r);
   void AssignStack(uint32_t i);
   x64::Reg HintFor(const Interval& it) const;
 
   // ---- regalloc_resolve.cc ----
   absl::Status Resolve();
-  Location LocAt(uint32_t vreg, uint32_t pos) const;
+  // Where `vreg` is at `pos` (result_.At by position).
+  Location LocAt(uint32_t vreg, uint32_t pos) const {
+    const LivePart* first = result_.parts.data() + result_.parts_begin[vreg];
+    const LivePart* last = result_.parts.data() + result_.parts_begin[vreg + 1];
+    if (last - first == 1) return first->begin <= pos && pos < first->end ? first->loc : Location();
+    const LivePart* it = std::upper_bound(
+        first, last, pos, [](uint32_t p, const LivePart& x) { return p < x.begin; });
+    if (it == first) return Location();
+    --it;
+    return pos < it->end ? it->loc : Location();
+  }
   void AssignSlots();
 
   const VCode* code_ = nullptr;
@@ -240,8 +284,8 @@ class Allocator {
   std::vector<uint32_t> block_labels_, local_labels_, open_labels_;
   std::vector<uint32_t> block_first_;    // per block: first instruction number
   std::vector<uint32_t> block_of_inst_;  // per instruction number
-  std::vector<bool> block_start_;        // per instruction number (+1 for the end)
-  std::vector<bool> safe_;               // per instruction number: a move may go before it
+  std::vector<uint8_t> block_start_;     // per instruction number (+1 for the end)
+  std::vector<uint8_t> safe_;            // per instruction number: a move may go before it
   uint32_t num_insts_ = 0;
 
   // Per instruction number: its operands (ForEachVOperand), in ops_.
@@ -274,7 +318,7 @@ class Allocator {
   std::vector<uint8_t> walk_is_touched_;
   std::vector<uint32_t> walk_touched_;
   // Per vreg, its whole life: range_pool_[range_begin_[v], range_end_[v]),
-  // sorted and merged.
+  // sorted and merged (range_end_[v] <= range_begin_[v + 1]).
   std::vector<Range> range_pool_;
   std::vector<uint32_t> range_begin_, range_end_;
   RangeSpan VregRanges(uint32_t v) const {
@@ -313,8 +357,13 @@ class Allocator {
   std::vector<Interval> intervals_;  // [0, num_intervals_) in use; the rest: spare storage
   uint32_t num_intervals_ = 0;
   std::vector<std::vector<uint32_t>> vreg_parts_;  // per vreg: interval indexes
-  std::vector<uint64_t> unhandled_;  // a min-heap of HeapKey(start, interval)
+  // Intervals to allocate, as HeapKey(start, interval): the initial ones
+  // sorted (from initial_next_ on), the split-off ones a min-heap.
+  std::vector<uint64_t> initial_, unhandled_;
+  size_t initial_next_ = 0;
   std::vector<uint32_t> active_, inactive_;
+  uint32_t scan_pos_ = 0;        // the position of the last interval taken
+  uint32_t inactive_regs_ = 0;   // bit per Reg::index(): a superset of inactive_'s registers
   // Scan's and AllocateBlocked's scratch.
   std::vector<uint32_t> still_active_, still_inactive_, evict_active_, evict_inactive_;
 

@@ -12,17 +12,6 @@
 
 namespace wasm::codegen::regalloc {
 
-Location Allocator::LocAt(uint32_t vreg, uint32_t pos) const {
-  const LivePart* first = result_.parts.data() + result_.parts_begin[vreg];
-  const LivePart* last = result_.parts.data() + result_.parts_begin[vreg + 1];
-  if (last - first == 1) return first->begin <= pos && pos < first->end ? first->loc : Location();
-  const LivePart* it =
-      std::upper_bound(first, last, pos, [](uint32_t p, const LivePart& x) { return p < x.begin; });
-  if (it == first) return Location();
-  --it;
-  return pos < it->end ? it->loc : Location();
-}
-
 // One slot per vreg with a stack part. Vregs joined by a block-parameter
 // move share a slot when their lives do not intersect (heaviest moves
 // first), so that the move vanishes when both sides are on the stack; the
@@ -181,6 +170,14 @@ absl::Status Allocator::Resolve() {
       for (uint32_t w = 0; w < live_in_.words_per_row(); ++w) {
         for (uint64_t bits = live[w]; bits != 0; bits &= bits - 1) {
           const uint32_t v = 64 * w + __builtin_ctzll(bits);
+          if (result_.parts_begin[v + 1] - result_.parts_begin[v] == 1) {
+            // One part: the same location on both sides, if it covers both.
+            const LivePart& part = result_.parts[result_.parts_begin[v]];
+            if (part.begin <= end_pos && end_pos < part.end && part.begin <= 2 * block_first_[s] &&
+                2 * block_first_[s] < part.end) {
+              continue;
+            }
+          }
           const Location from = LocAt(v, end_pos), to = LocAt(v, 2 * block_first_[s]);
           if (from.kind == Location::Kind::kNone || to.kind == Location::Kind::kNone) {
             return absl::InternalError(absl::StrCat(VRegName(VReg(v)), " live on the edge ", p,

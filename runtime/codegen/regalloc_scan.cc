@@ -29,17 +29,10 @@ void Allocator::Queue(uint32_t i) {
   std::push_heap(unhandled_.begin(), unhandled_.end(), std::greater<uint64_t>());
 }
 
-bool Allocator::CoversNow(Interval& it, uint32_t pos) {
-  // The scan's positions only grow: the cursor skips the ranges that ended.
-  uint32_t c = std::min<uint32_t>(it.cursor, static_cast<uint32_t>(it.ranges.size()));
-  if (c > 0 && it.ranges[c - 1].to > pos) c = 0;  // (not expected: a safety net)
-  while (c < it.ranges.size() && it.ranges[c].to <= pos) ++c;
-  it.cursor = c;
-  return c < it.ranges.size() && it.ranges[c].from <= pos;
-}
 
 void Allocator::AssignReg(uint32_t i, x64::Reg r) {
   intervals_[i].loc = Location::InReg(r);
+  intervals_[i].recheck = 0;
   active_.push_back(i);
 }
 
@@ -56,8 +49,10 @@ void Allocator::Scan() {
   }
   fixed_cursor_.fill(0);
   fixed_cursor_pos_ = 0;
+  scan_pos_ = 0;
   num_intervals_ = 0;
   ResetEach(vreg_parts_, nv);
+  initial_.clear();
   unhandled_.clear();
   active_.clear();
   inactive_.clear();
@@ -72,27 +67,59 @@ void Allocator::Scan() {
     it.begin = it.start() & ~1u;
     it.end = it.last();
     vreg_parts_[v].push_back(i);
-    unhandled_.push_back(HeapKey(it.start(), i));
+    initial_.push_back(HeapKey(it.start(), i));
   }
-  std::make_heap(unhandled_.begin(), unhandled_.end(), std::greater<uint64_t>());
-  while (!unhandled_.empty()) {
-    std::pop_heap(unhandled_.begin(), unhandled_.end(), std::greater<uint64_t>());
-    const uint32_t cur = static_cast<uint32_t>(unhandled_.back());
-    unhandled_.pop_back();
+  std::sort(initial_.begin(), initial_.end());
+  initial_next_ = 0;
+  while (initial_next_ < initial_.size() || !unhandled_.empty()) {
+    uint32_t cur;
+    if (unhandled_.empty() ||
+        (initial_next_ < initial_.size() && initial_[initial_next_] < unhandled_.front())) {
+      cur = static_cast<uint32_t>(initial_[initial_next_++]);
+    } else {
+      std::pop_heap(unhandled_.begin(), unhandled_.end(), std::greater<uint64_t>());
+      cur = static_cast<uint32_t>(unhandled_.back());
+      unhandled_.pop_back();
+    }
     const uint32_t pos = intervals_[cur].start();
     // Active intervals that ended or are in a hole at pos; inactive ones that
-    // ended or resume.
+    // ended or resume. An interval's state holds until its `recheck`
+    // position (positions only grow; if not, everything is looked at again).
+    if (pos < scan_pos_) {
+      for (uint32_t a : active_) intervals_[a].recheck = 0;
+      for (uint32_t a : inactive_) intervals_[a].recheck = 0;
+    }
+    scan_pos_ = pos;
     still_active_.clear();
     still_inactive_.clear();
-    for (uint32_t a : active_) {
+    inactive_regs_ = 0;
+    auto place = [&](uint32_t a) {
       Interval& it = intervals_[a];
-      if (it.ranges.empty() || it.last() <= pos) continue;
-      (CoversNow(it, pos) ? still_active_ : still_inactive_).push_back(a);
+      if (it.ranges.empty() || it.last() <= pos) return;
+      if (CoversNow(it, pos)) {
+        it.recheck = it.ranges[it.cursor].to;
+        still_active_.push_back(a);
+      } else {
+        it.recheck = it.ranges[it.cursor].from;
+        still_inactive_.push_back(a);
+        inactive_regs_ |= uint32_t{1} << it.loc.reg.index();
+      }
+    };
+    for (uint32_t a : active_) {
+      if (pos < intervals_[a].recheck) {
+        still_active_.push_back(a);
+      } else {
+        place(a);
+      }
     }
     for (uint32_t a : inactive_) {
-      Interval& it = intervals_[a];
-      if (it.ranges.empty() || it.last() <= pos) continue;
-      (CoversNow(it, pos) ? still_active_ : still_inactive_).push_back(a);
+      const Interval& it = intervals_[a];
+      if (pos < it.recheck) {
+        still_inactive_.push_back(a);
+        inactive_regs_ |= uint32_t{1} << it.loc.reg.index();
+      } else {
+        place(a);
+      }
     }
     std::swap(active_, still_active_);
     std::swap(inactive_, still_inactive_);
@@ -109,6 +136,8 @@ uint32_t Allocator::FixedIntersection(x64::Reg r, const Interval& it, uint32_t p
   uint32_t& c = fixed_cursor_[r.index()];
   while (c < f.size() && f[c].to <= pos) ++c;
   if (c == f.size() || f[c].from >= it.last()) return kNone;
+  // One range from pos on (the common case): f[c] meets it.
+  if (it.ranges.size() == 1 && it.ranges[0].from <= pos) return std::max(f[c].from, pos);
   return FirstIntersectionFrom(f, c, it.ranges, pos);
 }
 
@@ -158,15 +187,18 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
       known |= uint32_t{1} << l.reg.index();
     }
   }
+  const uint32_t in_inactive = inactive_regs_;
   auto free_until_of = [&](x64::Reg r) {
     const int i = r.index();
     if (known & (uint32_t{1} << i)) return free_until[i];
     known |= uint32_t{1} << i;
-    for (uint32_t a : inactive_) {
+    if (in_inactive & (uint32_t{1} << i)) {
+      for (uint32_t a : inactive_) {
       if (!(intervals_[a].loc.reg == r)) continue;
-      const Interval& o = intervals_[a];
-      const uint32_t x = FirstIntersectionFrom(o.ranges, o.cursor, it.ranges, pos);
-      if (x != kNone) free_until[i] = std::min(free_until[i], x);
+        const Interval& o = intervals_[a];
+        const uint32_t x = FirstIntersectionFrom(o.ranges, o.cursor, it.ranges, pos);
+        if (x != kNone) free_until[i] = std::min(free_until[i], x);
+      }
     }
     const uint32_t x = FixedIntersection(r, it, pos);
     if (x != kNone) free_until[i] = std::min(free_until[i], x);
@@ -335,6 +367,7 @@ uint32_t Allocator::NewInterval(uint32_t vreg) {
   it.ranges.clear();
   it.use_begin = it.use_end = 0;
   it.cursor = 0;
+  it.recheck = 0;
   it.begin = it.end = 0;
   it.loc = Location();
   return num_intervals_++;
