@@ -320,8 +320,8 @@ void Allocator::ComputeOrder() {
 // after the block's first jump to another block.
 void Allocator::ComputeSafePoints() {
   safe_.assign(num_insts_ + 1, 1);
-  // Block labels (sorted); per block its local labels and the local labels
-  // jumped to but not bound yet (few: searched linearly).
+  // Block labels (sorted); per block the local labels jumped to but not
+  // bound yet (few: searched linearly).
   block_labels_.clear();
   for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
     block_labels_.push_back(code_->block(b).label.id());
@@ -329,16 +329,16 @@ void Allocator::ComputeSafePoints() {
   if (!std::is_sorted(block_labels_.begin(), block_labels_.end())) {
     std::sort(block_labels_.begin(), block_labels_.end());
   }
-  auto contains = [](const std::vector<uint32_t>& v, uint32_t x) {
-    return std::find(v.begin(), v.end(), x) != v.end();
-  };
   for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
     const auto& insts = code_->block(b).insts;
-    local_labels_.clear();
     open_labels_.clear();
-    for (const MachInst& mi : insts) {
-      if (mi.kind == MachInst::Kind::kBind) local_labels_.push_back(mi.label.id());
-    }
+    // Whether `label` is bound in this block (looked for at jumps only).
+    auto local = [&](x64::Label label) {
+      for (const MachInst& mi : insts) {
+        if (mi.kind == MachInst::Kind::kBind && mi.label.id() == label.id()) return true;
+      }
+      return false;
+    };
     bool tail = false;
     for (size_t k = 0; k < insts.size(); ++k) {
       const MachInst& mi = insts[k];
@@ -350,8 +350,11 @@ void Allocator::ComputeSafePoints() {
           break;
         case MachInst::Kind::kJcc:
         case MachInst::Kind::kJmp:
-          if (contains(local_labels_, mi.label.id())) {
-            if (!contains(open_labels_, mi.label.id())) open_labels_.push_back(mi.label.id());
+          if (local(mi.label)) {
+            if (std::find(open_labels_.begin(), open_labels_.end(), mi.label.id()) ==
+                open_labels_.end()) {
+              open_labels_.push_back(mi.label.id());
+            }
           } else if (std::binary_search(block_labels_.begin(), block_labels_.end(),
                                         mi.label.id())) {
             tail = true;

@@ -108,8 +108,14 @@ class BitMatrix {
   // Makes this `rows` empty sets of `bits` elements, reusing its storage.
   void Reset(uint32_t rows, uint32_t bits) {
     words_per_row_ = (bits + 63) / 64;
-    words_.resize(size_t{rows} * words_per_row_);
-    if (!words_.empty()) std::memset(words_.data(), 0, words_.size() * sizeof(uint64_t));
+    const size_t n = size_t{rows} * words_per_row_;
+    if (n > words_.size()) {
+      words_.clear();
+      words_.resize(n);  // zeroed
+    } else {
+      words_.resize(n);
+      if (n > 0) std::memset(words_.data(), 0, n * sizeof(uint64_t));
+    }
   }
   uint32_t words_per_row() const { return words_per_row_; }
   size_t num_words() const { return words_.size(); }
@@ -281,7 +287,7 @@ class Allocator {
   std::vector<std::pair<uint32_t, uint32_t>> dfs_stack_;
   std::vector<uint32_t> members_, members_begin_;  // per loop: its reachable blocks in RPO
   std::vector<uint8_t> placed_;
-  std::vector<uint32_t> block_labels_, local_labels_, open_labels_;
+  std::vector<uint32_t> block_labels_, open_labels_;
   std::vector<uint32_t> block_first_;    // per block: first instruction number
   std::vector<uint32_t> block_of_inst_;  // per instruction number
   std::vector<uint8_t> block_start_;     // per instruction number (+1 for the end)
@@ -367,6 +373,7 @@ class Allocator {
   // Scan's and AllocateBlocked's scratch.
   std::vector<uint32_t> still_active_, still_inactive_, evict_active_, evict_inactive_;
 
+  std::vector<uint64_t> split_vregs_;  // Resolve: a bit per vreg with several parts
   // AssignSlots' scratch.
   std::vector<uint8_t> slot_spilled_;
   std::vector<uint32_t> slot_group_, slot_roots_, slot_of_root_;

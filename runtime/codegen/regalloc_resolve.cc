@@ -161,23 +161,26 @@ absl::Status Allocator::Resolve() {
       pending.push_back({b, j - block_first_[b], 0, {VReg(v), ps[k - 1].loc, ps[k].loc}, Weight(b)});
     }
   }
+  // Edge moves. Only split vregs can be in different places on the two
+  // sides: a vreg live on an edge has ranges covering both ends, and one
+  // part covers all its ranges.
+  const uint32_t nw = live_in_.words_per_row();
+  std::vector<uint64_t>& split = split_vregs_;
+  split.assign(nw, 0);
+  for (uint32_t v = 0; v < nv; ++v) {
+    if (result_.parts_begin[v + 1] - result_.parts_begin[v] > 1) {
+      split[v / 64] |= uint64_t{1} << (v % 64);
+    }
+  }
   for (uint32_t p = 0; p < nb; ++p) {
     const uint32_t n = static_cast<uint32_t>(code_->block(p).insts.size());
     if (n == 0) continue;
     const uint32_t end_pos = 2 * (block_first_[p] + n) - 1;
     for (uint32_t s : succs_[p]) {
       const uint64_t* live = live_in_.Row(s);
-      for (uint32_t w = 0; w < live_in_.words_per_row(); ++w) {
-        for (uint64_t bits = live[w]; bits != 0; bits &= bits - 1) {
+      for (uint32_t w = 0; w < nw; ++w) {
+        for (uint64_t bits = live[w] & split[w]; bits != 0; bits &= bits - 1) {
           const uint32_t v = 64 * w + __builtin_ctzll(bits);
-          if (result_.parts_begin[v + 1] - result_.parts_begin[v] == 1) {
-            // One part: the same location on both sides, if it covers both.
-            const LivePart& part = result_.parts[result_.parts_begin[v]];
-            if (part.begin <= end_pos && end_pos < part.end && part.begin <= 2 * block_first_[s] &&
-                2 * block_first_[s] < part.end) {
-              continue;
-            }
-          }
           const Location from = LocAt(v, end_pos), to = LocAt(v, 2 * block_first_[s]);
           if (from.kind == Location::Kind::kNone || to.kind == Location::Kind::kNone) {
             return absl::InternalError(absl::StrCat(VRegName(VReg(v)), " live on the edge ", p,

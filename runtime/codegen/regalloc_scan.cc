@@ -188,7 +188,7 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
     }
   }
   const uint32_t in_inactive = inactive_regs_;
-  auto free_until_of = [&](x64::Reg r) {
+  auto free_until_of = [&](x64::Reg r) __attribute__((always_inline)) {
     const int i = r.index();
     if (known & (uint32_t{1} << i)) return free_until[i];
     known |= uint32_t{1} << i;
