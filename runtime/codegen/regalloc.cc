@@ -379,25 +379,20 @@ void Allocator::ComputeLiveness() {
   gen_.Reset(nb, nv);
   kill_.Reset(nb, nv);
   // Every instruction's operands, listed once for liveness and intervals,
-  // by instruction number (blocks in allocation order).
+  // by instruction number (blocks in allocation order); each block's
+  // upward-exposed uses (gen) and defs (kill) as they come.
   ops_.clear();
   ops_begin_.resize(num_insts_ + 1);
   uint32_t j = 0;
   for (uint32_t b : order_) {
-    for (const MachInst& mi : code_->block(b).insts) {
-      ops_begin_[j++] = static_cast<uint32_t>(ops_.size());
-      ForEachVOperand(*code_, mi, [&](const VOperand& op) { ops_.push_back(op); });
-    }
-  }
-  ops_begin_[num_insts_] = static_cast<uint32_t>(ops_.size());
-  for (uint32_t b = 0; b < nb; ++b) {
-    const uint32_t first = block_first_[b];
-    const uint32_t n = static_cast<uint32_t>(code_->block(b).insts.size());
     uint64_t* gen = gen_.Row(b);
     uint64_t* kill = kill_.Row(b);
-    for (uint32_t k = 0; k < n; ++k) {
+    for (const MachInst& mi : code_->block(b).insts) {
+      const size_t begin = ops_.size();
+      ops_begin_[j++] = static_cast<uint32_t>(begin);
+      ForEachVOperand(*code_, mi, [&](const VOperand& op) { ops_.push_back(op); });
       // Defs of an instruction take effect after all its uses.
-      const absl::Span<const VOperand> ops = Operands(first + k);
+      const absl::Span<const VOperand> ops = absl::MakeConstSpan(ops_).subspan(begin);
       for (const VOperand& op : ops) {
         if (!op.vreg.valid()) continue;
         const uint32_t v = op.vreg.index;
@@ -412,6 +407,7 @@ void Allocator::ComputeLiveness() {
       }
     }
   }
+  ops_begin_[num_insts_] = static_cast<uint32_t>(ops_.size());
   // Backward dataflow to the (unique, least) fixed point, word by word:
   // sweeps in reverse allocation order over the blocks whose successors'
   // live-in sets changed (at first all).
@@ -495,24 +491,20 @@ void Allocator::BuildIntervals() {
   hints_.assign(nv, x64::Reg());
   hint_rank_.assign(nv, 0);
   ResetEach(fixed_, 32);
-  // Per-vreg state of the block being walked, valid for the vregs in
-  // `touched` only and reset after each block: the walk costs O(operands),
-  // not O(vregs), per block.
+  // Per-vreg state of the block being walked: the walk costs O(operands),
+  // not O(vregs), per block. end[v] >= 0 exactly for the vregs live at the
+  // current position (at the block's start: its live-in set, where they are
+  // reset); block_defs and block_hull are valid where walk_block_[v] is the
+  // block.
   std::vector<int64_t>& end = walk_end_;  // -1: not live
   std::vector<uint32_t>& block_defs = walk_block_defs_;
   std::vector<Range>& block_hull = walk_block_hull_;
-  std::vector<uint8_t>& is_touched = walk_is_touched_;
-  std::vector<uint32_t>& touched = walk_touched_;
+  std::vector<uint32_t>& stamp = walk_block_;
+  std::vector<uint32_t>& multi_def = walk_multi_def_;  // vregs defined twice in the block
   end.assign(nv, -1);
-  block_defs.assign(nv, 0);
-  block_hull.assign(nv, Range{UINT32_MAX, 0});
-  is_touched.assign(nv, 0);
-  auto touch = [&](uint32_t v) {
-    if (!is_touched[v]) {
-      is_touched[v] = 1;
-      touched.push_back(v);
-    }
-  };
+  block_defs.resize(nv);
+  block_hull.resize(nv);
+  stamp.assign(nv, kNone);
   for (size_t ob = order_.size(); ob-- > 0;) {
     const uint32_t b = order_[ob];
     const uint32_t from = 2 * block_first_[b];
@@ -520,7 +512,14 @@ void Allocator::BuildIntervals() {
     const uint64_t w = Weight(b);
     std::array<uint32_t, 32> pend;
     uint32_t pending = 0;  // bit per register: pend[r] is the end of its fixed range
-    touched.clear();
+    multi_def.clear();
+    auto enter = [&](uint32_t v) __attribute__((always_inline)) {
+      if (stamp[v] != b) {
+        stamp[v] = b;
+        block_defs[v] = 0;
+        block_hull[v] = Range{UINT32_MAX, 0};
+      }
+    };
     // Ranges of a vreg in one block come by decreasing position: its hull
     // there is [the last one's from, the first one's to).
     auto add = [&](uint32_t v, uint32_t f, uint32_t t) __attribute__((always_inline)) {
@@ -529,10 +528,7 @@ void Allocator::BuildIntervals() {
       hull.from = f;
       if (hull.to == 0) hull.to = t;
     };
-    live_out_.ForEach(b, [&](uint32_t v) {
-      end[v] = to;
-      touch(v);
-    });
+    live_out_.ForEach(b, [&](uint32_t v) { end[v] = to; });
     const auto& insts = code_->block(b).insts;
     for (size_t k = insts.size(); k-- > 0;) {
       const MachInst& mi = insts[k];
@@ -579,8 +575,8 @@ void Allocator::BuildIntervals() {
         if (op.access != x64::Access::kDef && op.access != x64::Access::kUseDef) continue;
         if (op.vreg.valid()) {
           const uint32_t v = op.vreg.index;
-          touch(v);
-          ++block_defs[v];
+          enter(v);
+          if (++block_defs[v] == 2) multi_def.push_back(v);
           def_block_[v] = def_block_[v] == kNone || def_block_[v] == b ? b : kMultiple;
           last_def_[v] = std::max(last_def_[v], pos + 1);
           use_recs_.push_back({v, {pos + 1, static_cast<uint32_t>(w), def_kind}});
@@ -612,7 +608,6 @@ void Allocator::BuildIntervals() {
       for (const VOperand& op : ops) {
         if (op.access != x64::Access::kUse && op.access != x64::Access::kUseDef) continue;
         if (op.vreg.valid()) {
-          touch(op.vreg.index);
           use_recs_.push_back({op.vreg.index, {pos, static_cast<uint32_t>(w), use_kind}});
           if (end[op.vreg.index] < 0) end[op.vreg.index] = pos + 1;
         } else if (IsAllocatable(op.preg)) {
@@ -624,14 +619,12 @@ void Allocator::BuildIntervals() {
         }
       }
     }
-    for (uint32_t v : touched) {
-      if (end[v] >= 0) add(v, from, static_cast<uint32_t>(end[v]));
-      if (block_defs[v] >= 2) range_recs_.push_back({v, block_hull[v]});
+    live_in_.ForEach(b, [&](uint32_t v) {
+      enter(v);
+      add(v, from, static_cast<uint32_t>(end[v]));
       end[v] = -1;
-      block_defs[v] = 0;
-      block_hull[v] = Range{UINT32_MAX, 0};
-      is_touched[v] = 0;
-    }
+    });
+    for (uint32_t v : multi_def) range_recs_.push_back({v, block_hull[v]});
     for (; pending != 0; pending &= pending - 1) {
       const int r = __builtin_ctz(pending);
       fixed_[r].push_back({from, pend[r]});

@@ -208,7 +208,19 @@ class Allocator {
   bool TryAllocateFree(uint32_t cur);
   void AllocateBlocked(uint32_t cur);
   // FirstIntersection(fixed_[r], it.ranges, pos) for the scan's current pos.
-  uint32_t FixedIntersection(x64::Reg r, const Interval& it, uint32_t pos);
+  uint32_t FixedIntersection(x64::Reg r, const Interval& it, uint32_t pos) {
+    // The scan's positions only grow: a cursor per register skips the fixed
+    // ranges that ended, so each is passed once per function.
+    if (pos < fixed_cursor_pos_) fixed_cursor_.fill(0);  // (not expected: a safety net)
+    fixed_cursor_pos_ = pos;
+    const Ranges& f = fixed_[r.index()];
+    uint32_t& c = fixed_cursor_[r.index()];
+    while (c < f.size() && f[c].to <= pos) ++c;
+    if (c == f.size() || f[c].from >= it.last()) return kNone;
+    // One range from pos on (the common case): f[c] meets it.
+    if (it.ranges.size() == 1 && it.ranges[0].from <= pos) return std::max(f[c].from, pos);
+    return FirstIntersectionFrom(f, c, it.ranges, pos);
+  }
   // Splits interval `i` at even position `s`: `i` keeps [begin, s), the
   // returned new interval owns [s, end) (kNone when nothing of it is live).
   uint32_t SplitAt(uint32_t i, uint32_t s);
@@ -321,8 +333,7 @@ class Allocator {
   std::vector<int64_t> walk_end_;
   std::vector<uint32_t> walk_block_defs_;
   std::vector<Range> walk_block_hull_;
-  std::vector<uint8_t> walk_is_touched_;
-  std::vector<uint32_t> walk_touched_;
+  std::vector<uint32_t> walk_block_, walk_multi_def_;
   // Per vreg, its whole life: range_pool_[range_begin_[v], range_end_[v]),
   // sorted and merged (range_end_[v] <= range_begin_[v + 1]).
   std::vector<Range> range_pool_;
@@ -374,6 +385,7 @@ class Allocator {
   std::vector<uint32_t> still_active_, still_inactive_, evict_active_, evict_inactive_;
 
   std::vector<uint64_t> split_vregs_;  // Resolve: a bit per vreg with several parts
+  std::vector<std::pair<uint64_t, uint32_t>> resolve_sorted_;  // Resolve: moves by place
   // AssignSlots' scratch.
   std::vector<uint8_t> slot_spilled_;
   std::vector<uint32_t> slot_group_, slot_roots_, slot_of_root_;

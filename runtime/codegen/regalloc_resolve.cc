@@ -3,7 +3,7 @@
 // on CFG edges (regalloc.h, steps 6 and 7).
 #include <algorithm>
 #include <cstdint>
-#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -251,23 +251,27 @@ absl::Status Allocator::Resolve() {
     }
     kept.push_back(i);
   }
+  // (block, inst, order) packed in 64 bits, paired with the index into
+  // `pending`: sorting the pairs is a stable sort by the key.
   auto key = [&](uint32_t i) {
-    return std::make_tuple(pending[i].block, pending[i].inst, pending[i].order);
+    return uint64_t{pending[i].block} << 34 | uint64_t{pending[i].inst} << 2 | pending[i].order;
   };
-  std::stable_sort(kept.begin(), kept.end(),
-                   [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+  std::vector<std::pair<uint64_t, uint32_t>>& sorted = resolve_sorted_;
+  sorted.clear();
+  for (uint32_t i : kept) sorted.push_back({key(i), i});
+  std::sort(sorted.begin(), sorted.end());
   result_.edits.assign(nb, {});
-  for (size_t i = 0; i < kept.size();) {
-    const auto [block, inst, order] = key(kept[i]);
+  for (size_t i = 0; i < sorted.size();) {
+    const Pending& first = pending[sorted[i].second];
     Edit e;
-    e.inst = inst;
-    e.where = order == 2 ? Edit::Where::kAfter : Edit::Where::kBefore;
+    e.inst = first.inst;
+    e.where = first.order == 2 ? Edit::Where::kAfter : Edit::Where::kBefore;
     size_t j = i;
-    for (; j < kept.size() && key(kept[j]) == key(kept[i]); ++j) {
-      e.moves.push_back(pending[kept[j]].move);
-    }
+    while (j < sorted.size() && sorted[j].first == sorted[i].first) ++j;
+    e.moves.reserve(j - i);
+    for (size_t k = i; k < j; ++k) e.moves.push_back(pending[sorted[k].second].move);
+    result_.edits[first.block].push_back(std::move(e));
     i = j;
-    result_.edits[block].push_back(std::move(e));
   }
   result_.block_base.assign(block_first_.begin(), block_first_.begin() + nb);
   result_.loop_depth = depth_;

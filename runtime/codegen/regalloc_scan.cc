@@ -127,20 +127,6 @@ void Allocator::Scan() {
   }
 }
 
-uint32_t Allocator::FixedIntersection(x64::Reg r, const Interval& it, uint32_t pos) {
-  // The scan's positions only grow: a cursor per register skips the fixed
-  // ranges that ended, so each is passed once per function.
-  if (pos < fixed_cursor_pos_) fixed_cursor_.fill(0);  // (not expected: a safety net)
-  fixed_cursor_pos_ = pos;
-  const Ranges& f = fixed_[r.index()];
-  uint32_t& c = fixed_cursor_[r.index()];
-  while (c < f.size() && f[c].to <= pos) ++c;
-  if (c == f.size() || f[c].from >= it.last()) return kNone;
-  // One range from pos on (the common case): f[c] meets it.
-  if (it.ranges.size() == 1 && it.ranges[0].from <= pos) return std::max(f[c].from, pos);
-  return FirstIntersectionFrom(f, c, it.ranges, pos);
-}
-
 x64::Reg Allocator::HintFor(const Interval& it) const {
   if (hints_[it.vreg].is_valid()) return hints_[it.vreg];
   // A vreg copied to or from this one: its register where the copy happens
