@@ -501,6 +501,21 @@ void Allocator::BuildIntervals() {
   std::vector<Range>& block_hull = walk_block_hull_;
   std::vector<uint32_t>& stamp = walk_block_;
   std::vector<uint32_t>& multi_def = walk_multi_def_;  // vregs defined twice in the block
+  // Per vreg, its latest record: a range touching it (the walk goes by
+  // decreasing position) extends it instead of adding one.
+  std::vector<uint32_t>& last_rec = walk_last_rec_;
+  last_rec.assign(nv, kNone);
+  auto record = [&](uint32_t v, Range r) __attribute__((always_inline)) {
+    const uint32_t l = last_rec[v];
+    if (l != kNone && r.to >= range_recs_[l].range.from && r.from <= range_recs_[l].range.to) {
+      Range& prev = range_recs_[l].range;
+      prev.from = std::min(prev.from, r.from);
+      prev.to = std::max(prev.to, r.to);
+      return;
+    }
+    last_rec[v] = static_cast<uint32_t>(range_recs_.size());
+    range_recs_.push_back({v, r});
+  };
   end.assign(nv, -1);
   block_defs.resize(nv);
   block_hull.resize(nv);
@@ -523,7 +538,7 @@ void Allocator::BuildIntervals() {
     // Ranges of a vreg in one block come by decreasing position: its hull
     // there is [the last one's from, the first one's to).
     auto add = [&](uint32_t v, uint32_t f, uint32_t t) __attribute__((always_inline)) {
-      range_recs_.push_back({v, {f, t}});
+      record(v, {f, t});
       Range& hull = block_hull[v];
       hull.from = f;
       if (hull.to == 0) hull.to = t;
@@ -624,7 +639,7 @@ void Allocator::BuildIntervals() {
       add(v, from, static_cast<uint32_t>(end[v]));
       end[v] = -1;
     });
-    for (uint32_t v : multi_def) range_recs_.push_back({v, block_hull[v]});
+    for (uint32_t v : multi_def) record(v, block_hull[v]);
     for (; pending != 0; pending &= pending - 1) {
       const int r = __builtin_ctz(pending);
       fixed_[r].push_back({from, pend[r]});
