@@ -11,7 +11,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -21,9 +20,20 @@
 namespace wasm::codegen {
 namespace regalloc {
 
-void Normalize(Ranges& r) {
+size_t NormalizeSpan(absl::Span<Range> r) {
   auto by_from = [](const Range& a, const Range& b) { return a.from < b.from; };
-  if (!std::is_sorted(r.begin(), r.end(), by_from)) std::sort(r.begin(), r.end(), by_from);
+  if (!std::is_sorted(r.begin(), r.end(), by_from)) {
+    if (r.size() > 16) {
+      std::sort(r.begin(), r.end(), by_from);
+    } else {
+      for (size_t i = 1; i < r.size(); ++i) {
+        const Range x = r[i];
+        size_t j = i;
+        for (; j > 0 && x.from < r[j - 1].from; --j) r[j] = r[j - 1];
+        r[j] = x;
+      }
+    }
+  }
   // Merged in place: `n` ranges kept so far.
   size_t n = 0;
   for (const Range& x : r) {
@@ -34,33 +44,19 @@ void Normalize(Ranges& r) {
       r[n++] = x;
     }
   }
-  r.resize(n);
+  return n;
 }
 
-bool Intersects(const Ranges& a, const Ranges& b) { return FirstIntersection(a, b, 0) != kNone; }
+void Normalize(Ranges& r) { r.resize(NormalizeSpan(absl::MakeSpan(r))); }
 
-namespace {
+bool Intersects(RangeSpan a, RangeSpan b) { return FirstIntersection(a, b, 0) != kNone; }
 
-// The first index k >= i with r[k].to > p (ranges are sorted and disjoint,
-// so `to` increases): a few steps, then a binary search, so that a short
-// interval against a long one (a call-clobbered register's fixed ranges)
-// costs O(log n), not O(n).
-size_t SkipEndingBy(const Ranges& r, size_t i, uint32_t p) {
-  for (int step = 0; step < 4; ++step, ++i) {
-    if (i >= r.size() || r[i].to > p) return i;
-  }
-  return std::upper_bound(r.begin() + i, r.end(), p,
-                          [](uint32_t q, const Range& x) { return q < x.to; }) -
-         r.begin();
-}
 
-}  // namespace
-
-uint32_t FirstIntersection(const Ranges& a, const Ranges& b, uint32_t from) {
+uint32_t FirstIntersection(RangeSpan a, RangeSpan b, uint32_t from) {
   return FirstIntersectionFrom(a, 0, b, from);
 }
 
-uint32_t FirstIntersectionFrom(const Ranges& a, size_t a_begin, const Ranges& b, uint32_t from) {
+uint32_t FirstIntersectionMulti(RangeSpan a, size_t a_begin, RangeSpan b, uint32_t from) {
   size_t i = SkipEndingBy(a, a_begin, from), j = SkipEndingBy(b, 0, from);
   while (i < a.size() && j < b.size()) {
     if (a[i].to <= b[j].from) {
@@ -74,7 +70,7 @@ uint32_t FirstIntersectionFrom(const Ranges& a, size_t a_begin, const Ranges& b,
   return kNone;
 }
 
-bool Covers(const Ranges& r, uint32_t pos) {
+bool Covers(RangeSpan r, uint32_t pos) {
   auto it = std::upper_bound(r.begin(), r.end(), pos,
                              [](uint32_t p, const Range& x) { return p < x.from; });
   if (it == r.begin()) return false;
@@ -107,8 +103,9 @@ absl::StatusOr<RegAllocResult> Allocator::Run(const VCode& code, const RegAllocO
   ComputeOrder();
   ComputeSafePoints();
   ComputeLiveness();
+  ComputeLoopPseudoUses();
   BuildIntervals();
-  AddLoopPseudoUses();
+  FinishIntervals();
   Scan();
   absl::Status s = Resolve();
   code_ = nullptr;
@@ -118,8 +115,9 @@ absl::StatusOr<RegAllocResult> Allocator::Run(const VCode& code, const RegAllocO
 
 bool Allocator::Oversized() const {
   constexpr size_t kKeepLimit = size_t{1} << 16;
-  return vreg_ranges_.size() > kKeepLimit || intervals_.size() > kKeepLimit ||
-         gen_.size() > kKeepLimit / 16 || safe_.size() > 4 * kKeepLimit;
+  return range_begin_.size() > kKeepLimit || range_pool_.size() > 4 * kKeepLimit ||
+         use_pool_.size() > 4 * kKeepLimit || intervals_.size() > kKeepLimit ||
+         gen_.num_words() > 16 * kKeepLimit || safe_.size() > 4 * kKeepLimit;
 }
 
 uint64_t Allocator::Weight(uint32_t block) const {
@@ -142,36 +140,42 @@ void Allocator::AnalyzeCfg() {
     }
   }
   rpo_.clear();
-  loops_.clear();
+  num_loops_ = 0;
   if (nb == 0) return;
-  std::vector<uint8_t> state(nb, 0);  // 0 unseen, 1 on the stack, 2 done
-  std::vector<uint32_t> post;
-  std::vector<std::pair<uint32_t, size_t>> stack = {{0, 0}};
+  std::vector<uint8_t>& state = dfs_state_;  // 0 unseen, 1 on the stack, 2 done
+  state.assign(nb, 0);
+  post_.clear();
+  dfs_stack_.clear();
+  dfs_stack_.push_back({0, 0});
   state[0] = 1;
-  while (!stack.empty()) {
-    auto& [b, next] = stack.back();
+  while (!dfs_stack_.empty()) {
+    auto& [b, next] = dfs_stack_.back();
     if (next < succs_[b].size()) {
       const uint32_t s = succs_[b][next++];
       if (state[s] == 0) {
         state[s] = 1;
-        stack.push_back({s, 0});
+        dfs_stack_.push_back({s, 0});
       } else if (state[s] == 1) {
         // A back edge b -> s: s heads a loop with latch b.
-        auto it = std::find_if(loops_.begin(), loops_.end(),
-                               [&](const Loop& l) { return l.header == s; });
-        if (it == loops_.end()) {
-          loops_.push_back(Loop{s, {}, {}});
-          it = loops_.end() - 1;
+        Loop* loop = nullptr;
+        for (Loop& l : Loops()) {
+          if (l.header == s) loop = &l;
         }
-        it->latches.push_back(b);
+        if (loop == nullptr) {
+          if (num_loops_ == loops_.size()) loops_.emplace_back();
+          loop = &loops_[num_loops_++];
+          loop->header = s;
+          loop->latches.clear();
+        }
+        loop->latches.push_back(b);
       }
     } else {
       state[b] = 2;
-      post.push_back(b);
-      stack.pop_back();
+      post_.push_back(b);
+      dfs_stack_.pop_back();
     }
   }
-  rpo_.assign(post.rbegin(), post.rend());
+  rpo_.assign(post_.rbegin(), post_.rend());
 }
 
 // Natural loops: the blocks that reach a latch without passing the header.
@@ -179,28 +183,33 @@ void Allocator::ComputeLoops() {
   const uint32_t nb = code_->num_blocks();
   depth_.assign(nb, 0);
   is_header_.assign(nb, false);
-  for (Loop& l : loops_) {
-    l.body.assign(nb, false);
-    l.body[l.header] = true;
-    std::vector<uint32_t> work;
+  for (Loop& l : Loops()) {
+    l.body.assign(nb, 0);
+    l.blocks.clear();
+    l.body[l.header] = 1;
+    l.blocks.push_back(l.header);
+    work_.clear();
     for (uint32_t latch : l.latches) {
       if (!l.body[latch]) {
-        l.body[latch] = true;
-        work.push_back(latch);
+        l.body[latch] = 1;
+        l.blocks.push_back(latch);
+        work_.push_back(latch);
       }
     }
-    while (!work.empty()) {
-      const uint32_t b = work.back();
-      work.pop_back();
+    while (!work_.empty()) {
+      const uint32_t b = work_.back();
+      work_.pop_back();
       for (uint32_t p : preds_[b]) {
         if (!l.body[p]) {
-          l.body[p] = true;
-          work.push_back(p);
+          l.body[p] = 1;
+          l.blocks.push_back(p);
+          work_.push_back(p);
         }
       }
     }
+    std::sort(l.blocks.begin(), l.blocks.end());
     is_header_[l.header] = true;
-    for (uint32_t b = 0; b < nb; ++b) depth_[b] += l.body[b] ? 1 : 0;
+    for (uint32_t b : l.blocks) ++depth_[b];
   }
 }
 
@@ -209,52 +218,63 @@ void Allocator::ComputeLoops() {
 // loop is placed there, recursively.
 void Allocator::ComputeOrder() {
   const uint32_t nb = code_->num_blocks();
-  const uint32_t nl = static_cast<uint32_t>(loops_.size());
-  // Each loop's blocks (by index; reachable or not), listed once.
-  std::vector<std::vector<uint32_t>> blocks(nl);
-  std::vector<uint32_t> size(nl, 0);
-  for (uint32_t l = 0; l < nl; ++l) {
-    for (uint32_t b = 0; b < nb; ++b) {
-      if (loops_[l].body[b]) blocks[l].push_back(b);
-    }
-    size[l] = static_cast<uint32_t>(blocks[l].size());
-  }
+  const uint32_t nl = num_loops_;
+  const absl::Span<const Loop> loops = Loops();
+  // Each loop's blocks (by index; reachable or not): loops[l].blocks.
+  std::vector<uint32_t>& size = loop_size_;
+  size.resize(nl);
+  for (uint32_t l = 0; l < nl; ++l) size[l] = static_cast<uint32_t>(loops[l].blocks.size());
   // A strict order on loops (bigger first; then by index) keeps `parent`
   // acyclic even for irreducible control flow.
   auto outer = [&](uint32_t m, uint32_t l) { return size[m] > size[l] || (size[m] == size[l] && m < l); };
-  std::vector<uint32_t> parent(nl, kNone), innermost(nb, kNone);
+  std::vector<uint32_t>& parent = loop_parent_;
+  std::vector<uint32_t>& innermost = innermost_;
+  parent.assign(nl, kNone);
+  innermost.assign(nb, kNone);
   for (uint32_t l = 0; l < nl; ++l) {
     for (uint32_t m = 0; m < nl; ++m) {
-      if (m == l || !loops_[m].body[loops_[l].header] || !outer(m, l)) continue;
+      if (m == l || !loops[m].body[loops[l].header] || !outer(m, l)) continue;
       if (parent[l] == kNone || outer(parent[l], m)) parent[l] = m;
     }
   }
   // (`outer` is a strict order: the innermost loop of b does not depend on
   // the order the loops are looked at.)
   for (uint32_t l = 0; l < nl; ++l) {
-    for (uint32_t b : blocks[l]) {
+    for (uint32_t b : loops[l].blocks) {
       if (innermost[b] == kNone || outer(innermost[b], l)) innermost[b] = l;
     }
   }
-  // Each loop's blocks in reverse post-order: placing a loop walks its own
-  // blocks, not the whole function.
-  std::vector<std::vector<uint32_t>> members(nl);
-  for (uint32_t b : rpo_) {
-    for (uint32_t l = 0; l < nl; ++l) {
-      if (loops_[l].body[b]) members[l].push_back(b);
+  // Each loop's reachable blocks in reverse post-order: placing a loop walks
+  // its own blocks, not the whole function.
+  rpo_index_.assign(nb, kNone);
+  for (uint32_t i = 0; i < rpo_.size(); ++i) rpo_index_[rpo_[i]] = i;
+  members_.clear();
+  members_begin_.assign(nl + 1, 0);
+  for (uint32_t l = 0; l < nl; ++l) {
+    members_begin_[l] = static_cast<uint32_t>(members_.size());
+    for (uint32_t b : loops[l].blocks) {
+      if (rpo_index_[b] != kNone) members_.push_back(b);
     }
+    std::sort(members_.begin() + members_begin_[l], members_.end(),
+              [&](uint32_t a, uint32_t b) { return rpo_index_[a] < rpo_index_[b]; });
   }
+  members_begin_[nl] = static_cast<uint32_t>(members_.size());
   order_.clear();
-  std::vector<bool> placed(nb, false);
+  std::vector<uint8_t>& placed = placed_;
+  placed.assign(nb, 0);
   auto place = [&](auto& self, uint32_t loop) -> void {
-    for (uint32_t b : loop == kNone ? rpo_ : members[loop]) {
+    const absl::Span<const uint32_t> walk =
+        loop == kNone ? absl::MakeConstSpan(rpo_)
+                      : absl::MakeConstSpan(members_).subspan(
+                            members_begin_[loop], members_begin_[loop + 1] - members_begin_[loop]);
+    for (uint32_t b : walk) {
       if (placed[b]) continue;
       // The loop directly inside `loop` that contains b, if any.
       uint32_t child = kNone;
       for (uint32_t x = innermost[b]; x != kNone && x != loop; x = parent[x]) child = x;
       if (child != kNone) self(self, child);
       if (!placed[b]) {
-        placed[b] = true;
+        placed[b] = 1;
         order_.push_back(b);
       }
     }
@@ -265,16 +285,20 @@ void Allocator::ComputeOrder() {
   }
 
   block_first_.assign(nb + 1, 0);
-  block_of_inst_.clear();
   uint32_t n = 0;
   for (uint32_t b : order_) {
     block_first_[b] = n;
     n += static_cast<uint32_t>(code_->block(b).insts.size());
-    block_of_inst_.resize(n, b);
   }
   num_insts_ = n;
-  block_start_.assign(n + 1, false);
-  for (uint32_t b = 0; b < nb; ++b) block_start_[block_first_[b]] = true;
+  block_of_inst_.resize(n);
+  block_start_.assign(n + 1, 0);
+  for (uint32_t b = 0; b < nb; ++b) {
+    const uint32_t first = block_first_[b];
+    const uint32_t end = first + static_cast<uint32_t>(code_->block(b).insts.size());
+    std::fill(block_of_inst_.begin() + first, block_of_inst_.begin() + end, b);
+    block_start_[first] = 1;
+  }
 
   // The end of each block's outermost loop: how far a spill decision made
   // inside the loop looks ahead (SpillCost).
@@ -282,10 +306,10 @@ void Allocator::ComputeOrder() {
   for (uint32_t l = 0; l < nl; ++l) {
     if (parent[l] != kNone) continue;
     uint32_t end = 0;
-    for (uint32_t b : blocks[l]) {
+    for (uint32_t b : loops[l].blocks) {
       end = std::max<uint32_t>(end, 2 * (block_first_[b] + code_->block(b).insts.size()));
     }
-    for (uint32_t b : blocks[l]) {
+    for (uint32_t b : loops[l].blocks) {
       if (outer_loop_end_[b] == kNone || outer_loop_end_[b] < end) outer_loop_end_[b] = end;
     }
   }
@@ -295,28 +319,44 @@ void Allocator::ComputeOrder() {
 // the block that reaches j. Not so between a local jump and its label, nor
 // after the block's first jump to another block.
 void Allocator::ComputeSafePoints() {
-  safe_.assign(num_insts_ + 1, true);
-  absl::flat_hash_set<uint32_t> block_labels;
-  for (uint32_t b = 0; b < code_->num_blocks(); ++b) block_labels.insert(code_->block(b).label.id());
+  safe_.assign(num_insts_ + 1, 1);
+  // Block labels (sorted); per block the local labels jumped to but not
+  // bound yet (few: searched linearly).
+  block_labels_.clear();
+  for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
+    block_labels_.push_back(code_->block(b).label.id());
+  }
+  if (!std::is_sorted(block_labels_.begin(), block_labels_.end())) {
+    std::sort(block_labels_.begin(), block_labels_.end());
+  }
   for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
     const auto& insts = code_->block(b).insts;
-    absl::flat_hash_set<uint32_t> local, open;
-    for (const MachInst& mi : insts) {
-      if (mi.kind == MachInst::Kind::kBind) local.insert(mi.label.id());
-    }
+    open_labels_.clear();
+    // Whether `label` is bound in this block (looked for at jumps only).
+    auto local = [&](x64::Label label) {
+      for (const MachInst& mi : insts) {
+        if (mi.kind == MachInst::Kind::kBind && mi.label.id() == label.id()) return true;
+      }
+      return false;
+    };
     bool tail = false;
     for (size_t k = 0; k < insts.size(); ++k) {
       const MachInst& mi = insts[k];
-      safe_[block_first_[b] + k] = open.empty() && !tail;
+      safe_[block_first_[b] + k] = open_labels_.empty() && !tail;
       switch (mi.kind) {
         case MachInst::Kind::kBind:
-          open.erase(mi.label.id());
+          open_labels_.erase(std::remove(open_labels_.begin(), open_labels_.end(), mi.label.id()),
+                             open_labels_.end());
           break;
         case MachInst::Kind::kJcc:
         case MachInst::Kind::kJmp:
-          if (local.contains(mi.label.id())) {
-            open.insert(mi.label.id());
-          } else if (block_labels.contains(mi.label.id())) {
+          if (local(mi.label)) {
+            if (std::find(open_labels_.begin(), open_labels_.end(), mi.label.id()) ==
+                open_labels_.end()) {
+              open_labels_.push_back(mi.label.id());
+            }
+          } else if (std::binary_search(block_labels_.begin(), block_labels_.end(),
+                                        mi.label.id())) {
             tail = true;
           }  // else a trap stub: values do not matter there
           break;
@@ -336,151 +376,225 @@ void Allocator::ComputeSafePoints() {
 void Allocator::ComputeLiveness() {
   const uint32_t nb = code_->num_blocks();
   const uint32_t nv = code_->num_vregs();
-  ResetBitSets(gen_, nb, nv);
-  ResetBitSets(kill_, nb, nv);
+  gen_.Reset(nb, nv);
+  kill_.Reset(nb, nv);
   // Every instruction's operands, listed once for liveness and intervals,
-  // by instruction number (blocks in allocation order).
+  // by instruction number (blocks in allocation order); each block's
+  // upward-exposed uses (gen) and defs (kill) as they come.
   ops_.clear();
-  ops_begin_.assign(num_insts_ + 1, 0);
+  ops_begin_.resize(num_insts_ + 1);
   uint32_t j = 0;
   for (uint32_t b : order_) {
+    uint64_t* gen = gen_.Row(b);
+    uint64_t* kill = kill_.Row(b);
     for (const MachInst& mi : code_->block(b).insts) {
-      ops_begin_[j++] = static_cast<uint32_t>(ops_.size());
+      const size_t begin = ops_.size();
+      ops_begin_[j++] = static_cast<uint32_t>(begin);
       ForEachVOperand(*code_, mi, [&](const VOperand& op) { ops_.push_back(op); });
-    }
-  }
-  ops_begin_[num_insts_] = static_cast<uint32_t>(ops_.size());
-  for (uint32_t b = 0; b < nb; ++b) {
-    const uint32_t n = static_cast<uint32_t>(code_->block(b).insts.size());
-    for (uint32_t k = 0; k < n; ++k) {
       // Defs of an instruction take effect after all its uses.
-      const absl::Span<const VOperand> ops = Operands(block_first_[b] + k);
+      const absl::Span<const VOperand> ops = absl::MakeConstSpan(ops_).subspan(begin);
       for (const VOperand& op : ops) {
         if (!op.vreg.valid()) continue;
+        const uint32_t v = op.vreg.index;
         if (op.access == x64::Access::kUse || op.access == x64::Access::kUseDef) {
-          if (!kill_[b][op.vreg.index]) gen_[b].Set(op.vreg.index);
+          if (!((kill[v / 64] >> (v % 64)) & 1)) gen[v / 64] |= uint64_t{1} << (v % 64);
         }
       }
       for (const VOperand& op : ops) {
         if (op.vreg.valid() && (op.access == x64::Access::kDef || op.access == x64::Access::kUseDef)) {
-          kill_[b].Set(op.vreg.index);
+          kill[op.vreg.index / 64] |= uint64_t{1} << (op.vreg.index % 64);
         }
       }
     }
   }
-  ResetBitSets(live_in_, nb, nv);
-  ResetBitSets(live_out_, nb, nv);
+  ops_begin_[num_insts_] = static_cast<uint32_t>(ops_.size());
+  // Backward dataflow to the (unique, least) fixed point, word by word:
+  // sweeps in reverse allocation order over the blocks whose successors'
+  // live-in sets changed (at first all).
+  live_in_.Reset(nb, nv);
+  live_out_.Reset(nb, nv);
+  const uint32_t nw = live_in_.words_per_row();
+  std::vector<uint8_t>& dirty = dfs_state_;
+  dirty.assign(nb, 1);
   bool changed = true;
-  BitSet out(nv), in(nv);
   while (changed) {
     changed = false;
     for (size_t k = order_.size(); k-- > 0;) {
       const uint32_t b = order_[k];
-      out.Clear();
-      for (uint32_t s : succs_[b]) out.Union(live_in_[s]);
-      in.Transfer(gen_[b], out, kill_[b]);
-      if (!(out == live_out_[b]) || !(in == live_in_[b])) {
+      if (!dirty[b]) continue;
+      dirty[b] = 0;
+      uint64_t* out = live_out_.Row(b);
+      uint64_t* in = live_in_.Row(b);
+      const uint64_t* gen = gen_.Row(b);
+      const uint64_t* kill = kill_.Row(b);
+      const std::vector<uint32_t>& succs = succs_[b];
+      bool in_changed = false;
+      for (uint32_t w = 0; w < nw; ++w) {
+        uint64_t o = 0;
+        for (uint32_t s : succs) o |= live_in_.Row(s)[w];
+        const uint64_t i = gen[w] | (o & ~kill[w]);
+        out[w] = o;
+        if (i != in[w]) {
+          in_changed = true;
+          in[w] = i;
+        }
+      }
+      if (in_changed) {
         changed = true;
-        std::swap(live_out_[b], out);
-        std::swap(live_in_[b], in);
+        for (uint32_t p : preds_[b]) dirty[p] = 1;
       }
     }
   }
 }
 
-// Walks every block backwards, building vreg ranges, weighted use positions,
-// move hints and fixed ranges.
+// A vreg live into a loop's header and used (or redefined) inside the loop is
+// wanted again at the end of each latch: a pseudo-use there makes spill
+// costs see it. Here: per loop, those vregs (BuildIntervals adds the uses).
+void Allocator::ComputeLoopPseudoUses() {
+  const uint32_t nb = code_->num_blocks();
+  const uint32_t nw = live_in_.words_per_row();
+  loop_wanted_.Reset(num_loops_, code_->num_vregs());
+  latch_loops_begin_.assign(nb + 2, 0);
+  for (uint32_t l = 0; l < num_loops_; ++l) {
+    const Loop& loop = loops_[l];
+    // Vregs read or written in the loop (gen ∪ kill over its blocks) and live
+    // into its header.
+    uint64_t* wanted = loop_wanted_.Row(l);
+    for (uint32_t b : loop.blocks) {
+      const uint64_t* gen = gen_.Row(b);
+      const uint64_t* kill = kill_.Row(b);
+      for (uint32_t w = 0; w < nw; ++w) wanted[w] |= gen[w] | kill[w];
+    }
+    const uint64_t* live = live_in_.Row(loop.header);
+    for (uint32_t w = 0; w < nw; ++w) wanted[w] &= live[w];
+    for (uint32_t latch : loop.latches) ++latch_loops_begin_[latch + 2];
+  }
+  // Per block, the loops it is a latch of.
+  for (uint32_t b = 0; b < nb; ++b) latch_loops_begin_[b + 2] += latch_loops_begin_[b + 1];
+  latch_loops_.resize(latch_loops_begin_[nb + 1]);
+  for (uint32_t l = 0; l < num_loops_; ++l) {
+    for (uint32_t latch : loops_[l].latches) latch_loops_[latch_loops_begin_[latch + 1]++] = l;
+  }
+  latch_loops_begin_.pop_back();
+}
+
+// Walks the blocks backwards in reverse allocation order, building vreg
+// ranges, weighted use positions (and the loops' pseudo-uses), move hints and
+// fixed ranges. Ranges and uses are collected as (vreg, item) records, at
+// decreasing positions; FinishIntervals groups them by vreg.
 void Allocator::BuildIntervals() {
   const uint32_t nv = code_->num_vregs();
-  ResetEach(vreg_ranges_, nv);
-  ResetEach(vreg_uses_, nv);
+  range_recs_.clear();
+  use_recs_.clear();
   def_block_.assign(nv, kNone);
   last_def_.assign(nv, 0);
   hints_.assign(nv, x64::Reg());
-  ResetEach(partners_, nv);
-  partner_moves_.clear();
+  hint_rank_.assign(nv, 0);
   ResetEach(fixed_, 32);
-  // Per-vreg state of the block being walked, valid for the vregs in
-  // `touched` only and reset after each block: the walk costs O(operands),
-  // not O(vregs), per block.
-  std::vector<int64_t> end(nv, -1);  // -1: not live
-  std::vector<uint32_t> block_defs(nv, 0);
-  std::vector<Range> block_hull(nv, Range{UINT32_MAX, 0});
-  std::vector<uint8_t> is_touched(nv, 0);
-  std::vector<uint32_t> touched;
-  auto touch = [&](uint32_t v) {
-    if (!is_touched[v]) {
-      is_touched[v] = 1;
-      touched.push_back(v);
+  // Per-vreg state of the block being walked: the walk costs O(operands),
+  // not O(vregs), per block. end[v] >= 0 exactly for the vregs live at the
+  // current position (at the block's start: its live-in set, where they are
+  // reset); block_defs and block_hull are valid where walk_block_[v] is the
+  // block.
+  std::vector<int64_t>& end = walk_end_;  // -1: not live
+  std::vector<uint32_t>& block_defs = walk_block_defs_;
+  std::vector<Range>& block_hull = walk_block_hull_;
+  std::vector<uint32_t>& stamp = walk_block_;
+  std::vector<uint32_t>& multi_def = walk_multi_def_;  // vregs defined twice in the block
+  // Per vreg, its latest record: a range touching it (the walk goes by
+  // decreasing position) extends it instead of adding one.
+  std::vector<uint32_t>& last_rec = walk_last_rec_;
+  last_rec.assign(nv, kNone);
+  auto record = [&](uint32_t v, Range r) __attribute__((always_inline)) {
+    const uint32_t l = last_rec[v];
+    if (l != kNone && r.to >= range_recs_[l].range.from && r.from <= range_recs_[l].range.to) {
+      Range& prev = range_recs_[l].range;
+      prev.from = std::min(prev.from, r.from);
+      prev.to = std::max(prev.to, r.to);
+      return;
     }
+    last_rec[v] = static_cast<uint32_t>(range_recs_.size());
+    range_recs_.push_back({v, r});
   };
-  for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
+  end.assign(nv, -1);
+  block_defs.resize(nv);
+  block_hull.resize(nv);
+  stamp.assign(nv, kNone);
+  for (size_t ob = order_.size(); ob-- > 0;) {
+    const uint32_t b = order_[ob];
     const uint32_t from = 2 * block_first_[b];
     const uint32_t to = 2 * (block_first_[b] + static_cast<uint32_t>(code_->block(b).insts.size()));
     const uint64_t w = Weight(b);
-    std::array<int64_t, 32> pend;
-    pend.fill(-1);
-    touched.clear();
-    auto add = [&](uint32_t v, uint32_t f, uint32_t t) {
-      vreg_ranges_[v].push_back({f, t});
-      block_hull[v].from = std::min(block_hull[v].from, f);
-      block_hull[v].to = std::max(block_hull[v].to, t);
+    std::array<uint32_t, 32> pend;
+    uint32_t pending = 0;  // bit per register: pend[r] is the end of its fixed range
+    multi_def.clear();
+    auto enter = [&](uint32_t v) __attribute__((always_inline)) {
+      if (stamp[v] != b) {
+        stamp[v] = b;
+        block_defs[v] = 0;
+        block_hull[v] = Range{UINT32_MAX, 0};
+      }
     };
-    live_out_[b].ForEach([&](uint32_t v) {
-      end[v] = to;
-      touch(v);
-    });
+    // Ranges of a vreg in one block come by decreasing position: its hull
+    // there is [the last one's from, the first one's to).
+    auto add = [&](uint32_t v, uint32_t f, uint32_t t) __attribute__((always_inline)) {
+      record(v, {f, t});
+      Range& hull = block_hull[v];
+      hull.from = f;
+      if (hull.to == 0) hull.to = t;
+    };
+    live_out_.ForEach(b, [&](uint32_t v) { end[v] = to; });
     const auto& insts = code_->block(b).insts;
     for (size_t k = insts.size(); k-- > 0;) {
       const MachInst& mi = insts[k];
       const uint32_t pos = 2 * (block_first_[b] + static_cast<uint32_t>(k));
       const absl::Span<const VOperand> ops = Operands(block_first_[b] + static_cast<uint32_t>(k));
-      for (const VOperand& op : ops) {
-        if (op.vreg.valid()) touch(op.vreg.index);
-      }
       // Operands a stack slot serves as well as a register: parallel moves,
       // and the source (and, for 64-bit and float copies, the destination)
       // of a vreg-to-vreg copy, which the emitter turns into one load or
       // store.
       UsePos::Kind use_kind = UsePos::Kind::kReg, def_kind = UsePos::Kind::kReg;
+      const bool plain_move =
+          mi.kind == MachInst::Kind::kInst && ops.size() == 2 &&
+          (mi.inst.form() == x64::Form::kMov64RM || mi.inst.form() == x64::Form::kMov32RM ||
+           mi.inst.form() == x64::Form::kMovapsRM);
       if (mi.kind == MachInst::Kind::kParallelMove) {
         use_kind = def_kind = UsePos::Kind::kAny;
-      } else if (mi.kind == MachInst::Kind::kInst && !mi.trap && ops.size() == 2 &&
-                 ops[0].vreg.valid() && ops[1].vreg.valid() &&
-                 ops[0].access == x64::Access::kDef && ops[1].access == x64::Access::kUse &&
-                 (mi.inst.form() == x64::Form::kMov64RM || mi.inst.form() == x64::Form::kMov32RM ||
-                  mi.inst.form() == x64::Form::kMovapsRM)) {
+      } else if (plain_move && !mi.trap && ops[0].vreg.valid() && ops[1].vreg.valid() &&
+                 ops[0].access == x64::Access::kDef && ops[1].access == x64::Access::kUse) {
         use_kind = UsePos::Kind::kAny;
         if (mi.inst.form() != x64::Form::kMov32RM) def_kind = UsePos::Kind::kAny;
       }
-      // Hints: a plain move between a vreg and an allocatable register, and
-      // block-parameter moves (partners: coalescing them saves moves on
-      // edges, back edges especially). Plain vreg copies are not partners:
-      // lowering's two-address copies do better with the default order.
-      if (mi.kind == MachInst::Kind::kInst && ops.size() == 2 &&
-          (mi.inst.form() == x64::Form::kMov64RM || mi.inst.form() == x64::Form::kMov32RM ||
-           mi.inst.form() == x64::Form::kMovapsRM)) {
+      // Hints: a plain move between a vreg and an allocatable register (of
+      // several, the one in the block with the highest index, and there the
+      // first).
+      // Block-parameter moves are partners (FinishIntervals): coalescing
+      // them saves moves on edges, back edges especially. Plain vreg copies
+      // are not partners: lowering's two-address copies do better with the
+      // default order.
+      if (plain_move) {
+        const uint64_t rank = uint64_t{b} << 32 | (UINT32_MAX - static_cast<uint32_t>(k));
+        auto hint = [&](uint32_t v, x64::Reg r) {
+          if (rank >= hint_rank_[v]) {
+            hints_[v] = r;
+            hint_rank_[v] = rank;
+          }
+        };
         if (ops[0].vreg.valid() && !ops[1].vreg.valid() && IsAllocatable(ops[1].preg)) {
-          hints_[ops[0].vreg.index] = ops[1].preg;
+          hint(ops[0].vreg.index, ops[1].preg);
         } else if (!ops[0].vreg.valid() && ops[1].vreg.valid() && IsAllocatable(ops[0].preg)) {
-          hints_[ops[1].vreg.index] = ops[0].preg;
-        }
-      }
-      if (mi.kind == MachInst::Kind::kParallelMove) {
-        for (const MoveOp& m : code_->Moves(mi)) {
-          partners_[m.dst.index].push_back(m.src.index);
-          partners_[m.src.index].push_back(m.dst.index);
-          partner_moves_.push_back({m.dst.index, m.src.index, w});
+          hint(ops[1].vreg.index, ops[0].preg);
         }
       }
       for (const VOperand& op : ops) {
         if (op.access != x64::Access::kDef && op.access != x64::Access::kUseDef) continue;
         if (op.vreg.valid()) {
           const uint32_t v = op.vreg.index;
-          ++block_defs[v];
+          enter(v);
+          if (++block_defs[v] == 2) multi_def.push_back(v);
           def_block_[v] = def_block_[v] == kNone || def_block_[v] == b ? b : kMultiple;
           last_def_[v] = std::max(last_def_[v], pos + 1);
-          vreg_uses_[v].push_back({pos + 1, w, def_kind});
+          use_recs_.push_back({v, {pos + 1, static_cast<uint32_t>(w), def_kind}});
           if (end[v] >= 0) {
             add(v, pos + 1, static_cast<uint32_t>(end[v]));
             end[v] = -1;
@@ -489,93 +603,142 @@ void Allocator::BuildIntervals() {
           }
         } else if (IsAllocatable(op.preg)) {
           const int r = op.preg.index();
-          if (pend[r] >= 0) {
-            fixed_[r].push_back({pos + 1, static_cast<uint32_t>(pend[r])});
-            pend[r] = -1;
+          if (pending & (uint32_t{1} << r)) {
+            fixed_[r].push_back({pos + 1, pend[r]});
+            pending &= ~(uint32_t{1} << r);
           } else {
             fixed_[r].push_back({pos + 1, pos + 2});
           }
         }
       }
+      // A loop's pseudo-uses at its latch's last instruction come after the
+      // real uses there (records go by decreasing position).
+      if (k + 1 == insts.size()) {
+        for (uint32_t i = latch_loops_begin_[b]; i < latch_loops_begin_[b + 1]; ++i) {
+          loop_wanted_.ForEach(latch_loops_[i], [&](uint32_t v) {
+            use_recs_.push_back({v, {pos, static_cast<uint32_t>(w), UsePos::Kind::kLoop}});
+          });
+        }
+      }
       for (const VOperand& op : ops) {
         if (op.access != x64::Access::kUse && op.access != x64::Access::kUseDef) continue;
         if (op.vreg.valid()) {
-          vreg_uses_[op.vreg.index].push_back({pos, w, use_kind});
+          use_recs_.push_back({op.vreg.index, {pos, static_cast<uint32_t>(w), use_kind}});
           if (end[op.vreg.index] < 0) end[op.vreg.index] = pos + 1;
         } else if (IsAllocatable(op.preg)) {
-          if (pend[op.preg.index()] < 0) pend[op.preg.index()] = pos + 1;
+          const int r = op.preg.index();
+          if (!(pending & (uint32_t{1} << r))) {
+            pend[r] = pos + 1;
+            pending |= uint32_t{1} << r;
+          }
         }
       }
     }
-    for (uint32_t v : touched) {
-      if (end[v] >= 0) add(v, from, static_cast<uint32_t>(end[v]));
-      if (block_defs[v] >= 2) vreg_ranges_[v].push_back(block_hull[v]);
+    live_in_.ForEach(b, [&](uint32_t v) {
+      enter(v);
+      add(v, from, static_cast<uint32_t>(end[v]));
       end[v] = -1;
-      block_defs[v] = 0;
-      block_hull[v] = Range{UINT32_MAX, 0};
-      is_touched[v] = 0;
-    }
-    for (int r = 0; r < 32; ++r) {
-      if (pend[r] >= 0) fixed_[r].push_back({from, static_cast<uint32_t>(pend[r])});
+    });
+    for (uint32_t v : multi_def) record(v, block_hull[v]);
+    for (; pending != 0; pending &= pending - 1) {
+      const int r = __builtin_ctz(pending);
+      fixed_[r].push_back({from, pend[r]});
     }
   }
-  for (Ranges& r : vreg_ranges_) Normalize(r);
-  for (Ranges& r : fixed_) Normalize(r);
-  // A block's uses were appended last to first: often already in
-  // descending order. (Uses at one position are identical: their order
-  // does not matter.)
-  auto by_pos = [](const UsePos& a, const UsePos& b) { return a.pos < b.pos; };
-  for (auto& u : vreg_uses_) {
-    if (std::is_sorted(u.begin(), u.end(), by_pos)) continue;
-    if (std::is_sorted(u.rbegin(), u.rend(), by_pos)) {
-      std::reverse(u.begin(), u.end());
-    } else {
-      std::sort(u.begin(), u.end(), by_pos);
-    }
+  // Each register's fixed ranges came by decreasing position.
+  for (Ranges& r : fixed_) {
+    std::reverse(r.begin(), r.end());
+    Normalize(r);
   }
 }
 
-// A vreg live into a loop's header and used (or redefined) inside the loop is
-// wanted again at the end of each latch: a pseudo-use there makes spill
-// costs see it.
-void Allocator::AddLoopPseudoUses() {
+// Groups the walk's records by vreg (a counting sort; each vreg's records
+// are placed last to first, so by increasing position), then merges each
+// vreg's ranges (sorting them first where a block's hull range broke the
+// order). Uses come out sorted by position, a loop's pseudo-uses after the
+// real uses at the same position. Also lists the block-parameter moves
+// (partner_moves_) and each vreg's partners.
+void Allocator::FinishIntervals() {
   const uint32_t nv = code_->num_vregs();
-  BitSet changed(nv);  // vregs given a pseudo-use: to sort again
-  for (const Loop& l : loops_) {
-    // Vregs read or written in the loop (gen ∪ kill over its blocks) and live
-    // into its header.
-    BitSet mentioned(nv);
-    for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
-      if (!l.body[b]) continue;
-      mentioned.Union(gen_[b]);
-      mentioned.Union(kill_[b]);
+  // Each vreg's ranges fill its space in range_pool_ from the end down,
+  // merged on the way: a record starts at or before all those placed (the
+  // walk goes by decreasing position; a block's hull starts at its lowest
+  // range), so it can only touch or overlap the first ones.
+  range_end_.assign(nv + 1, 0);
+  for (const RangeRec& r : range_recs_) ++range_end_[r.vreg + 1];
+  for (uint32_t v = 0; v < nv; ++v) range_end_[v + 1] += range_end_[v];
+  range_pool_.resize(range_recs_.size());
+  range_begin_.assign(range_end_.begin() + 1, range_end_.end());
+  range_end_.erase(range_end_.begin());
+  bool unordered = false;
+  for (const RangeRec& rec : range_recs_) {
+    Range r = rec.range;
+    if (r.from >= r.to) continue;
+    uint32_t& first = range_begin_[rec.vreg];
+    const uint32_t last = range_end_[rec.vreg];
+    if (first < last && r.from > range_pool_[first].from) {
+      unordered = true;  // (not expected: merged below instead)
+      range_pool_[--first] = r;
+      continue;
     }
-    mentioned.Intersect(live_in_[l.header]);
-    mentioned.ForEach([&](uint32_t v) {
-      for (uint32_t latch : l.latches) {
-        const uint32_t n = static_cast<uint32_t>(code_->block(latch).insts.size());
-        if (n == 0) continue;
-        vreg_uses_[v].push_back(
-            {2 * (block_first_[latch] + n - 1), Weight(latch), UsePos::Kind::kLoop});
-        changed.Set(v);
-      }
-    });
+    while (first < last && r.to >= range_pool_[first].from) {
+      r.to = std::max(r.to, range_pool_[first].to);
+      ++first;
+    }
+    range_pool_[--first] = r;
   }
-  changed.ForEach([&](uint32_t v) {
-    auto& u = vreg_uses_[v];
-    std::stable_sort(u.begin(), u.end(), [](const UsePos& a, const UsePos& b) { return a.pos < b.pos; });
-  });
+  if (unordered) {
+    for (uint32_t v = 0; v < nv; ++v) {
+      const size_t n = NormalizeSpan(absl::MakeSpan(range_pool_).subspan(
+          range_begin_[v], range_end_[v] - range_begin_[v]));
+      range_end_[v] = range_begin_[v] + static_cast<uint32_t>(n);
+    }
+  }
+
+  use_begin_.assign(nv + 1, 0);
+  for (const UseRec& u : use_recs_) ++use_begin_[u.vreg + 1];
+  for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 1] += use_begin_[v];
+  use_pool_.resize(use_recs_.size());
+  use_fill_.assign(use_begin_.begin() + 1, use_begin_.end());
+  for (const UseRec& u : use_recs_) use_pool_[--use_fill_[u.vreg]] = u.use;
+
+  // Block-parameter moves in block order, each block's last to first.
+  partner_moves_.clear();
+  for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
+    const auto& insts = code_->block(b).insts;
+    for (size_t k = insts.size(); k-- > 0;) {
+      if (insts[k].kind != MachInst::Kind::kParallelMove) continue;
+      for (const MoveOp& m : code_->Moves(insts[k])) {
+        partner_moves_.push_back({m.dst.index, m.src.index, Weight(b)});
+      }
+    }
+  }
+  partner_begin_.assign(nv + 2, 0);
+  for (const PartnerMove& m : partner_moves_) {
+    ++partner_begin_[m.dst + 2];
+    ++partner_begin_[m.src + 2];
+  }
+  for (uint32_t v = 0; v < nv; ++v) partner_begin_[v + 2] += partner_begin_[v + 1];
+  partner_pool_.resize(2 * partner_moves_.size());
+  for (const PartnerMove& m : partner_moves_) {
+    partner_pool_[partner_begin_[m.dst + 1]++] = m.src;
+    partner_pool_[partner_begin_[m.src + 1]++] = m.dst;
+  }
+  partner_begin_.pop_back();
 }
 
 }  // namespace regalloc
 
 Location RegAllocResult::At(VReg v, uint32_t block, uint32_t inst) const {
-  if (!v.valid() || v.index >= parts.size() || block >= block_base.size()) return Location();
+  if (!v.valid() || v.index >= num_vregs() || block >= block_base.size()) return Location();
   const uint32_t pos = 2 * (block_base[block] + inst);
-  const std::vector<LivePart>& ps = parts[v.index];
-  auto it = std::upper_bound(ps.begin(), ps.end(), pos,
-                             [](uint32_t p, const LivePart& x) { return p < x.begin; });
-  if (it == ps.begin()) return Location();
+  const LivePart* first = parts.data() + parts_begin[v.index];
+  const LivePart* last = parts.data() + parts_begin[v.index + 1];
+  // Most vregs have one part.
+  if (last - first == 1) return first->begin <= pos && pos < first->end ? first->loc : Location();
+  const LivePart* it =
+      std::upper_bound(first, last, pos, [](uint32_t p, const LivePart& x) { return p < x.begin; });
+  if (it == first) return Location();
   --it;
   return pos < it->end ? it->loc : Location();
 }
@@ -595,8 +758,8 @@ std::string PrintAllocation(const RegAllocResult& result) {
     return l.is_reg() ? std::string(x64::RegName(l.reg)) : absl::StrCat("slot", l.slot);
   };
   std::vector<std::string> parts;
-  for (uint32_t v = 0; v < result.parts.size(); ++v) {
-    const std::vector<LivePart>& ps = result.parts[v];
+  for (uint32_t v = 0; v < result.num_vregs(); ++v) {
+    const absl::Span<const LivePart> ps = result.Parts(v);
     if (ps.empty()) continue;
     if (ps.size() == 1) {
       parts.push_back(absl::StrCat(VRegName(VReg(v)), " -> ", loc(ps[0].loc)));

@@ -104,6 +104,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "runtime/codegen/vcode.h"
 #include "runtime/x64/regs.h"
 
@@ -149,7 +150,10 @@ struct Edit {
 };
 
 struct RegAllocResult {
-  std::vector<std::vector<LivePart>> parts;  // per vreg
+  // Every vreg's parts, by vreg then position: vreg v's are
+  // parts[parts_begin[v], parts_begin[v + 1]) (Parts(v)).
+  std::vector<LivePart> parts;
+  std::vector<uint32_t> parts_begin;         // per vreg, + the end
   std::vector<uint32_t> block_base;          // per block: its first instruction's number
   std::vector<uint32_t> loop_depth;          // per block
   // Per block, sorted by (inst, where); several Edits at one point run in order.
@@ -162,6 +166,12 @@ struct RegAllocResult {
   // Where `v` is while instruction `inst` of `block` reads and writes it
   // (kNone where v is not live).
   Location At(VReg v, uint32_t block, uint32_t inst) const;
+  absl::Span<const LivePart> Parts(uint32_t v) const {
+    return absl::MakeConstSpan(parts).subspan(parts_begin[v], parts_begin[v + 1] - parts_begin[v]);
+  }
+  uint32_t num_vregs() const {
+    return parts_begin.empty() ? 0 : static_cast<uint32_t>(parts_begin.size() - 1);
+  }
 };
 
 struct RegAllocOptions {

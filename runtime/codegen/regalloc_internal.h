@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -26,14 +28,41 @@ struct Range {
 };
 using Ranges = std::vector<Range>;
 
-// Sorts and merges touching or overlapping ranges.
+using RangeSpan = absl::Span<const Range>;
+
+// Sorts and merges touching or overlapping ranges; NormalizeSpan leaves them
+// at the front and returns how many.
 void Normalize(Ranges& r);
-bool Intersects(const Ranges& a, const Ranges& b);
+size_t NormalizeSpan(absl::Span<Range> r);
+bool Intersects(RangeSpan a, RangeSpan b);
 // The first position >= `from` covered by both, or kNone.
-uint32_t FirstIntersection(const Ranges& a, const Ranges& b, uint32_t from);
-// The same, skipping a's ranges before index `a_begin` (all of them end by `from`).
-uint32_t FirstIntersectionFrom(const Ranges& a, size_t a_begin, const Ranges& b, uint32_t from);
-bool Covers(const Ranges& r, uint32_t pos);
+uint32_t FirstIntersection(RangeSpan a, RangeSpan b, uint32_t from);
+// The first index k >= i with r[k].to > p (ranges are sorted and disjoint,
+// so `to` increases): a few steps, then a binary search, so that a short
+// interval against a long one (a call-clobbered register's fixed ranges)
+// costs O(log n), not O(n).
+inline size_t SkipEndingBy(RangeSpan r, size_t i, uint32_t p) {
+  for (int step = 0; step < 4; ++step, ++i) {
+    if (i >= r.size() || r[i].to > p) return i;
+  }
+  return std::upper_bound(r.begin() + i, r.end(), p,
+                          [](uint32_t q, const Range& x) { return q < x.to; }) -
+         r.begin();
+}
+// FirstIntersectionFrom's general case.
+uint32_t FirstIntersectionMulti(RangeSpan a, size_t a_begin, RangeSpan b, uint32_t from);
+// FirstIntersection, skipping a's ranges before index `a_begin` (all of them
+// end by `from`).
+inline uint32_t FirstIntersectionFrom(RangeSpan a, size_t a_begin, RangeSpan b, uint32_t from) {
+  if (b.size() != 1) return FirstIntersectionMulti(a, a_begin, b, from);
+  // (The common case: b is one range. FirstIntersectionMulti would do the
+  // same steps: skip a's ranges ending by lo, then compare one.)
+  const uint32_t lo = std::max(from, b[0].from);
+  if (lo >= b[0].to) return kNone;
+  const size_t i = SkipEndingBy(a, a_begin, lo);
+  return i < a.size() && a[i].from < b[0].to ? std::max(a[i].from, lo) : kNone;
+}
+bool Covers(RangeSpan r, uint32_t pos);
 
 // A fixed-size set of vreg numbers (liveness).
 class BitSet {
@@ -73,18 +102,50 @@ class BitSet {
   std::vector<uint64_t> words_;
 };
 
-// Resizes a vector of containers to n empty ones, keeping the storage of
-// those it keeps (buffers reused from function to function).
+// One bit set per row (per block: liveness), in one buffer.
+class BitMatrix {
+ public:
+  // Makes this `rows` empty sets of `bits` elements, reusing its storage.
+  void Reset(uint32_t rows, uint32_t bits) {
+    words_per_row_ = (bits + 63) / 64;
+    const size_t n = size_t{rows} * words_per_row_;
+    if (n > words_.size()) {
+      words_.clear();
+      words_.resize(n);  // zeroed
+    } else {
+      words_.resize(n);
+      if (n > 0) std::memset(words_.data(), 0, n * sizeof(uint64_t));
+    }
+  }
+  uint32_t words_per_row() const { return words_per_row_; }
+  size_t num_words() const { return words_.size(); }
+  uint64_t* Row(uint32_t r) { return words_.data() + size_t{r} * words_per_row_; }
+  const uint64_t* Row(uint32_t r) const { return words_.data() + size_t{r} * words_per_row_; }
+  bool Test(uint32_t r, uint32_t i) const { return (Row(r)[i / 64] >> (i % 64)) & 1; }
+  void Set(uint32_t r, uint32_t i) { Row(r)[i / 64] |= uint64_t{1} << (i % 64); }
+  template <typename F>
+  void ForEach(uint32_t r, F f) const {
+    const uint64_t* row = Row(r);
+    for (uint32_t w = 0; w < words_per_row_; ++w) {
+      for (uint64_t bits = row[w]; bits != 0; bits &= bits - 1) {
+        f(static_cast<uint32_t>(64 * w + __builtin_ctzll(bits)));
+      }
+    }
+  }
+
+ private:
+  std::vector<uint64_t> words_;
+  uint32_t words_per_row_ = 0;
+};
+
+// Makes the first n containers of v empty (growing v if needed), keeping
+// their storage; those from n on are spare storage (stale, never read), so
+// that buffers survive from function to function even when a smaller one
+// comes between.
 template <typename V>
 void ResetEach(std::vector<V>& v, size_t n) {
-  if (v.size() > n) v.resize(n);
-  for (V& x : v) x.clear();
-  v.resize(n);
-}
-inline void ResetBitSets(std::vector<BitSet>& v, size_t n, uint32_t bits) {
-  if (v.size() > n) v.resize(n);
-  v.resize(n);
-  for (BitSet& x : v) x.Reset(bits);
+  if (v.size() < n) v.resize(n);
+  for (size_t i = 0; i < n; ++i) v[i].clear();
 }
 
 struct UsePos {
@@ -94,7 +155,7 @@ struct UsePos {
     kLoop,  // not an operand: a loop's pseudo-use at a latch end
   };
   uint32_t pos;
-  uint64_t weight;  // 10^loop depth
+  uint32_t weight;  // 10^loop depth (at most 10^8)
   Kind kind;
   bool real() const { return kind != Kind::kLoop; }
   bool wants_reg() const { return kind == Kind::kReg; }
@@ -103,8 +164,13 @@ struct UsePos {
 // One interval being allocated: a part of one vreg's life.
 struct Interval {
   uint32_t vreg = 0;
-  Ranges ranges;             // non-empty while queued or assigned
-  std::vector<UsePos> uses;  // sorted, within [begin, end)
+  Ranges ranges;  // non-empty while queued or assigned
+  // Its uses: Allocator::use_pool_[use_begin, use_end), sorted, within [begin, end).
+  uint32_t use_begin = 0, use_end = 0;
+  // During the scan: ranges before this index ended by the current position;
+  // while active or inactive, the position where that may change.
+  uint32_t cursor = 0;
+  uint32_t recheck = 0;
   uint32_t begin = 0, end = 0;  // owned positions (see LivePart)
   Location loc;
   uint32_t start() const { return ranges.front().from; }
@@ -128,8 +194,9 @@ class Allocator {
   void ComputeOrder();
   void ComputeSafePoints();
   void ComputeLiveness();
+  void ComputeLoopPseudoUses();
   void BuildIntervals();
-  void AddLoopPseudoUses();
+  void FinishIntervals();
   uint64_t Weight(uint32_t block) const;
   uint32_t BlockOfPos(uint32_t pos) const { return block_of_inst_[pos / 2]; }
 
@@ -141,7 +208,19 @@ class Allocator {
   bool TryAllocateFree(uint32_t cur);
   void AllocateBlocked(uint32_t cur);
   // FirstIntersection(fixed_[r], it.ranges, pos) for the scan's current pos.
-  uint32_t FixedIntersection(x64::Reg r, const Interval& it, uint32_t pos);
+  uint32_t FixedIntersection(x64::Reg r, const Interval& it, uint32_t pos) {
+    // The scan's positions only grow: a cursor per register skips the fixed
+    // ranges that ended, so each is passed once per function.
+    if (pos < fixed_cursor_pos_) fixed_cursor_.fill(0);  // (not expected: a safety net)
+    fixed_cursor_pos_ = pos;
+    const Ranges& f = fixed_[r.index()];
+    uint32_t& c = fixed_cursor_[r.index()];
+    while (c < f.size() && f[c].to <= pos) ++c;
+    if (c == f.size() || f[c].from >= it.last()) return kNone;
+    // One range from pos on (the common case): f[c] meets it.
+    if (it.ranges.size() == 1 && it.ranges[0].from <= pos) return std::max(f[c].from, pos);
+    return FirstIntersectionFrom(f, c, it.ranges, pos);
+  }
   // Splits interval `i` at even position `s`: `i` keeps [begin, s), the
   // returned new interval owns [s, end) (kNone when nothing of it is live).
   uint32_t SplitAt(uint32_t i, uint32_t s);
@@ -164,13 +243,31 @@ class Allocator {
   uint32_t NextUse(const Interval& it, uint32_t pos, UseFilter filter) const;
   uint32_t LastRealUseBefore(const Interval& it, uint32_t pos) const;
   void Queue(uint32_t i);
+  // Covers(it.ranges, pos), advancing it.cursor (pos grows during the scan).
+  static bool CoversNow(Interval& it, uint32_t pos) {
+    uint32_t c = std::min<uint32_t>(it.cursor, static_cast<uint32_t>(it.ranges.size()));
+    if (c > 0 && it.ranges[c - 1].to > pos) c = 0;  // (not expected: a safety net)
+    while (c < it.ranges.size() && it.ranges[c].to <= pos) ++c;
+    it.cursor = c;
+    return c < it.ranges.size() && it.ranges[c].from <= pos;
+  }
   void AssignReg(uint32_t i, x64::Reg r);
   void AssignStack(uint32_t i);
   x64::Reg HintFor(const Interval& it) const;
 
   // ---- regalloc_resolve.cc ----
   absl::Status Resolve();
-  Location LocAt(uint32_t vreg, uint32_t pos) const;
+  // Where `vreg` is at `pos` (result_.At by position).
+  Location LocAt(uint32_t vreg, uint32_t pos) const {
+    const LivePart* first = result_.parts.data() + result_.parts_begin[vreg];
+    const LivePart* last = result_.parts.data() + result_.parts_begin[vreg + 1];
+    if (last - first == 1) return first->begin <= pos && pos < first->end ? first->loc : Location();
+    const LivePart* it = std::upper_bound(
+        first, last, pos, [](uint32_t p, const LivePart& x) { return p < x.begin; });
+    if (it == first) return Location();
+    --it;
+    return pos < it->end ? it->loc : Location();
+  }
   void AssignSlots();
 
   const VCode* code_ = nullptr;
@@ -186,13 +283,27 @@ class Allocator {
   struct Loop {
     uint32_t header;
     std::vector<uint32_t> latches;
-    std::vector<bool> body;  // per block
+    std::vector<uint8_t> body;     // per block: 1 if in the loop
+    std::vector<uint32_t> blocks;  // the blocks in the loop, by index
   };
+  // [0, num_loops_) in use; the rest: spare storage.
   std::vector<Loop> loops_;
+  uint32_t num_loops_ = 0;
+  absl::Span<Loop> Loops() { return absl::MakeSpan(loops_).subspan(0, num_loops_); }
+  absl::Span<const Loop> Loops() const {
+    return absl::MakeConstSpan(loops_).subspan(0, num_loops_);
+  }
+  // Scratch of AnalyzeCfg, ComputeLoops, ComputeOrder, ComputeSafePoints.
+  std::vector<uint8_t> dfs_state_;
+  std::vector<uint32_t> post_, work_, rpo_index_, loop_size_, loop_parent_, innermost_;
+  std::vector<std::pair<uint32_t, uint32_t>> dfs_stack_;
+  std::vector<uint32_t> members_, members_begin_;  // per loop: its reachable blocks in RPO
+  std::vector<uint8_t> placed_;
+  std::vector<uint32_t> block_labels_, open_labels_;
   std::vector<uint32_t> block_first_;    // per block: first instruction number
   std::vector<uint32_t> block_of_inst_;  // per instruction number
-  std::vector<bool> block_start_;        // per instruction number (+1 for the end)
-  std::vector<bool> safe_;               // per instruction number: a move may go before it
+  std::vector<uint8_t> block_start_;     // per instruction number (+1 for the end)
+  std::vector<uint8_t> safe_;            // per instruction number: a move may go before it
   uint32_t num_insts_ = 0;
 
   // Per instruction number: its operands (ForEachVOperand), in ops_.
@@ -203,16 +314,52 @@ class Allocator {
   }
 
   // Liveness and intervals.
-  std::vector<BitSet> gen_, kill_, live_in_, live_out_;  // per block
-  std::vector<Ranges> vreg_ranges_;           // per vreg, its whole life
-  std::vector<std::vector<UsePos>> vreg_uses_;
+  BitMatrix gen_, kill_, live_in_, live_out_;  // per block
+  // Per loop: the vregs given a pseudo-use at the end of each latch; per
+  // block: the loops it is a latch of (latch_loops_[latch_loops_begin_[b], [b + 1])).
+  BitMatrix loop_wanted_;
+  std::vector<uint32_t> latch_loops_, latch_loops_begin_;
+  // BuildIntervals' records, in walk order, and its per-vreg state.
+  struct RangeRec {
+    uint32_t vreg;
+    Range range;
+  };
+  struct UseRec {
+    uint32_t vreg;
+    UsePos use;
+  };
+  std::vector<RangeRec> range_recs_;
+  std::vector<UseRec> use_recs_;
+  std::vector<int64_t> walk_end_;
+  std::vector<uint32_t> walk_block_defs_;
+  std::vector<Range> walk_block_hull_;
+  std::vector<uint32_t> walk_block_, walk_multi_def_, walk_last_rec_;
+  // Per vreg, its whole life: range_pool_[range_begin_[v], range_end_[v]),
+  // sorted and merged (range_end_[v] <= range_begin_[v + 1]).
+  std::vector<Range> range_pool_;
+  std::vector<uint32_t> range_begin_, range_end_;
+  RangeSpan VregRanges(uint32_t v) const {
+    return absl::MakeConstSpan(range_pool_).subspan(range_begin_[v], range_end_[v] - range_begin_[v]);
+  }
+  // Per vreg, its uses by position: use_pool_[use_begin_[v], use_begin_[v + 1]).
+  std::vector<UsePos> use_pool_;
+  std::vector<uint32_t> use_begin_, use_fill_;
+  absl::Span<const UsePos> Uses(const Interval& it) const {
+    return absl::MakeConstSpan(use_pool_).subspan(it.use_begin, it.use_end - it.use_begin);
+  }
   // Per vreg: the block holding all its defs (kNone: none, kMultiple: several)
   // and its last def's position.
   static constexpr uint32_t kMultiple = kNone - 1;
   std::vector<uint32_t> def_block_;
   std::vector<uint32_t> last_def_;
   std::vector<x64::Reg> hints_;               // per vreg: a physical register
-  std::vector<std::vector<uint32_t>> partners_;  // per vreg: vregs copied to / from it
+  std::vector<uint64_t> hint_rank_;           // per vreg: BuildIntervals' choice among hints
+  // Per vreg: vregs copied to / from it (partner_pool_[partner_begin_[v], partner_begin_[v + 1])).
+  std::vector<uint32_t> partner_pool_, partner_begin_;
+  absl::Span<const uint32_t> Partners(uint32_t v) const {
+    return absl::MakeConstSpan(partner_pool_).subspan(partner_begin_[v],
+                                                      partner_begin_[v + 1] - partner_begin_[v]);
+  }
   struct PartnerMove {
     uint32_t dst, src;
     uint64_t weight;
@@ -227,9 +374,23 @@ class Allocator {
   std::vector<Interval> intervals_;  // [0, num_intervals_) in use; the rest: spare storage
   uint32_t num_intervals_ = 0;
   std::vector<std::vector<uint32_t>> vreg_parts_;  // per vreg: interval indexes
-  std::vector<uint32_t> unhandled_;                // a min-heap by start
+  // Intervals to allocate, as HeapKey(start, interval): the initial ones
+  // sorted (from initial_next_ on), the split-off ones a min-heap.
+  std::vector<uint64_t> initial_, unhandled_;
+  size_t initial_next_ = 0;
   std::vector<uint32_t> active_, inactive_;
-  std::vector<uint32_t> still_active_, still_inactive_;  // Scan's scratch
+  uint32_t scan_pos_ = 0;        // the position of the last interval taken
+  uint32_t inactive_regs_ = 0;   // bit per Reg::index(): a superset of inactive_'s registers
+  // Scan's and AllocateBlocked's scratch.
+  std::vector<uint32_t> still_active_, still_inactive_, evict_active_, evict_inactive_;
+
+  std::vector<uint64_t> split_vregs_;  // Resolve: a bit per vreg with several parts
+  std::vector<std::pair<uint64_t, uint32_t>> resolve_sorted_;  // Resolve: moves by place
+  // AssignSlots' scratch.
+  std::vector<uint8_t> slot_spilled_;
+  std::vector<uint32_t> slot_group_, slot_roots_, slot_of_root_;
+  std::vector<Ranges> slot_group_ranges_, slot_ranges_;
+  std::vector<PartnerMove> slot_moves_;
 
   RegAllocResult result_;
 };

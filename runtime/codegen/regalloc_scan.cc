@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "absl/types/span.h"
@@ -13,14 +14,9 @@ namespace wasm::codegen::regalloc {
 
 namespace {
 
-// Orders the unhandled min-heap: by start, then by creation.
-struct Later {
-  const std::vector<Interval>* intervals;
-  bool operator()(uint32_t a, uint32_t b) const {
-    const uint32_t sa = (*intervals)[a].start(), sb = (*intervals)[b].start();
-    return sa > sb || (sa == sb && a > b);
-  }
-};
+// The unhandled min-heap's key: by start, then by creation (a queued
+// interval's ranges do not change).
+uint64_t HeapKey(uint32_t start, uint32_t i) { return uint64_t{start} << 32 | i; }
 
 }  // namespace
 
@@ -29,12 +25,14 @@ const std::vector<x64::Reg>& Allocator::Candidates(x64::RegClass cls) const {
 }
 
 void Allocator::Queue(uint32_t i) {
-  unhandled_.push_back(i);
-  std::push_heap(unhandled_.begin(), unhandled_.end(), Later{&intervals_});
+  unhandled_.push_back(HeapKey(intervals_[i].start(), i));
+  std::push_heap(unhandled_.begin(), unhandled_.end(), std::greater<uint64_t>());
 }
+
 
 void Allocator::AssignReg(uint32_t i, x64::Reg r) {
   intervals_[i].loc = Location::InReg(r);
+  intervals_[i].recheck = 0;
   active_.push_back(i);
 }
 
@@ -51,57 +49,82 @@ void Allocator::Scan() {
   }
   fixed_cursor_.fill(0);
   fixed_cursor_pos_ = 0;
+  scan_pos_ = 0;
   num_intervals_ = 0;
   ResetEach(vreg_parts_, nv);
+  initial_.clear();
   unhandled_.clear();
   active_.clear();
   inactive_.clear();
   for (uint32_t v = 0; v < nv; ++v) {
-    if (vreg_ranges_[v].empty()) continue;
+    const RangeSpan ranges = VregRanges(v);
+    if (ranges.empty()) continue;
     const uint32_t i = NewInterval(v);
     Interval& it = intervals_[i];
-    it.ranges = vreg_ranges_[v];
-    it.uses = vreg_uses_[v];
+    it.ranges.assign(ranges.begin(), ranges.end());
+    it.use_begin = use_begin_[v];
+    it.use_end = use_begin_[v + 1];
     it.begin = it.start() & ~1u;
     it.end = it.last();
     vreg_parts_[v].push_back(i);
-    Queue(i);
+    initial_.push_back(HeapKey(it.start(), i));
   }
-  while (!unhandled_.empty()) {
-    std::pop_heap(unhandled_.begin(), unhandled_.end(), Later{&intervals_});
-    const uint32_t cur = unhandled_.back();
-    unhandled_.pop_back();
+  std::sort(initial_.begin(), initial_.end());
+  initial_next_ = 0;
+  while (initial_next_ < initial_.size() || !unhandled_.empty()) {
+    uint32_t cur;
+    if (unhandled_.empty() ||
+        (initial_next_ < initial_.size() && initial_[initial_next_] < unhandled_.front())) {
+      cur = static_cast<uint32_t>(initial_[initial_next_++]);
+    } else {
+      std::pop_heap(unhandled_.begin(), unhandled_.end(), std::greater<uint64_t>());
+      cur = static_cast<uint32_t>(unhandled_.back());
+      unhandled_.pop_back();
+    }
     const uint32_t pos = intervals_[cur].start();
     // Active intervals that ended or are in a hole at pos; inactive ones that
-    // ended or resume.
+    // ended or resume. An interval's state holds until its `recheck`
+    // position (positions only grow; if not, everything is looked at again).
+    if (pos < scan_pos_) {
+      for (uint32_t a : active_) intervals_[a].recheck = 0;
+      for (uint32_t a : inactive_) intervals_[a].recheck = 0;
+    }
+    scan_pos_ = pos;
     still_active_.clear();
     still_inactive_.clear();
+    inactive_regs_ = 0;
+    auto place = [&](uint32_t a) {
+      Interval& it = intervals_[a];
+      if (it.ranges.empty() || it.last() <= pos) return;
+      if (CoversNow(it, pos)) {
+        it.recheck = it.ranges[it.cursor].to;
+        still_active_.push_back(a);
+      } else {
+        it.recheck = it.ranges[it.cursor].from;
+        still_inactive_.push_back(a);
+        inactive_regs_ |= uint32_t{1} << it.loc.reg.index();
+      }
+    };
     for (uint32_t a : active_) {
-      const Interval& it = intervals_[a];
-      if (it.ranges.empty() || it.last() <= pos) continue;
-      (Covers(it.ranges, pos) ? still_active_ : still_inactive_).push_back(a);
+      if (pos < intervals_[a].recheck) {
+        still_active_.push_back(a);
+      } else {
+        place(a);
+      }
     }
     for (uint32_t a : inactive_) {
       const Interval& it = intervals_[a];
-      if (it.ranges.empty() || it.last() <= pos) continue;
-      (Covers(it.ranges, pos) ? still_active_ : still_inactive_).push_back(a);
+      if (pos < it.recheck) {
+        still_inactive_.push_back(a);
+        inactive_regs_ |= uint32_t{1} << it.loc.reg.index();
+      } else {
+        place(a);
+      }
     }
     std::swap(active_, still_active_);
     std::swap(inactive_, still_inactive_);
     if (!TryAllocateFree(cur)) AllocateBlocked(cur);
   }
-}
-
-uint32_t Allocator::FixedIntersection(x64::Reg r, const Interval& it, uint32_t pos) {
-  // The scan's positions only grow: a cursor per register skips the fixed
-  // ranges that ended, so each is passed once per function.
-  if (pos < fixed_cursor_pos_) fixed_cursor_.fill(0);  // (not expected: a safety net)
-  fixed_cursor_pos_ = pos;
-  const Ranges& f = fixed_[r.index()];
-  uint32_t& c = fixed_cursor_[r.index()];
-  while (c < f.size() && f[c].to <= pos) ++c;
-  if (c == f.size() || f[c].from >= it.last()) return kNone;
-  return FirstIntersectionFrom(f, c, it.ranges, pos);
 }
 
 x64::Reg Allocator::HintFor(const Interval& it) const {
@@ -115,7 +138,7 @@ x64::Reg Allocator::HintFor(const Interval& it) const {
   // register at the header (no move on the back edge then).
   x64::Reg fallback;
   uint32_t fallback_begin = kNone;
-  for (uint32_t p : partners_[it.vreg]) {
+  for (uint32_t p : Partners(it.vreg)) {
     for (uint32_t i : vreg_parts_[p]) {
       const Interval& o = intervals_[i];
       if (!o.loc.is_reg() || o.ranges.empty()) continue;
@@ -150,14 +173,18 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
       known |= uint32_t{1} << l.reg.index();
     }
   }
-  auto free_until_of = [&](x64::Reg r) {
+  const uint32_t in_inactive = inactive_regs_;
+  auto free_until_of = [&](x64::Reg r) __attribute__((always_inline)) {
     const int i = r.index();
     if (known & (uint32_t{1} << i)) return free_until[i];
     known |= uint32_t{1} << i;
-    for (uint32_t a : inactive_) {
+    if (in_inactive & (uint32_t{1} << i)) {
+      for (uint32_t a : inactive_) {
       if (!(intervals_[a].loc.reg == r)) continue;
-      const uint32_t x = FirstIntersection(intervals_[a].ranges, it.ranges, pos);
-      if (x != kNone) free_until[i] = std::min(free_until[i], x);
+        const Interval& o = intervals_[a];
+        const uint32_t x = FirstIntersectionFrom(o.ranges, o.cursor, it.ranges, pos);
+        if (x != kNone) free_until[i] = std::min(free_until[i], x);
+      }
     }
     const uint32_t x = FixedIntersection(r, it, pos);
     if (x != kNone) free_until[i] = std::min(free_until[i], x);
@@ -252,7 +279,14 @@ void Allocator::AllocateBlocked(uint32_t cur) {
   // Evict the values in best.reg: active ones are split at pos (or earlier,
   // out of loops, after their last use), their rest goes to the stack until
   // its next use; inactive ones are split in their hole.
-  std::vector<uint32_t> keep_active, keep_inactive, evict_active, evict_inactive;
+  std::vector<uint32_t>& keep_active = still_active_;
+  std::vector<uint32_t>& keep_inactive = still_inactive_;
+  std::vector<uint32_t>& evict_active = evict_active_;
+  std::vector<uint32_t>& evict_inactive = evict_inactive_;
+  keep_active.clear();
+  keep_inactive.clear();
+  evict_active.clear();
+  evict_inactive.clear();
   for (uint32_t a : active_) {
     (intervals_[a].loc.reg == best.reg ? evict_active : keep_active).push_back(a);
   }
@@ -261,8 +295,8 @@ void Allocator::AllocateBlocked(uint32_t cur) {
                      FirstIntersection(intervals_[a].ranges, intervals_[cur].ranges, pos) != kNone;
     (hit ? evict_inactive : keep_inactive).push_back(a);
   }
-  active_ = std::move(keep_active);
-  inactive_ = std::move(keep_inactive);
+  std::swap(active_, keep_active);
+  std::swap(inactive_, keep_inactive);
   for (uint32_t a : evict_active) {
     const Interval& it = intervals_[a];
     const uint32_t last_use = LastRealUseBefore(it, pos);
@@ -298,7 +332,7 @@ void Allocator::SpillUntilNextUse(uint32_t i, uint32_t after) {
   // The stack part ends at a split position before the first use after
   // `after` that wants a register; if no move can go there, before a later one.
   uint32_t t = kNone;
-  for (const UsePos& u : intervals_[i].uses) {
+  for (const UsePos& u : Uses(intervals_[i])) {
     if (!u.wants_reg() || u.pos <= after) continue;
     t = SplitPosition(intervals_[i], after + 1, u.pos, Prefer::kLatest);
     if (t != kNone) break;
@@ -317,7 +351,9 @@ uint32_t Allocator::NewInterval(uint32_t vreg) {
   Interval& it = intervals_[num_intervals_];
   it.vreg = vreg;
   it.ranges.clear();
-  it.uses.clear();
+  it.use_begin = it.use_end = 0;
+  it.cursor = 0;
+  it.recheck = 0;
   it.begin = it.end = 0;
   it.loc = Location();
   return num_intervals_++;
@@ -328,7 +364,7 @@ uint32_t Allocator::SplitAt(uint32_t i, uint32_t s) {
   if (intervals_[i].ranges.empty() || intervals_[i].last() <= s) {
     Interval& it = intervals_[i];
     it.end = s;
-    while (!it.uses.empty() && it.uses.back().pos >= s) it.uses.pop_back();
+    while (it.use_end > it.use_begin && use_pool_[it.use_end - 1].pos >= s) --it.use_end;
     return kNone;
   }
   const uint32_t idx = NewInterval(intervals_[i].vreg);  // may move intervals_
@@ -352,10 +388,11 @@ uint32_t Allocator::SplitAt(uint32_t i, uint32_t s) {
   }
   it.ranges.resize(k);
   // Uses are sorted: those at s and after move.
-  size_t u = 0;
-  while (u < it.uses.size() && it.uses[u].pos < s) ++u;
-  rest.uses.assign(it.uses.begin() + u, it.uses.end());
-  it.uses.resize(u);
+  uint32_t u = it.use_begin;
+  while (u < it.use_end && use_pool_[u].pos < s) ++u;
+  rest.use_begin = u;
+  rest.use_end = it.use_end;
+  it.use_end = u;
   vreg_parts_[rest.vreg].push_back(idx);
   return idx;
 }
@@ -426,7 +463,7 @@ uint32_t Allocator::SplitPosition(const Interval& it, uint32_t lo, uint32_t hi,
 }
 
 uint32_t Allocator::NextUse(const Interval& it, uint32_t pos, UseFilter filter) const {
-  for (const UsePos& u : it.uses) {
+  for (const UsePos& u : Uses(it)) {
     if (u.pos >= pos && (filter == UseFilter::kAll || u.wants_reg())) return u.pos;
   }
   return kNone;
@@ -434,7 +471,7 @@ uint32_t Allocator::NextUse(const Interval& it, uint32_t pos, UseFilter filter) 
 
 uint32_t Allocator::LastRealUseBefore(const Interval& it, uint32_t pos) const {
   uint32_t last = kNone;
-  for (const UsePos& u : it.uses) {
+  for (const UsePos& u : Uses(it)) {
     if (u.pos >= pos) break;
     if (u.real()) last = u.pos;
   }
@@ -443,7 +480,7 @@ uint32_t Allocator::LastRealUseBefore(const Interval& it, uint32_t pos) const {
 
 uint64_t Allocator::SpillCost(const Interval& it, uint32_t pos) const {
   const uint32_t horizon = outer_loop_end_[BlockOfPos(pos)];
-  for (const UsePos& u : it.uses) {
+  for (const UsePos& u : Uses(it)) {
     if (u.pos < pos) continue;
     // Inside the loop nest around pos: a reload at the use's depth. Beyond
     // it: a reload that can be placed outside the loop.

@@ -41,37 +41,6 @@ void VCode::AddParallelMove(uint32_t b, const std::vector<MoveOp>& moves) {
   Append(b, std::move(mi));
 }
 
-void ForEachVOperand(const VCode& code, const MachInst& mi,
-                     absl::FunctionRef<void(const VOperand&)> f) {
-  using Kind = MachInst::Kind;
-  if (mi.kind == Kind::kParallelMove) {
-    for (const MoveOp& m : code.Moves(mi)) f(VOperand{m.src, x64::Reg(), x64::Access::kUse});
-    for (const MoveOp& m : code.Moves(mi)) f(VOperand{m.dst, x64::Reg(), x64::Access::kDef});
-    return;
-  }
-  if (mi.kind == Kind::kInst || mi.kind == Kind::kMovExternal) {
-    int k = 0;
-    x64::ForEachRegOperand(mi.inst, [&](const x64::RegOperand& r) {
-      if (r.fixed) {
-        f(VOperand{VReg(), r.reg, r.access});
-        return;
-      }
-      const VReg v = k < kMaxVRegOperands ? mi.vregs[k] : VReg();
-      ++k;
-      f(VOperand{v, v.valid() ? x64::Reg() : r.reg, r.access});
-    });
-  }
-  // Set bits in index order (Reg::index(): GPRs 0-15, XMMs 16-31).
-  auto regs = [&](x64::RegSet set, x64::Access access) {
-    for (uint32_t bits = set.bits(); bits != 0; bits &= bits - 1) {
-      const int i = __builtin_ctz(bits);
-      f(VOperand{VReg(), i < 16 ? x64::Reg::Gpr(i) : x64::Reg::Xmm(i - 16), access});
-    }
-  };
-  regs(mi.extra_uses, x64::Access::kUse);
-  regs(mi.extra_defs, x64::Access::kDef);
-}
-
 std::string VRegName(VReg v) { return v.valid() ? absl::StrCat("%", v.index) : "%none"; }
 
 namespace {
