@@ -49,8 +49,9 @@ int main(int argc, char** argv) {
   }
   const wasm::Module& m = **module;
   const double mb = gen.code_section_bytes / 1e6;
-  // A third argument "full" skips the front-end-only measurements (for a
-  // profile of the whole JIT alone).
+  // A third argument "full" skips the front-end-only measurements and the
+  // multi-threaded compile (for a profile of the whole JIT on one thread:
+  // callgrind's --toggle-collect sees only the thread that called Compile).
   const bool full_only = argc > 3 && std::string_view(argv[3]) == "full";
   size_t insts = 0;
   const double translate = full_only ? 0 : BestSeconds(runs, [&] {
@@ -81,6 +82,7 @@ int main(int argc, char** argv) {
   // The whole JIT on one thread, then on one thread per CPU (the default of
   // in-process embedders; a sandboxed worker compiles on one), side by side.
   for (int threads : {1, 0}) {
+    if (full_only && threads != 1) continue;
     wasm::CompileStats stats;
     const double full = BestSeconds(runs, [&] {
       auto code = wasm::CompiledModule::Compile(*module, {.threads = threads});

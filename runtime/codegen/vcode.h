@@ -159,7 +159,7 @@ void ForEachVOperand(const VCode& code, const MachInst& mi, F&& f) {
   }
   if (mi.kind == Kind::kInst || mi.kind == Kind::kMovExternal) {
     int k = 0;
-    x64::ForEachRegOperand(mi.inst, [&](const x64::RegOperand& r) {
+    x64::VisitRegOperands(mi.inst, [&](const x64::RegOperand& r) {
       if (r.fixed) {
         f(VOperand{VReg(), r.reg, r.access});
         return;
