@@ -4,6 +4,7 @@
 //   translate ─► Function ─► Optimize ─────────────────────────────► lower
 //                            │ constant_folding  fold, simplify, branches
 //                            │ redundant_checks  trap_if, known conditions
+//                            │ (dce's first step: unreachable blocks out)
 //                            │ gvn               copies, common subexpressions
 //                            │ dce               unreachable blocks, dead code
 //                            └─ repeat while anything changed
