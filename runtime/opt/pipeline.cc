@@ -36,14 +36,6 @@ constexpr Pass kPasses[] = {
 // removal made unreachable.
 constexpr size_t kGvnIndex = 2;
 static_assert(kPasses[kGvnIndex].name == "gvn");
-// DCE reaches its own fixed point in one run: what it leaves is live (its
-// mark phase follows every use), its parameter removal only drops arguments
-// that nothing marked, and it changes no edge between reachable blocks. So
-// a DCE run that changed the function need not be followed by another
-// unless something else changes (Optimize checks this with `verify`, like
-// every skip).
-constexpr size_t kDceIndex = 3;
-static_assert(kPasses[kDceIndex].name == "dce");
 
 absl::Status Verify(const ir::Function& f, absl::string_view when) {
   absl::Status s = ir::VerifyFunction(f);
@@ -118,10 +110,14 @@ absl::Status Optimize(ir::Function& f, const OptimizeOptions& options, PassConte
         changed = true;
         ++num_changes;
       }
+      ctx.at_fixed_point = false;
       if (pass.run_in(f, ctx)) {
         changed = true;
         ++num_changes;
-        clean_at[k] = k == kDceIndex ? num_changes : kNever;
+        // A pass that says it reached its own fixed point (DCE always, GVN
+        // mostly) is skipped like one that changed nothing; `verify` checks
+        // that premise too.
+        clean_at[k] = ctx.at_fixed_point ? num_changes : kNever;
       } else {
         clean_at[k] = num_changes;
       }

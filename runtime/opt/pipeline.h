@@ -21,7 +21,8 @@
 //
 // The passes share a PassContext (util.h): the control-flow graph, kept
 // until a pass changes edges, and scratch buffers, kept for the thread. A
-// pass that changed nothing is skipped until another pass changes
+// pass that changed nothing, or that says it reached its own fixed point
+// (PassContext::at_fixed_point), is skipped until another pass changes
 // something (it would change nothing again), which gives the same result as
 // running every pass of every round.
 #ifndef RUNTIME_OPT_PIPELINE_H_
