@@ -13,66 +13,88 @@ void ControlFlowGraph::ComputeOrder(const Function& f) {
   const uint32_t n = static_cast<uint32_t>(f.blocks.size());
   // Successors, in one pass over the terminators of the layout, counting
   // each block's predecessors on the way; then the predecessors (CSR), in
-  // layout order.
+  // layout order. The loops write through raw pointers into storage sized
+  // up front: succs_ gets at most one entry per block call (it may be longer
+  // than the successors; succ_begin_ / succ_end_ delimit them).
   succ_begin_.assign(n, 0);
   succ_end_.assign(n, 0);
   pred_begin_.assign(n + 1, 0);
   seen_from_.assign(n, kUnreached);
-  succs_.clear();
+  if (succs_.size() < f.block_calls.size()) succs_.resize(f.block_calls.size());
+  uint32_t* const succ_begin = succ_begin_.data();
+  uint32_t* const succ_end = succ_end_.data();
+  uint32_t* const pred_count = pred_begin_.data() + 1;
+  uint32_t* const seen_from = seen_from_.data();
+  Block* const succs = succs_.data();
+  const InstData* const insts = f.insts.data();
+  const BlockCall* const all_calls = f.block_calls.data();
+  uint32_t num_succs = 0;
   for (Block b : f.layout) {
-    succ_begin_[b.index] = static_cast<uint32_t>(succs_.size());
-    const std::vector<Inst>& insts = f.blocks[b.index].insts;
-    if (!insts.empty()) {
-      const InstData& d = f.insts[insts.back().index];
+    succ_begin[b.index] = num_succs;
+    const std::vector<Inst>& list = f.blocks[b.index].insts;
+    if (!list.empty()) {
+      const InstData& d = insts[list.back().index];
       if (IsTerminator(d.op)) {
-        const BlockCall* calls = f.block_calls.data() + d.targets_begin;
+        const BlockCall* calls = all_calls + d.targets_begin;
         for (uint32_t t = 0; t < d.targets_count; ++t) {
           const Block s = calls[t].block;
-          if (s.index >= n || seen_from_[s.index] == b.index) continue;
-          seen_from_[s.index] = b.index;
-          succs_.push_back(s);
-          ++pred_begin_[s.index + 1];
+          if (s.index >= n || seen_from[s.index] == b.index) continue;
+          seen_from[s.index] = b.index;
+          succs[num_succs++] = s;
+          ++pred_count[s.index];
         }
       }
     }
-    succ_end_[b.index] = static_cast<uint32_t>(succs_.size());
+    succ_end[b.index] = num_succs;
   }
   for (uint32_t i = 0; i < n; ++i) pred_begin_[i + 1] += pred_begin_[i];
   preds_.resize(pred_begin_[n]);
   next_.assign(pred_begin_.begin(), pred_begin_.end() - 1);
-  for (Block b : f.layout) {
-    for (uint32_t k = succ_begin_[b.index]; k < succ_end_[b.index]; ++k) {
-      preds_[next_[succs_[k].index]++] = b;
+  {
+    uint32_t* const next = next_.data();
+    Block* const preds = preds_.data();
+    for (Block b : f.layout) {
+      for (uint32_t k = succ_begin[b.index]; k < succ_end[b.index]; ++k) {
+        preds[next[succs[k].index]++] = b;
+      }
     }
   }
 
-  rpo_.clear();
   rpo_index_.assign(n, kUnreached);
-  if (f.layout.empty()) return;
+  if (f.layout.empty()) {
+    rpo_.clear();
+    return;
+  }
 
   // Iterative depth-first post-order from the entry block (rpo_ holds the
   // post-order until it is reversed; rpo_index_ 0 marks visited blocks).
-  stack_.clear();
-  stack_.push_back({f.layout[0], succ_begin_[f.layout[0].index]});
-  rpo_index_[f.layout[0].index] = 0;
-  while (!stack_.empty()) {
-    const Block b = stack_.back().first;
-    const uint32_t k = stack_.back().second;
-    if (k < succ_end_[b.index]) {
-      ++stack_.back().second;
-      const Block s = succs_[k];
-      if (rpo_index_[s.index] == kUnreached) {
-        rpo_index_[s.index] = 0;
-        stack_.push_back({s, succ_begin_[s.index]});
+  // Each block is pushed once at most, and enters the order once.
+  if (stack_.size() < n) stack_.resize(n);
+  rpo_.resize(n);
+  std::pair<Block, uint32_t>* const stack = stack_.data();
+  Block* const order = rpo_.data();
+  uint32_t* const rpo_index = rpo_index_.data();
+  uint32_t top = 0, num_reachable = 0;
+  const Block entry = f.layout[0];
+  stack[top++] = {entry, succ_begin[entry.index]};
+  rpo_index[entry.index] = 0;
+  while (top > 0) {
+    std::pair<Block, uint32_t>& frame = stack[top - 1];
+    const Block b = frame.first;
+    if (frame.second < succ_end[b.index]) {
+      const Block s = succs[frame.second++];
+      if (rpo_index[s.index] == kUnreached) {
+        rpo_index[s.index] = 0;
+        stack[top++] = {s, succ_begin[s.index]};
       }
     } else {
-      rpo_.push_back(b);
-      stack_.pop_back();
+      order[num_reachable++] = b;
+      --top;
     }
   }
+  rpo_.resize(num_reachable);
   std::reverse(rpo_.begin(), rpo_.end());
-  const uint32_t num_reachable = static_cast<uint32_t>(rpo_.size());
-  for (uint32_t i = 0; i < num_reachable; ++i) rpo_index_[rpo_[i].index] = i;
+  for (uint32_t i = 0; i < num_reachable; ++i) rpo_index[order[i].index] = i;
 }
 
 void ControlFlowGraph::ComputeDominators() {
@@ -153,20 +175,21 @@ void ControlFlowGraph::ComputeDominators() {
 
   // Number the dominator tree iteratively (no recursion on input).
   uint32_t pre_number = 0, post_number = 0;
-  stack_.clear();
-  stack_.push_back({entry, dom_children_begin_[entry.index]});
+  if (stack_.size() < n) stack_.resize(n);  // each block is pushed once
+  std::pair<Block, uint32_t>* const stack = stack_.data();
+  uint32_t top = 0;
+  stack[top++] = {entry, dom_children_begin_[entry.index]};
   dom_pre_[entry.index] = pre_number++;
-  while (!stack_.empty()) {
-    const Block b = stack_.back().first;
-    const uint32_t k = stack_.back().second;
-    if (k < dom_children_begin_[b.index + 1]) {
-      ++stack_.back().second;
-      const Block c = dom_children_[k];
+  while (top > 0) {
+    std::pair<Block, uint32_t>& frame = stack[top - 1];
+    const Block b = frame.first;
+    if (frame.second < dom_children_begin_[b.index + 1]) {
+      const Block c = dom_children_[frame.second++];
       dom_pre_[c.index] = pre_number++;
-      stack_.push_back({c, dom_children_begin_[c.index]});
+      stack[top++] = {c, dom_children_begin_[c.index]};
     } else {
       dom_post_[b.index] = post_number++;
-      stack_.pop_back();
+      --top;
     }
   }
 }

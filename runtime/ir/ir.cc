@@ -79,7 +79,24 @@ void Function::ReplaceUses(Value from, Value to) {
 }
 
 void Function::ResolveAllAliases() {
-  for (Value& v : value_pool) v = Resolve(v);
+  // Only the operands and block arguments of instructions in the layout:
+  // the pool also holds results (never aliases while their instruction is
+  // in a block) and the operands of removed instructions (never read).
+  Value* const pool = value_pool.data();
+  for (Block b : layout) {
+    for (Inst i : blocks[b.index].insts) {
+      const InstData& d = insts[i.index];
+      for (uint32_t k = d.args_begin; k < d.args_begin + d.args_count; ++k) {
+        pool[k] = Resolve(pool[k]);
+      }
+      for (uint32_t t = d.targets_begin; t < d.targets_begin + d.targets_count; ++t) {
+        const BlockCall& c = block_calls[t];
+        for (uint32_t k = c.args_begin; k < c.args_begin + c.args_count; ++k) {
+          pool[k] = Resolve(pool[k]);
+        }
+      }
+    }
+  }
 }
 
 void Function::RemoveInst(Inst i) {

@@ -205,7 +205,8 @@ class Function {
   // Makes `from` an alias of `to`: every use of `from` now means `to`.
   // The instruction that defined `from` must be removed or have other results.
   void ReplaceUses(Value from, Value to);
-  // Rewrites every operand and block argument to its resolved value.
+  // Rewrites every operand and block argument of the instructions in the
+  // layout to its resolved value (removed instructions keep theirs).
   void ResolveAllAliases();
 
   // The block's terminator, or an invalid Inst when it has none yet.

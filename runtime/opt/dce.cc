@@ -128,6 +128,10 @@ bool RunDce(Function& f, PassContext& ctx) {
     if (any) affected.push_back(b);
   }
   if (!affected.empty()) changed |= RemoveBlockParams(f, ctx, affected, dead_params);
+  // What is left is live (the mark phase followed every use), removing the
+  // parameters only dropped arguments that nothing marked, and no edge
+  // between reachable blocks changed: a second run would remove nothing.
+  ctx.at_fixed_point = true;
   return changed;
 }
 

@@ -240,7 +240,10 @@ bool RunGvn(Function& f, PassContext& ctx) {
   const bool numbered = NumberValues(f, ctx);
   // Merging values may have made more parameters trivial. (Copy propagation
   // has just reached its fixed point: without merges it would find nothing.)
-  if (numbered) PropagateBlockParamCopies(f, ctx);
+  const bool more_copies = numbered && PropagateBlockParamCopies(f, ctx);
+  // Value numbering has reached its fixed point too (it follows its own
+  // merges in the walk), so only new copies can give a second run work.
+  ctx.at_fixed_point = !more_copies;
   return copies || numbered;
 }
 

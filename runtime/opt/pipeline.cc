@@ -32,6 +32,10 @@ constexpr Pass kPasses[] = {
     MakePass<&RunGvn>("gvn"),
     MakePass<&RunDce>("dce"),
 };
+// GVN's index: before it, Optimize removes the blocks that folding and check
+// removal made unreachable.
+constexpr size_t kGvnIndex = 2;
+static_assert(kPasses[kGvnIndex].name == "gvn");
 
 absl::Status Verify(const ir::Function& f, absl::string_view when) {
   absl::Status s = ir::VerifyFunction(f);
@@ -98,10 +102,22 @@ absl::Status Optimize(ir::Function& f, const OptimizeOptions& options, PassConte
         }
         continue;
       }
+      // Copy propagation counts every branch into a block, also from blocks
+      // that are no longer reachable: without them (DCE's first step, which
+      // would remove them at the end of the round) a parameter that a folded
+      // branch no longer feeds is a copy now rather than a round later.
+      if (k == kGvnIndex && RemoveUnreachableBlocks(f, ctx)) {
+        changed = true;
+        ++num_changes;
+      }
+      ctx.at_fixed_point = false;
       if (pass.run_in(f, ctx)) {
         changed = true;
         ++num_changes;
-        clean_at[k] = kNever;
+        // A pass that says it reached its own fixed point (DCE always, GVN
+        // mostly) is skipped like one that changed nothing; `verify` checks
+        // that premise too.
+        clean_at[k] = ctx.at_fixed_point ? num_changes : kNever;
       } else {
         clean_at[k] = num_changes;
       }

@@ -4,6 +4,7 @@
 //   translate ─► Function ─► Optimize ─────────────────────────────► lower
 //                            │ constant_folding  fold, simplify, branches
 //                            │ redundant_checks  trap_if, known conditions
+//                            │ (dce's first step: unreachable blocks out)
 //                            │ gvn               copies, common subexpressions
 //                            │ dce               unreachable blocks, dead code
 //                            └─ repeat while anything changed
@@ -20,7 +21,8 @@
 //
 // The passes share a PassContext (util.h): the control-flow graph, kept
 // until a pass changes edges, and scratch buffers, kept for the thread. A
-// pass that changed nothing is skipped until another pass changes
+// pass that changed nothing, or that says it reached its own fixed point
+// (PassContext::at_fixed_point), is skipped until another pass changes
 // something (it would change nothing again), which gives the same result as
 // running every pass of every round.
 #ifndef RUNTIME_OPT_PIPELINE_H_

@@ -213,6 +213,12 @@ class PassContext {
   // Whether the kept graph and incoming lists equal freshly computed ones.
   bool CheckCfgIsCurrent(const Function& f) const;
 
+  // Set by a pass that changed the function when running it again right
+  // away would change nothing (it reached its own fixed point); Optimize
+  // clears it before each pass and then skips the pass until another one
+  // changes something.
+  bool at_fixed_point = false;
+
   // Scratch buffers, kept from pass to pass (and, in Optimize, from function
   // to function) so that they are allocated once. Each pass sizes and clears
   // the ones it uses; none holds anything between passes.
