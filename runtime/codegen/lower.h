@@ -12,9 +12,13 @@
 // with no bounds check (guard pages, vm/linear_memory.h).
 //
 // Instruction-selection cases beyond one-to-one: an icmp / fcmp whose only
-// use is a brif, select or trap_if is fused into it (cmp + jcc / cmov);
-// iconst operands that fit are folded as immediates into add / sub / and /
-// or / xor / cmp / imul / shifts; constant shift counts use the imm8 forms.
+// use is a brif, select or trap_if is fused into it (cmp + jcc / cmov); a
+// band used once as such a condition, or compared with 0 by icmp eq / ne, is
+// a `test` (no and, no copy); an iadd (or isub by a constant) whose left
+// operand has other uses is a three-address `lea` instead of a copy and an
+// add; iconst operands that fit are folded as immediates into add / sub /
+// and / or / xor / cmp / imul / shifts; constant shift counts use the imm8
+// forms.
 #ifndef RUNTIME_CODEGEN_LOWER_H_
 #define RUNTIME_CODEGEN_LOWER_H_
 
