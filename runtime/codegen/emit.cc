@@ -218,9 +218,8 @@ class Emitter {
       return;
     }
     if (n == 0) return;
-    for (const LocMove& m : SequentializeMoves(std::vector<LocMove>(moves, moves + n), cls)) {
-      MoveLoc(m.dst, m.src, cls);
-    }
+    SequentializeMovesInto(moves, n, cls, &seq_out_, &seq_pending_);
+    for (const LocMove& m : seq_out_) MoveLoc(m.dst, m.src, cls);
   }
 
   // One parallel move of the allocator (split, edge or store moves).
@@ -568,6 +567,7 @@ class Emitter {
   absl::InlinedVector<std::pair<uint32_t, x64::Reg>, 4> held_;
   // EmitMoves / EmitParallelMove's scratch, by class.
   std::vector<LocMove> gpr_moves_, xmm_moves_;
+  std::vector<LocMove> seq_out_, seq_pending_;  // SequentializeMovesInto's
 };
 
 }  // namespace

@@ -729,13 +729,9 @@ void Allocator::FinishIntervals() {
 
 }  // namespace regalloc
 
-Location RegAllocResult::At(VReg v, uint32_t block, uint32_t inst) const {
-  if (!v.valid() || v.index >= num_vregs() || block >= block_base.size()) return Location();
-  const uint32_t pos = 2 * (block_base[block] + inst);
-  const LivePart* first = parts.data() + parts_begin[v.index];
-  const LivePart* last = parts.data() + parts_begin[v.index + 1];
-  // Most vregs have one part.
-  if (last - first == 1) return first->begin <= pos && pos < first->end ? first->loc : Location();
+Location RegAllocResult::AtSplit(uint32_t v, uint32_t pos) const {
+  const LivePart* first = parts.data() + parts_begin[v];
+  const LivePart* last = parts.data() + parts_begin[v + 1];
   const LivePart* it =
       std::upper_bound(first, last, pos, [](uint32_t p, const LivePart& x) { return p < x.begin; });
   if (it == first) return Location();
