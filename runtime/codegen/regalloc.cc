@@ -428,18 +428,30 @@ void Allocator::ComputeLiveness() {
       const uint64_t* gen = gen_.Row(b);
       const uint64_t* kill = kill_.Row(b);
       const std::vector<uint32_t>& succs = succs_[b];
-      bool in_changed = false;
-      for (uint32_t w = 0; w < nw; ++w) {
-        uint64_t o = 0;
-        for (uint32_t s : succs) o |= live_in_.Row(s)[w];
+      // out = the union of the successors' live-in; in = gen | (out & ~kill).
+      // One or two successors (nearly every block) get a loop of their own.
+      uint64_t in_changed = 0;
+      auto update = [&](uint32_t w, uint64_t o) __attribute__((always_inline)) {
         const uint64_t i = gen[w] | (o & ~kill[w]);
         out[w] = o;
-        if (i != in[w]) {
-          in_changed = true;
-          in[w] = i;
+        in_changed |= i ^ in[w];
+        in[w] = i;
+      };
+      if (succs.size() == 1) {
+        const uint64_t* s0 = live_in_.Row(succs[0]);
+        for (uint32_t w = 0; w < nw; ++w) update(w, s0[w]);
+      } else if (succs.size() == 2) {
+        const uint64_t* s0 = live_in_.Row(succs[0]);
+        const uint64_t* s1 = live_in_.Row(succs[1]);
+        for (uint32_t w = 0; w < nw; ++w) update(w, s0[w] | s1[w]);
+      } else {
+        for (uint32_t w = 0; w < nw; ++w) {
+          uint64_t o = 0;
+          for (uint32_t s : succs) o |= live_in_.Row(s)[w];
+          update(w, o);
         }
       }
-      if (in_changed) {
+      if (in_changed != 0) {
         changed = true;
         for (uint32_t p : preds_[b]) dirty[p] = 1;
       }
