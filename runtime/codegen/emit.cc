@@ -397,9 +397,10 @@ class Emitter {
     // register it was just stored from.
     std::array<Location, kMaxVRegOperands> locs;
     bool any_slot = false;
+    const uint32_t pos = alloc_.Position(b, k_inst);
     for (int i = 0; i < num_sites; ++i) {
       const Site& s = sites[i];
-      locs[i] = alloc_.At(s.v, b, k_inst);
+      locs[i] = alloc_.AtPosition(s.v.index, pos);
       if (locs[i].is_slot()) {
         // UseLoc's register, when the vreg is only read here.
         bool only_read = true;

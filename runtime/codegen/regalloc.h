@@ -167,11 +167,20 @@ struct RegAllocResult {
   // (kNone where v is not live).
   // Inline: the emitter asks for every operand of every instruction.
   Location At(VReg v, uint32_t block, uint32_t inst) const {
-    if (!v.valid() || v.index >= num_vregs() || block >= block_base.size()) return Location();
-    const uint32_t pos = 2 * (block_base[block] + inst);
-    const uint32_t first = parts_begin[v.index];
+    return v.valid() ? AtPosition(v.index, Position(block, inst)) : Location();
+  }
+  // The same in two steps, for several vregs at one instruction: its
+  // position (kNoPosition for a block out of range), then where vreg `v` is
+  // there.
+  static constexpr uint32_t kNoPosition = UINT32_MAX;
+  uint32_t Position(uint32_t block, uint32_t inst) const {
+    return block < block_base.size() ? 2 * (block_base[block] + inst) : kNoPosition;
+  }
+  Location AtPosition(uint32_t v, uint32_t pos) const {
+    if (v >= num_vregs()) return Location();
+    const uint32_t first = parts_begin[v];
     // Most vregs have one part.
-    if (parts_begin[v.index + 1] - first != 1) return AtSplit(v.index, pos);
+    if (parts_begin[v + 1] - first != 1) return AtSplit(v, pos);
     const LivePart& p = parts[first];
     return p.begin <= pos && pos < p.end ? p.loc : Location();
   }
