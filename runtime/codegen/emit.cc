@@ -218,9 +218,8 @@ class Emitter {
       return;
     }
     if (n == 0) return;
-    for (const LocMove& m : SequentializeMoves(std::vector<LocMove>(moves, moves + n), cls)) {
-      MoveLoc(m.dst, m.src, cls);
-    }
+    SequentializeMovesInto(moves, n, cls, &seq_out_, &seq_pending_);
+    for (const LocMove& m : seq_out_) MoveLoc(m.dst, m.src, cls);
   }
 
   // One parallel move of the allocator (split, edge or store moves).
@@ -398,9 +397,10 @@ class Emitter {
     // register it was just stored from.
     std::array<Location, kMaxVRegOperands> locs;
     bool any_slot = false;
+    const uint32_t pos = alloc_.Position(b, k_inst);
     for (int i = 0; i < num_sites; ++i) {
       const Site& s = sites[i];
-      locs[i] = alloc_.At(s.v, b, k_inst);
+      locs[i] = alloc_.AtPosition(s.v.index, pos);
       if (locs[i].is_slot()) {
         // UseLoc's register, when the vreg is only read here.
         bool only_read = true;
@@ -568,6 +568,7 @@ class Emitter {
   absl::InlinedVector<std::pair<uint32_t, x64::Reg>, 4> held_;
   // EmitMoves / EmitParallelMove's scratch, by class.
   std::vector<LocMove> gpr_moves_, xmm_moves_;
+  std::vector<LocMove> seq_out_, seq_pending_;  // SequentializeMovesInto's
 };
 
 }  // namespace

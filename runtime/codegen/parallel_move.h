@@ -17,6 +17,7 @@
 #ifndef RUNTIME_CODEGEN_PARALLEL_MOVE_H_
 #define RUNTIME_CODEGEN_PARALLEL_MOVE_H_
 
+#include <cstddef>
 #include <vector>
 
 #include "runtime/codegen/regalloc.h"
@@ -32,6 +33,11 @@ struct LocMove {
 // A sequence of moves with the parallel move's effect; may use the scratch
 // register of class `cls` (kScratchGpr1 / kScratchXmm1) as a location.
 std::vector<LocMove> SequentializeMoves(std::vector<LocMove> moves, x64::RegClass cls);
+
+// The same sequence, written into `*out` (cleared first) from the n moves at
+// `moves`; `*pending` is working space. The emitter reuses both vectors.
+void SequentializeMovesInto(const LocMove* moves, size_t n, x64::RegClass cls,
+                            std::vector<LocMove>* out, std::vector<LocMove>* pending);
 
 }  // namespace wasm::codegen
 

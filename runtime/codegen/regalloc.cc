@@ -428,18 +428,30 @@ void Allocator::ComputeLiveness() {
       const uint64_t* gen = gen_.Row(b);
       const uint64_t* kill = kill_.Row(b);
       const std::vector<uint32_t>& succs = succs_[b];
-      bool in_changed = false;
-      for (uint32_t w = 0; w < nw; ++w) {
-        uint64_t o = 0;
-        for (uint32_t s : succs) o |= live_in_.Row(s)[w];
+      // out = the union of the successors' live-in; in = gen | (out & ~kill).
+      // One or two successors (nearly every block) get a loop of their own.
+      uint64_t in_changed = 0;
+      auto update = [&](uint32_t w, uint64_t o) __attribute__((always_inline)) {
         const uint64_t i = gen[w] | (o & ~kill[w]);
         out[w] = o;
-        if (i != in[w]) {
-          in_changed = true;
-          in[w] = i;
+        in_changed |= i ^ in[w];
+        in[w] = i;
+      };
+      if (succs.size() == 1) {
+        const uint64_t* s0 = live_in_.Row(succs[0]);
+        for (uint32_t w = 0; w < nw; ++w) update(w, s0[w]);
+      } else if (succs.size() == 2) {
+        const uint64_t* s0 = live_in_.Row(succs[0]);
+        const uint64_t* s1 = live_in_.Row(succs[1]);
+        for (uint32_t w = 0; w < nw; ++w) update(w, s0[w] | s1[w]);
+      } else {
+        for (uint32_t w = 0; w < nw; ++w) {
+          uint64_t o = 0;
+          for (uint32_t s : succs) o |= live_in_.Row(s)[w];
+          update(w, o);
         }
       }
-      if (in_changed) {
+      if (in_changed != 0) {
         changed = true;
         for (uint32_t p : preds_[b]) dirty[p] = 1;
       }
@@ -729,13 +741,9 @@ void Allocator::FinishIntervals() {
 
 }  // namespace regalloc
 
-Location RegAllocResult::At(VReg v, uint32_t block, uint32_t inst) const {
-  if (!v.valid() || v.index >= num_vregs() || block >= block_base.size()) return Location();
-  const uint32_t pos = 2 * (block_base[block] + inst);
-  const LivePart* first = parts.data() + parts_begin[v.index];
-  const LivePart* last = parts.data() + parts_begin[v.index + 1];
-  // Most vregs have one part.
-  if (last - first == 1) return first->begin <= pos && pos < first->end ? first->loc : Location();
+Location RegAllocResult::AtSplit(uint32_t v, uint32_t pos) const {
+  const LivePart* first = parts.data() + parts_begin[v];
+  const LivePart* last = parts.data() + parts_begin[v + 1];
   const LivePart* it =
       std::upper_bound(first, last, pos, [](uint32_t p, const LivePart& x) { return p < x.begin; });
   if (it == first) return Location();

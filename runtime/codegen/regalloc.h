@@ -165,13 +165,35 @@ struct RegAllocResult {
 
   // Where `v` is while instruction `inst` of `block` reads and writes it
   // (kNone where v is not live).
-  Location At(VReg v, uint32_t block, uint32_t inst) const;
+  // Inline: the emitter asks for every operand of every instruction.
+  Location At(VReg v, uint32_t block, uint32_t inst) const {
+    return v.valid() ? AtPosition(v.index, Position(block, inst)) : Location();
+  }
+  // The same in two steps, for several vregs at one instruction: its
+  // position (kNoPosition for a block out of range), then where vreg `v` is
+  // there.
+  static constexpr uint32_t kNoPosition = UINT32_MAX;
+  uint32_t Position(uint32_t block, uint32_t inst) const {
+    return block < block_base.size() ? 2 * (block_base[block] + inst) : kNoPosition;
+  }
+  Location AtPosition(uint32_t v, uint32_t pos) const {
+    if (v >= num_vregs()) return Location();
+    const uint32_t first = parts_begin[v];
+    // Most vregs have one part.
+    if (parts_begin[v + 1] - first != 1) return AtSplit(v, pos);
+    const LivePart& p = parts[first];
+    return p.begin <= pos && pos < p.end ? p.loc : Location();
+  }
   absl::Span<const LivePart> Parts(uint32_t v) const {
     return absl::MakeConstSpan(parts).subspan(parts_begin[v], parts_begin[v + 1] - parts_begin[v]);
   }
   uint32_t num_vregs() const {
     return parts_begin.empty() ? 0 : static_cast<uint32_t>(parts_begin.size() - 1);
   }
+
+ private:
+  // At for a vreg with zero or several parts: a binary search.
+  Location AtSplit(uint32_t v, uint32_t pos) const;
 };
 
 struct RegAllocOptions {

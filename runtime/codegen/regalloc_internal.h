@@ -385,6 +385,7 @@ class Allocator {
   std::vector<uint32_t> still_active_, still_inactive_, evict_active_, evict_inactive_;
 
   std::vector<uint64_t> split_vregs_;  // Resolve: a bit per vreg with several parts
+  std::vector<uint32_t> split_list_, split_words_;  // Resolve: those vregs; words with any
   std::vector<std::pair<uint64_t, uint32_t>> resolve_sorted_;  // Resolve: moves by place
   // AssignSlots' scratch.
   std::vector<uint8_t> slot_spilled_;

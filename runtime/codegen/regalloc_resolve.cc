@@ -123,10 +123,17 @@ absl::Status Allocator::Resolve() {
     result_.parts[pb[it.vreg + 1]++] = LivePart{it.begin, it.end, it.loc};
   }
   pb.pop_back();
+  // The vregs with several parts (ascending): only they can need split or
+  // edge moves.
+  std::vector<uint32_t>& split_list = split_list_;
+  split_list.clear();
   for (uint32_t v = 0; v < nv; ++v) {
     LivePart* ps = result_.parts.data() + pb[v];
     const uint32_t n = pb[v + 1] - pb[v];
-    if (n > 1) ++result_.num_split_vregs;
+    if (n > 1) {
+      ++result_.num_split_vregs;
+      split_list.push_back(v);
+    }
     for (uint32_t i = 1; i < n; ++i) {
       const LivePart x = ps[i];
       uint32_t j = i;
@@ -149,7 +156,7 @@ absl::Status Allocator::Resolve() {
     uint64_t weight;
   };
   std::vector<Pending> pending;
-  for (uint32_t v = 0; v < nv; ++v) {
+  for (uint32_t v : split_list) {
     const absl::Span<const LivePart> ps = result_.Parts(v);
     for (size_t k = 1; k < ps.size(); ++k) {
       const uint32_t s = ps[k].begin;
@@ -167,10 +174,12 @@ absl::Status Allocator::Resolve() {
   const uint32_t nw = live_in_.words_per_row();
   std::vector<uint64_t>& split = split_vregs_;
   split.assign(nw, 0);
-  for (uint32_t v = 0; v < nv; ++v) {
-    if (result_.parts_begin[v + 1] - result_.parts_begin[v] > 1) {
-      split[v / 64] |= uint64_t{1} << (v % 64);
-    }
+  for (uint32_t v : split_list) split[v / 64] |= uint64_t{1} << (v % 64);
+  // The words holding any of them: the rest of a live-in row is skipped.
+  std::vector<uint32_t>& split_words = split_words_;
+  split_words.clear();
+  for (uint32_t w = 0; w < nw; ++w) {
+    if (split[w] != 0) split_words.push_back(w);
   }
   for (uint32_t p = 0; p < nb; ++p) {
     const uint32_t n = static_cast<uint32_t>(code_->block(p).insts.size());
@@ -178,7 +187,7 @@ absl::Status Allocator::Resolve() {
     const uint32_t end_pos = 2 * (block_first_[p] + n) - 1;
     for (uint32_t s : succs_[p]) {
       const uint64_t* live = live_in_.Row(s);
-      for (uint32_t w = 0; w < nw; ++w) {
+      for (uint32_t w : split_words) {
         for (uint64_t bits = live[w] & split[w]; bits != 0; bits &= bits - 1) {
           const uint32_t v = 64 * w + __builtin_ctzll(bits);
           const Location from = LocAt(v, end_pos), to = LocAt(v, 2 * block_first_[s]);
