@@ -29,8 +29,12 @@
 // Invariant: a block parameter added for a local is appended after the block's
 // explicit parameters, and every edge into the block gets its argument
 // appended in the same order.
-// Trivial parameters (all incoming values the same) are left in place for
-// the copy-propagation pass.
+// Invariant: after Finish no block parameter is trivial (Braun et al.'s
+// tryRemoveTrivialPhi): one whose incoming values are all the same value or
+// the parameter itself is made an alias of that value and removed with its
+// arguments, to a fixed point. This covers the blocks' explicit parameters
+// too. Operands that name a removed parameter are left to resolve through
+// its alias (Function::Resolve), as after an optimisation pass.
 #ifndef RUNTIME_TRANSLATOR_SSA_BUILDER_H_
 #define RUNTIME_TRANSLATOR_SSA_BUILDER_H_
 
@@ -146,6 +150,10 @@ class SsaBuilder {
   }
   ir::Value Read(uint32_t var, ir::Block block);
   void ResolvePending();
+  // Appends the arguments collected in edge_args_ to their block calls.
+  void WriteEdgeArgs();
+  // Finish's last step: removes the trivial parameters (see the header).
+  void RemoveTrivialParams();
 
   ir::Function* f_ = nullptr;
   ir::FunctionBuilder* b_ = nullptr;
@@ -163,6 +171,16 @@ class SsaBuilder {
   std::vector<PendingParam> worklist_;
   std::vector<EdgeArg> edge_args_;  // in the order they were added
   std::vector<uint32_t> call_next_;   // Finish's scratch, by block call
+  // RemoveTrivialParams' scratch: the blocks with parameters and branches
+  // into them, each with its range of incoming_calls_.
+  struct ParamBlock {
+    ir::Block block;
+    uint32_t calls_begin;
+    uint32_t calls_end;
+    bool changed;
+  };
+  std::vector<ParamBlock> param_blocks_;
+  std::vector<uint32_t> incoming_calls_;  // into Function::block_calls
 };
 
 }  // namespace wasm
