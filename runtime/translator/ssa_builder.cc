@@ -127,6 +127,15 @@ ir::Value SsaBuilder::Read(uint32_t var, ir::Block block) {
       block = edges_[s.first_edge].pred;
       continue;
     }
+    if (s.sealed && s.num_edges > 1) {
+      // A merge whose predecessors already pass one value needs no
+      // parameter (it would be trivial).
+      result = CommonIncoming(var, s);
+      if (result.valid()) {
+        Write(var, block, result);
+        break;
+      }
+    }
     result = NewParam(var, block);
     Write(var, block, result);
     if (!s.sealed) {
@@ -151,6 +160,28 @@ ir::Value SsaBuilder::Read(uint32_t var, ir::Block block) {
     Write(var, b, result);
   }
   return result;
+}
+
+ir::Value SsaBuilder::CommonIncoming(uint32_t var, const BlockState& s) const {
+  // Only definitions a few single-predecessor steps up; otherwise (or when
+  // they differ) the caller adds a parameter as usual.
+  constexpr int kMaxSteps = 8;
+  ir::Value common;
+  for (uint32_t e = s.first_edge; e != kNone; e = edges_[e].next) {
+    ir::Block b = edges_[e].pred;
+    ir::Value v = Lookup(var, b);
+    for (int step = 0; !v.valid() && step < kMaxSteps; ++step) {
+      const BlockState& bs = blocks_[b.index];
+      if (!bs.sealed || bs.num_edges != 1) return ir::Value();
+      b = edges_[bs.first_edge].pred;
+      v = Lookup(var, b);
+    }
+    if (!v.valid()) return ir::Value();
+    v = f_->Resolve(v);
+    if (common.valid() && v != common) return ir::Value();
+    common = v;
+  }
+  return common;
 }
 
 void SsaBuilder::ResolvePending() {

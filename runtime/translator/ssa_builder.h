@@ -6,7 +6,9 @@
 // (AddEdge) and seals a block once all its predecessors are known
 // (SealBlock). Reading a local in a block with no definition walks to the
 // predecessors; at a merge it adds a block parameter and later appends the
-// incoming value to every predecessor's branch. Loop headers are read before
+// incoming value to every predecessor's branch (unless the merge is sealed
+// and its predecessors' definitions, found a few steps up, are one value:
+// then that value, with no parameter). Loop headers are read before
 // they are sealed; their parameters are completed when the loop ends.
 //
 //   SsaBuilder ssa(&f, &b, local_types);
@@ -150,6 +152,9 @@ class SsaBuilder {
   }
   ir::Value Read(uint32_t var, ir::Block block);
   void ResolvePending();
+  // The value every edge into the sealed block `s` passes for `var` when
+  // they all pass the same one, found close by; else an invalid Value.
+  ir::Value CommonIncoming(uint32_t var, const BlockState& s) const;
   // Appends the arguments collected in edge_args_ to their block calls.
   void WriteEdgeArgs();
   // Finish's last step: removes the trivial parameters (see the header).
