@@ -38,6 +38,8 @@ void SsaBuilder::Reset(ir::Function* f, ir::FunctionBuilder* b,
   ClearKeepingUpTo(worklist_, kKeep);
   ClearKeepingUpTo(edge_args_, kKeep);
   ClearKeepingUpTo(call_next_, kKeep);
+  ClearKeepingUpTo(param_blocks_, kKeep);
+  ClearKeepingUpTo(incoming_calls_, kKeep);
 }
 
 void SsaBuilder::GrowRows(uint32_t min_rows) {
@@ -125,6 +127,15 @@ ir::Value SsaBuilder::Read(uint32_t var, ir::Block block) {
       block = edges_[s.first_edge].pred;
       continue;
     }
+    if (s.sealed && s.num_edges > 1) {
+      // A merge whose predecessors already pass one value needs no
+      // parameter (it would be trivial).
+      result = CommonIncoming(var, s);
+      if (result.valid()) {
+        Write(var, block, result);
+        break;
+      }
+    }
     result = NewParam(var, block);
     Write(var, block, result);
     if (!s.sealed) {
@@ -149,6 +160,28 @@ ir::Value SsaBuilder::Read(uint32_t var, ir::Block block) {
     Write(var, b, result);
   }
   return result;
+}
+
+ir::Value SsaBuilder::CommonIncoming(uint32_t var, const BlockState& s) const {
+  // Only definitions a few single-predecessor steps up; otherwise (or when
+  // they differ) the caller adds a parameter as usual.
+  constexpr int kMaxSteps = 8;
+  ir::Value common;
+  for (uint32_t e = s.first_edge; e != kNone; e = edges_[e].next) {
+    ir::Block b = edges_[e].pred;
+    ir::Value v = Lookup(var, b);
+    for (int step = 0; !v.valid() && step < kMaxSteps; ++step) {
+      const BlockState& bs = blocks_[b.index];
+      if (!bs.sealed || bs.num_edges != 1) return ir::Value();
+      b = edges_[bs.first_edge].pred;
+      v = Lookup(var, b);
+    }
+    if (!v.valid()) return ir::Value();
+    v = f_->Resolve(v);
+    if (common.valid() && v != common) return ir::Value();
+    common = v;
+  }
+  return common;
 }
 
 void SsaBuilder::ResolvePending() {
@@ -177,7 +210,11 @@ void SsaBuilder::ResolvePending() {
 }
 
 void SsaBuilder::Finish() {
-  if (edge_args_.empty()) return;
+  if (!edge_args_.empty()) WriteEdgeArgs();
+  RemoveTrivialParams();
+}
+
+void SsaBuilder::WriteEdgeArgs() {
   std::vector<ir::BlockCall>& calls = f_->block_calls;
   std::vector<ir::Value>& pool = f_->value_pool;
   // Per block call: the number of arguments to add, then where the next goes.
@@ -206,6 +243,99 @@ void SsaBuilder::Finish() {
   }
   for (const EdgeArg& a : edge_args_) data[next[a.call]++] = a.value;
   edge_args_.clear();
+}
+
+void SsaBuilder::RemoveTrivialParams() {
+  // The blocks with parameters that branches reach, innermost (most recently
+  // created) first: a merge's incoming values come from blocks created after
+  // it, so this order settles most parameters in the first round.
+  param_blocks_.clear();
+  incoming_calls_.clear();
+  const ir::BlockCall* const calls = f_->block_calls.data();
+  for (size_t b = blocks_.size(); b-- > 0;) {
+    const BlockState& s = blocks_[b];
+    if (s.num_edges == 0 || f_->blocks[b].params.empty()) continue;
+    const uint32_t begin = static_cast<uint32_t>(incoming_calls_.size());
+    for (uint32_t e = s.first_edge; e != kNone; e = edges_[e].next) {
+      const Edge& edge = edges_[e];
+      if (edge.call != kNone) {
+        incoming_calls_.push_back(edge.call);
+        continue;
+      }
+      const ir::InstData& d = f_->inst(edge.branch);
+      for (uint32_t t = 0; t < d.targets_count; ++t) {
+        if (calls[d.targets_begin + t].block.index == b) incoming_calls_.push_back(d.targets_begin + t);
+      }
+    }
+    param_blocks_.push_back(ParamBlock{ir::Block(static_cast<uint32_t>(b)), begin,
+                                       static_cast<uint32_t>(incoming_calls_.size()), false});
+  }
+  if (param_blocks_.empty()) return;
+  ir::ValueData* const values = f_->values.data();
+  const ir::Value* const pool = f_->value_pool.data();
+  const uint32_t* const incoming = incoming_calls_.data();
+  bool removed = false;
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (ParamBlock& pb : param_blocks_) {
+      const std::vector<ir::Value>& params = f_->blocks[pb.block.index].params;
+      for (uint32_t k = 0; k < params.size(); ++k) {
+        const uint32_t p = params[k].index;
+        if (values[p].kind != ir::ValueData::Kind::kParam) continue;  // removed already
+        uint32_t same = kNone;
+        bool trivial = true;
+        for (uint32_t i = pb.calls_begin; i < pb.calls_end; ++i) {
+          const ir::BlockCall& c = calls[incoming[i]];
+          if (k >= c.args_count) {
+            trivial = false;
+            break;
+          }
+          uint32_t a = pool[c.args_begin + k].index;
+          while (values[a].kind == ir::ValueData::Kind::kAlias) a = values[a].def;
+          if (a == p) continue;
+          if (same != kNone && a != same) {
+            trivial = false;
+            break;
+          }
+          same = a;
+        }
+        // `same` stays kNone only for a block reached from itself alone,
+        // which the translator does not make.
+        if (!trivial || same == kNone) continue;
+        values[p].kind = ir::ValueData::Kind::kAlias;
+        values[p].def = same;
+        pb.changed = progress = removed = true;
+      }
+    }
+  }
+  if (!removed) return;
+  // Drop the removed parameters and their arguments (as opt::RemoveBlockParams).
+  ir::BlockCall* const mutable_calls = f_->block_calls.data();
+  ir::Value* const mutable_pool = f_->value_pool.data();
+  for (const ParamBlock& pb : param_blocks_) {
+    if (!pb.changed) continue;
+    std::vector<ir::Value>& params = f_->blocks[pb.block.index].params;
+    for (uint32_t i = pb.calls_begin; i < pb.calls_end; ++i) {
+      ir::BlockCall& c = mutable_calls[incoming[i]];
+      ir::Value* args = mutable_pool + c.args_begin;
+      uint32_t kept = 0;
+      for (uint32_t k = 0; k < c.args_count; ++k) {
+        if (k < params.size() && values[params[k].index].kind == ir::ValueData::Kind::kAlias) continue;
+        args[kept++] = args[k];
+      }
+      c.args_count = kept;
+    }
+    size_t kept = 0;
+    for (size_t k = 0; k < params.size(); ++k) {
+      ir::ValueData& vd = values[params[k].index];
+      if (vd.kind == ir::ValueData::Kind::kAlias) continue;
+      vd.index = static_cast<uint32_t>(kept);
+      params[kept++] = params[k];
+    }
+    params.resize(kept);
+  }
+  // Operands may still name a removed parameter: they resolve through its
+  // alias (Function::Resolve), as after any optimisation pass.
 }
 
 }  // namespace wasm

@@ -6,7 +6,9 @@
 // (AddEdge) and seals a block once all its predecessors are known
 // (SealBlock). Reading a local in a block with no definition walks to the
 // predecessors; at a merge it adds a block parameter and later appends the
-// incoming value to every predecessor's branch. Loop headers are read before
+// incoming value to every predecessor's branch (unless the merge is sealed
+// and its predecessors' definitions, found a few steps up, are one value:
+// then that value, with no parameter). Loop headers are read before
 // they are sealed; their parameters are completed when the loop ends.
 //
 //   SsaBuilder ssa(&f, &b, local_types);
@@ -29,8 +31,12 @@
 // Invariant: a block parameter added for a local is appended after the block's
 // explicit parameters, and every edge into the block gets its argument
 // appended in the same order.
-// Trivial parameters (all incoming values the same) are left in place for
-// the copy-propagation pass.
+// Invariant: after Finish no block parameter is trivial (Braun et al.'s
+// tryRemoveTrivialPhi): one whose incoming values are all the same value or
+// the parameter itself is made an alias of that value and removed with its
+// arguments, to a fixed point. This covers the blocks' explicit parameters
+// too. Operands that name a removed parameter are left to resolve through
+// its alias (Function::Resolve), as after an optimisation pass.
 #ifndef RUNTIME_TRANSLATOR_SSA_BUILDER_H_
 #define RUNTIME_TRANSLATOR_SSA_BUILDER_H_
 
@@ -146,6 +152,13 @@ class SsaBuilder {
   }
   ir::Value Read(uint32_t var, ir::Block block);
   void ResolvePending();
+  // The value every edge into the sealed block `s` passes for `var` when
+  // they all pass the same one, found close by; else an invalid Value.
+  ir::Value CommonIncoming(uint32_t var, const BlockState& s) const;
+  // Appends the arguments collected in edge_args_ to their block calls.
+  void WriteEdgeArgs();
+  // Finish's last step: removes the trivial parameters (see the header).
+  void RemoveTrivialParams();
 
   ir::Function* f_ = nullptr;
   ir::FunctionBuilder* b_ = nullptr;
@@ -163,6 +176,16 @@ class SsaBuilder {
   std::vector<PendingParam> worklist_;
   std::vector<EdgeArg> edge_args_;  // in the order they were added
   std::vector<uint32_t> call_next_;   // Finish's scratch, by block call
+  // RemoveTrivialParams' scratch: the blocks with parameters and branches
+  // into them, each with its range of incoming_calls_.
+  struct ParamBlock {
+    ir::Block block;
+    uint32_t calls_begin;
+    uint32_t calls_end;
+    bool changed;
+  };
+  std::vector<ParamBlock> param_blocks_;
+  std::vector<uint32_t> incoming_calls_;  // into Function::block_calls
 };
 
 }  // namespace wasm

@@ -86,12 +86,49 @@ TEST(TranslatorTest, IfElseWithResultMergesThroughABlockParameter) {
 }
 
 TEST(TranslatorTest, BrTableGoesThroughEdgeBlocksCarryingTheLabelValues) {
-  // (block (result i32) (i32.const 7) (local.get 0) (br_table 0 1 0)) ; to block / function
+  // (block (result i32) (i32.const 5) (local.get 0) (br_if 0) (drop)
+  //   (i32.const 7) (local.get 0) (br_table 0 1 0))  ; to block / function
+  // The br_if makes the block's result a real merge (5 or 7).
   const std::string text = Translate(OneFunctionModule(
-      {kI32}, {kI32}, {0x02, kI32, 0x41, 7, 0x20, 0, 0x0e, 2, 0, 1, 0, 0x0b, 0x0b}));
-  EXPECT_THAT(text, ::testing::HasSubstr("br_table v0, [block2, block3], block2\n"));
-  EXPECT_THAT(text, ::testing::HasSubstr("block2:\n    jump block1(v2)\n"));
-  EXPECT_THAT(text, ::testing::HasSubstr("block3:\n    return v2\n"));
+      {kI32}, {kI32},
+      {0x02, kI32, 0x41, 5, 0x20, 0, 0x0d, 0, 0x1a, 0x41, 7, 0x20, 0, 0x0e, 2, 0, 1, 0, 0x0b,
+       0x0b}));
+  EXPECT_THAT(text, ::testing::HasSubstr("br_table v0, [block3, block4], block3\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr("block3:\n    jump block1(v3)\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr("block4:\n    return v3\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr("block1(v1: i32):\n    return v1\n"));
+}
+
+TEST(TranslatorTest, TrivialBlockParametersAreRemoved) {
+  // (block (result i32) (i32.const 7) (local.get 0) (br_table 0 1 0)): the
+  // block's result has one incoming value, so the merge takes no parameter;
+  // neither does the loop header for the local the loop does not change.
+  EXPECT_EQ(Translate(OneFunctionModule(
+                {kI32}, {kI32}, {0x02, kI32, 0x41, 7, 0x20, 0, 0x0e, 2, 0, 1, 0, 0x0b, 0x0b})),
+            "function %f0(i32) -> i32 {\n"
+            "block0(v0: i32):\n"
+            "    v2 = iconst.i32 7\n"
+            "    br_table v0, [block2, block3], block2\n"
+            "block2:\n"
+            "    jump block1\n"
+            "block3:\n"
+            "    return v2\n"
+            "block1:\n"
+            "    return v2\n"
+            "}\n");
+  // loop (br_if 0 (local.get 0)) end; local.get 0
+  EXPECT_EQ(Translate(OneFunctionModule({kI32}, {kI32},
+                                        {0x03, 0x40, 0x20, 0, 0x0d, 0, 0x0b, 0x20, 0, 0x0b})),
+            "function %f0(i32) -> i32 {\n"
+            "block0(v0: i32):\n"
+            "    jump block2\n"
+            "block2:\n"
+            "    brif v0, block2, block3\n"
+            "block3:\n"
+            "    jump block1\n"
+            "block1:\n"
+            "    return v0\n"
+            "}\n");
 }
 
 TEST(TranslatorTest, CodeAfterBranchesIsNotTranslated) {
