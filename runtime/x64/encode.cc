@@ -68,21 +68,6 @@ bool MemOk(const Mem& m) {
   return true;
 }
 
-bool ImmOk(const OperandSpec& s, int64_t v) {
-  switch (s.width) {
-    case 8:
-      return s.sign_extended ? (v >= -128 && v <= 127) : (v >= -128 && v <= 255);
-    case 16:
-      return v >= -32768 && v <= 65535;
-    case 32:
-      return s.sign_extended ? (v >= INT32_MIN && v <= INT32_MAX)
-                             : (v >= INT32_MIN && v <= int64_t{UINT32_MAX});
-    case 64:
-      return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 absl::Status Encode(const Inst& inst, EncodedInst* out) {
@@ -146,7 +131,7 @@ absl::Status Encode(const Inst& inst, EncodedInst* out) {
         }
         break;
       case OperandKind::kImm:
-        if (op.imm() == nullptr || !ImmOk(s, op.imm()->value)) return reject();
+        if (op.imm() == nullptr || !ImmFits(s, op.imm()->value)) return reject();
         imm = &op;
         imm_spec = &s;
         break;

@@ -252,21 +252,6 @@ constexpr absl::string_view kCondNames[16] = {"o", "no", "b", "ae", "e", "ne", "
 
 // ---- Operand checking ----------------------------------------------------------
 
-bool ImmFits(const OperandSpec& s, int64_t v) {
-  switch (s.width) {
-    case 8:
-      return s.sign_extended ? (v >= -128 && v <= 127) : (v >= -128 && v <= 255);
-    case 16:
-      return v >= -32768 && v <= 65535;
-    case 32:
-      return s.sign_extended ? (v >= INT32_MIN && v <= INT32_MAX)
-                             : (v >= INT32_MIN && v <= int64_t{UINT32_MAX});
-    case 64:
-      return true;
-  }
-  return false;
-}
-
 absl::Status CheckMem(const Mem& m) {
   if (m.is_rip()) return absl::OkStatus();
   if (!m.base().is_gpr()) return absl::InvalidArgumentError("memory base must be a GPR");

@@ -213,6 +213,22 @@ struct OperandSpec {
   }
 };
 
+// Whether immediate `v` fits operand `s` (its width; sign-extended or not).
+inline bool ImmFits(const OperandSpec& s, int64_t v) {
+  switch (s.width) {
+    case 8:
+      return s.sign_extended ? (v >= -128 && v <= 127) : (v >= -128 && v <= 255);
+    case 16:
+      return v >= -32768 && v <= 65535;
+    case 32:
+      return s.sign_extended ? (v >= INT32_MIN && v <= INT32_MAX)
+                             : (v >= INT32_MIN && v <= int64_t{UINT32_MAX});
+    case 64:
+      return true;
+  }
+  return false;
+}
+
 enum class Prefix : uint8_t { kNone, k66, kF2, kF3 };
 enum class ModRmKind : uint8_t { kReg, kDigit, kOpcodeReg, kNone };
 
