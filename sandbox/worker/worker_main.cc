@@ -3,6 +3,7 @@
 // per Spawn request, each running the WorkerService on its channel.
 #include <malloc.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -49,12 +50,16 @@ void WarmUp() {
   (void)wasm::CallFunction(*f->func(), wasm::FuncType{{}, {wasm::ValType::kI32}}, {});
 }
 
-// The JIT's compile threads (one per CPU besides the worker's own), started
-// in each new worker before its confinement (ConfineOptions::before_confine).
+// The JIT's compile threads (one per CPU besides the worker's own, at most
+// kMaxCompileThreads in all), started in each new worker before its
+// confinement (ConfineOptions::before_confine). The cap keeps a host with
+// many plugins on a many-core machine from holding dozens of idle threads
+// (and their address space) per worker.
+constexpr int kMaxCompileThreads = 4;
 wasm::ThreadPool* g_compile_pool = nullptr;
 
 void StartCompilePool() {
-  const int helpers = wasm::ResolveThreads(0) - 1;
+  const int helpers = std::min(wasm::ResolveThreads(0), kMaxCompileThreads) - 1;
   if (helpers <= 0) return;
   // A helper thread allocates from its own glibc arena (a 64 MiB heap), and
   // glibc shrinks such a heap only after reading /proc/sys/vm/overcommit_memory
