@@ -9,6 +9,7 @@
 #include "host/api/errors.h"
 #include "host/api/instance.h"
 #include "host/api/test_modules.h"
+#include "runtime/testing/wasm_builder.h"
 
 namespace wasm::api {
 namespace {
@@ -84,43 +85,17 @@ TEST(ApiTest, LinkErrorsNameTheImport) {
 // A module of 6 MB (a data segment): larger than anything a worker may send
 // the broker (4 MiB), which must not bound what the broker sends the worker.
 std::vector<uint8_t> ModuleWithBigData(uint32_t data_bytes) {
-  auto leb = [](std::vector<uint8_t>& out, uint32_t v) {
-    do {
-      out.push_back(static_cast<uint8_t>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0)));
-      v >>= 7;
-    } while (v != 0);
-  };
-  auto section = [&](std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& body) {
-    out.push_back(id);
-    leb(out, static_cast<uint32_t>(body.size()));
-    out.insert(out.end(), body.begin(), body.end());
-  };
-  std::vector<uint8_t> m = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
-  section(m, 1, {0x01, 0x60, 0x00, 0x01, 0x7f});       // type 0: () -> i32
-  section(m, 3, {0x01, 0x00});                          // func 0: type 0
-  section(m, 5, {0x01, 0x00, 0x64});                    // memory: 100 pages
-  section(m, 7, {0x01, 0x03, 'g', 'e', 't', 0x00, 0x00});  // export "get" = func 0
-  std::vector<uint8_t> body = {0x00, 0x41};             // no locals; i32.const (last byte)
-  std::vector<uint8_t> index;
-  int32_t last = static_cast<int32_t>(data_bytes - 1);
-  for (bool more = true; more;) {  // signed LEB128
-    uint8_t b = last & 0x7f;
-    last >>= 7;
-    more = !((last == 0 && !(b & 0x40)) || (last == -1 && (b & 0x40)));
-    index.push_back(more ? (b | 0x80) : b);
-  }
-  body.insert(body.end(), index.begin(), index.end());
-  body.insert(body.end(), {0x2d, 0x00, 0x00, 0x0b});  // i32.load8_u align 0 offset 0; end
-  std::vector<uint8_t> code = {0x01};
-  leb(code, static_cast<uint32_t>(body.size()));
-  code.insert(code.end(), body.begin(), body.end());
-  section(m, 10, code);
-  std::vector<uint8_t> data = {0x01, 0x00, 0x41, 0x00, 0x0b};  // active, memory 0, offset 0
-  leb(data, data_bytes);
-  data.resize(data.size() + data_bytes, 0);
+  namespace b = ::wasm::testing;
+  b::Bytes data(data_bytes, 0);
   data.back() = 42;
-  section(m, 11, data);
-  return m;
+  // get: i32.const (last byte); i32.load8_u align 0 offset 0; end
+  const b::Bytes get = b::Concat({{0x41}, b::SLeb(data_bytes - 1), {0x2d, 0x00, 0x00, 0x0b}});
+  const b::Bytes memory_and_export =
+      b::Concat({b::Section(5, b::Vec({{0x00, 0x64}})),  // memory: 100 pages
+                 b::Section(7, b::Vec({b::Concat({b::Name("get"), {0x00, 0x00}})}))});
+  const b::Bytes segment = b::Concat({{0x00, 0x41, 0x00, 0x0b}, b::Leb(data_bytes), data});
+  return b::Concat({b::OneFunctionModule({}, {0x7f}, get, {}, memory_and_export),
+                    b::Section(11, b::Vec({segment}))});
 }
 
 TEST(ApiTest, AModuleLargerThanAWorkersMessageLimit) {
