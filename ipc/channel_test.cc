@@ -9,6 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "ipc/test_util.h"
 
 namespace wasm::ipc {
 namespace {
@@ -19,24 +20,6 @@ std::pair<Channel, Channel> Pair() {
   absl::StatusOr<std::pair<Channel, Channel>> pair = Channel::CreatePair();
   EXPECT_TRUE(pair.ok()) << pair.status();
   return *std::move(pair);
-}
-
-void SendRaw(const Channel& channel, const std::string& bytes, absl::Span<const int> fds = {}) {
-  iovec iov = {const_cast<char*>(bytes.data()), bytes.size()};
-  msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 16)];
-  if (!fds.empty()) {
-    msg.msg_control = control;
-    msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-    std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
-  }
-  ASSERT_EQ(sendmsg(channel.fd(), &msg, 0), static_cast<ssize_t>(bytes.size()));
 }
 
 TEST(ChannelTest, SmallMessageRoundTrips) {

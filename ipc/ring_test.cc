@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ipc/channel.h"
+#include "ipc/test_util.h"
 
 namespace wasm::ipc {
 namespace {
@@ -195,21 +196,11 @@ TEST(ChannelRingTest, DeadlineAndEofWhileWaitingOnTheRing) {
 }
 
 void SendTag(const Channel& c, uint8_t tag, int fd = -1) {
-  iovec iov = {&tag, 1};
-  msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
   if (fd >= 0) {
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof(control);
-    cmsghdr* h = CMSG_FIRSTHDR(&msg);
-    h->cmsg_level = SOL_SOCKET;
-    h->cmsg_type = SCM_RIGHTS;
-    h->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(h), &fd, sizeof(int));
+    SendRaw(c, std::string(1, static_cast<char>(tag)), {fd});
+  } else {
+    SendRaw(c, std::string(1, static_cast<char>(tag)));
   }
-  ASSERT_EQ(sendmsg(c.fd(), &msg, 0), 1);
 }
 
 // The broker's side against a hostile peer's control records.
@@ -233,8 +224,7 @@ TEST(ChannelRingTest, UnexpectedControlRecordsAreMalformed) {
   {  // after the acknowledgement, a message on the socket without its marker
     auto [a, b] = RingPairOfChannels();
     SendTag(b, 4);
-    const std::string raw = std::string(1, '\0') + Numbered(9).SerializeAsString();
-    ASSERT_EQ(send(b.fd(), raw.data(), raw.size(), 0), static_cast<ssize_t>(raw.size()));
+    SendRaw(b, std::string(1, '\0') + Numbered(9).SerializeAsString());
     absl::StatusOr<Channel::Message> m = a.Receive(absl::Seconds(5));
     EXPECT_TRUE(IsMalformed(m.status())) << m.status();
     EXPECT_THAT(std::string(m.status().message()), HasSubstr("without its ring marker"));
