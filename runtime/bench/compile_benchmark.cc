@@ -10,9 +10,15 @@
 // FUNCTIONS (default 2500) shrinks the module, e.g. for a callgrind run:
 //   valgrind --tool=callgrind --toggle-collect='wasm::CompiledModule::Compile*'
 //       bazel-bin/runtime/bench/compile_benchmark 1 100      (one command line)
+//
+// A path ending in .wasm in place of FUNCTIONS measures that module instead
+// (real compiler output, e.g. tools/fetch_real_module.sh's sqlite3.wasm).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <string_view>
 
 #include "runtime/bench/generate_module.h"
@@ -36,17 +42,47 @@ double BestSeconds(int runs, F&& f) {
   return best;
 }
 
+// The size of the code section (id 10) of a module that has already been
+// validated, or 0.
+size_t CodeSectionBytes(const std::vector<uint8_t>& bytes) {
+  size_t pos = 8;
+  while (pos < bytes.size()) {
+    const uint8_t id = bytes[pos++];
+    uint64_t size = 0;
+    for (int shift = 0; pos < bytes.size(); shift += 7) {
+      const uint8_t b = bytes[pos++];
+      size |= uint64_t{b & 0x7fu} << shift;
+      if (!(b & 0x80)) break;
+    }
+    if (id == 10) return size;
+    pos += size;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::atoi(argv[1]) : 3;
-  const uint32_t functions = argc > 2 ? static_cast<uint32_t>(std::atoi(argv[2])) : 2500;
-  const wasm::GeneratedModule gen = wasm::GenerateBenchmarkModule(functions, 4400);
+  const std::string_view second = argc > 2 ? argv[2] : "2500";
+  wasm::GeneratedModule gen;
+  if (second.ends_with(".wasm")) {
+    std::ifstream in(argv[2], std::ios::binary);
+    if (!in) {
+      std::printf("cannot read %s\n", argv[2]);
+      return 1;
+    }
+    gen.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } else {
+    const uint32_t functions = static_cast<uint32_t>(std::atoi(std::string(second).c_str()));
+    gen = wasm::GenerateBenchmarkModule(functions, 4400);
+  }
   auto module = wasm::CompileModule(gen.bytes);
   if (!module.ok()) {
-    std::printf("generated module is invalid: %s\n", module.status().ToString().c_str());
+    std::printf("module is invalid: %s\n", module.status().ToString().c_str());
     return 1;
   }
+  gen.code_section_bytes = CodeSectionBytes(gen.bytes);
   const wasm::Module& m = **module;
   const double mb = gen.code_section_bytes / 1e6;
   // A third argument "full" skips the front-end-only measurements and the
