@@ -35,7 +35,7 @@ class BodyReader {
   BodyReader(const uint8_t* bytes, size_t offset, std::vector<uint32_t>* targets)
       : base_(bytes), p_(bytes + offset), targets_(targets) {}
 
-  void Next(Instruction* out) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void Next(Instruction* out) {
     out->offset = static_cast<uint32_t>(p_ - base_);
     const uint8_t byte = *p_++;
     out->op = static_cast<Opcode>(byte);

@@ -276,6 +276,7 @@ void Translator::Step(const Instruction& in) {
         ssa_->SealBlock(then_block);
         ssa_->SealBlock(frame.else_block);
         b_.SwitchToBlock(then_block);
+        ssa_->EnterBlock(then_block);
         for (Value v : args) Push(v);
         frame.if_params = std::move(args);
       }
@@ -288,6 +289,7 @@ void Translator::Step(const Instruction& in) {
       if (reachable_) JumpAndRecord(f.merge, TopN(f.results.size()));
       stack_.resize(f.height);
       b_.SwitchToBlock(f.else_block);
+      ssa_->EnterBlock(f.else_block);
       for (Value v : f.if_params) Push(v);
       f.kind = Opcode::kElse;
       reachable_ = true;
@@ -304,6 +306,7 @@ void Translator::Step(const Instruction& in) {
       if (reachable_) JumpAndRecord(f.merge, TopN(f.results.size()));
       if (f.kind == Opcode::kIf) {  // no else: the else branch passes the parameters on
         b_.SwitchToBlock(f.else_block);
+        ssa_->EnterBlock(f.else_block);
         JumpAndRecord(f.merge, f.if_params);
       }
       if (f.kind == Opcode::kLoop) ssa_->SealBlock(f.label);
@@ -311,6 +314,7 @@ void Translator::Step(const Instruction& in) {
       if (ssa_->HasPredecessors(f.merge)) {
         ssa_->SealBlock(f.merge);
         b_.SwitchToBlock(f.merge);
+        ssa_->EnterBlock(f.merge);
         const std::vector<Value>& params = f_.block(f.merge).params;
         for (size_t i = 0; i < f.results.size(); ++i) Push(params[i]);
         reachable_ = true;
@@ -465,6 +469,7 @@ void Translator::Misc(const Instruction& in) {
         ssa_->AddEdge(from, LastInst(), cont);
         ssa_->SealBlock(ret);
         b_.SwitchToBlock(ret);
+        ssa_->EnterBlock(ret);
         b_.Return(args);
       } else {
         b_.BrIf(cond, t.label, args, cont, {});
@@ -473,6 +478,7 @@ void Translator::Misc(const Instruction& in) {
       }
       ssa_->SealBlock(cont);
       b_.SwitchToBlock(cont);
+      ssa_->EnterBlock(cont);
       return;
     }
     case Opcode::kBrTable: {
@@ -504,6 +510,7 @@ void Translator::Misc(const Instruction& in) {
       }
       for (const auto& [d, e] : edges) {
         b_.SwitchToBlock(e);
+        ssa_->EnterBlock(e);
         BranchTo(d, args);
       }
       SetUnreachable();
