@@ -98,6 +98,8 @@ class Translator {
   absl::StatusOr<ir::Function> Run();
 
  private:
+  // Every instruction but Run's fast path (local.get / set / tee, i32.const
+  // in reachable code).
   void Step(const Instruction& in);
   // False when `in` is not one of Numeric's instructions.
   bool Numeric(const Instruction& in);
@@ -231,6 +233,25 @@ absl::StatusOr<ir::Function> Translator::Run() {
   Instruction in;
   while (!frames_.empty()) {
     reader.Next(&in);
+    // The most frequent instructions here, without a call to Step.
+    if (reachable_) {
+      switch (in.op) {
+        case Opcode::kLocalGet:
+          Push(ssa_->UseVar(in.index));
+          continue;
+        case Opcode::kLocalSet:
+          ssa_->DefineVar(in.index, Pop());
+          continue;
+        case Opcode::kLocalTee:
+          ssa_->DefineVar(in.index, stack_.back());
+          continue;
+        case Opcode::kI32Const:
+          Push(b_.Iconst(ir::Type::kI32, in.bits));
+          continue;
+        default:
+          break;
+      }
+    }
     Step(in);
     if (!error_.ok()) return error_;
   }
@@ -327,23 +348,6 @@ void Translator::Step(const Instruction& in) {
       break;
   }
   if (!reachable_) return;
-  // The most frequent instructions first, without the two big switches.
-  switch (in.op) {
-    case Opcode::kLocalGet:
-      Push(ssa_->UseVar(in.index));
-      return;
-    case Opcode::kLocalSet:
-      ssa_->DefineVar(in.index, Pop());
-      return;
-    case Opcode::kLocalTee:
-      ssa_->DefineVar(in.index, stack_.back());
-      return;
-    case Opcode::kI32Const:
-      Push(b_.Iconst(ir::Type::kI32, in.bits));
-      return;
-    default:
-      break;
-  }
   if (Numeric(in)) return;
   Misc(in);
 }
@@ -546,7 +550,7 @@ void Translator::Misc(const Instruction& in) {
       Push(b_.Select(f_.ValueType(a), cond, a, b));
       return;
     }
-    // local.get / set / tee and i32.const are handled by Step's fast path.
+    // local.get / set / tee and i32.const are handled by Run's fast path.
     case Opcode::kGlobalGet:
       Push(b_.GlobalGet(IrType(m_.globals[in.index].type.type), in.index));
       return;
