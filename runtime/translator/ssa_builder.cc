@@ -65,6 +65,17 @@ void SsaBuilder::GrowRows(uint32_t min_rows) {
   sparse_ = true;
 }
 
+void SsaBuilder::CopyDefsFromPredecessor(ir::Block block) {
+  // The predecessor is finished (it ends in its branch here), so its row only
+  // gains entries later by reads that walk through it: finding a value in
+  // the copy is what a walk to the predecessor would have found.
+  const ir::Block pred = edges_[blocks_[block.index].first_edge].pred;
+  if (block.index >= rows_) GrowRows(block.index + 1);
+  if (sparse_) return;
+  std::copy_n(dense_defs_.begin() + size_t{pred.index} * num_vars_, num_vars_,
+              dense_defs_.begin() + size_t{block.index} * num_vars_);
+}
+
 ir::Value SsaBuilder::LookupSparse(uint32_t var, ir::Block block) const {
   const auto it = sparse_defs_.find(Key(var, block));
   return it == sparse_defs_.end() ? ir::Value() : it->second;

@@ -65,6 +65,15 @@ class SsaBuilder {
   void AddEdge(ir::Block pred, ir::Inst branch, ir::Block block);
   // All predecessors of `block` are known: completes its pending parameters.
   void SealBlock(ir::Block block);
+  // The translator is about to emit into `block`: when it is sealed with one
+  // predecessor, copies that predecessor's definitions, which reads in
+  // `block` would otherwise find by walking to it one local at a time.
+  void EnterBlock(ir::Block block) {
+    if (block.index < blocks_.size() && blocks_[block.index].sealed &&
+        blocks_[block.index].num_edges == 1 && !sparse_) {
+      CopyDefsFromPredecessor(block);
+    }
+  }
   bool HasPredecessors(ir::Block block) const {
     return block.index < blocks_.size() && blocks_[block.index].num_edges > 0;
   }
@@ -140,6 +149,7 @@ class SsaBuilder {
     return (static_cast<uint64_t>(block.index) << 32) | var;
   }
   void GrowRows(uint32_t min_rows);
+  void CopyDefsFromPredecessor(ir::Block block);
   // Adds a parameter for `var` to `block`, making room for a few locals'
   // parameters at once rather than growing the list one at a time.
   ir::Value NewParam(uint32_t var, ir::Block block) {

@@ -8,8 +8,7 @@
 #include "runtime/errors.h"
 #include "runtime/instruction.h"
 #include "runtime/ir/builtins.h"
-#include "runtime/reader.h"
-#include "runtime/status_macros.h"
+#include "runtime/translator/body_reader.h"
 #include "runtime/translator/ssa_builder.h"
 #include "runtime/vm/trap.h"
 
@@ -73,6 +72,7 @@ struct Scratch {
   std::vector<Value> stack;
   std::vector<Frame> frames;
   std::vector<ir::Type> local_types;
+  std::vector<uint32_t> br_table_targets;
   bool in_use = false;
 };
 
@@ -88,7 +88,8 @@ class Translator {
         ssa_(&scratch.ssa),
         stack_(scratch.stack),
         frames_(scratch.frames),
-        local_types_(scratch.local_types) {
+        local_types_(scratch.local_types),
+        br_table_targets_(scratch.br_table_targets) {
     stack_.clear();
     frames_.clear();
     local_types_.clear();
@@ -97,9 +98,13 @@ class Translator {
   absl::StatusOr<ir::Function> Run();
 
  private:
-  absl::Status Step(const Instruction& in);
-  absl::Status Numeric(const Instruction& in, bool* handled);
-  absl::Status Misc(const Instruction& in);
+  // Every instruction but Run's fast path (local.get / set / tee, i32.const
+  // in reachable code).
+  void Step(const Instruction& in);
+  // False when `in` is not one of Numeric's instructions.
+  bool Numeric(const Instruction& in);
+  // Sets error_ on an instruction it cannot translate.
+  void Misc(const Instruction& in);
 
   ABSL_ATTRIBUTE_ALWAYS_INLINE void Push(Value v) { stack_.push_back(v); }
   Value Pop() {
@@ -141,7 +146,9 @@ class Translator {
   std::vector<Value>& stack_;
   std::vector<Frame>& frames_;
   std::vector<ir::Type>& local_types_;
+  std::vector<uint32_t>& br_table_targets_;
   bool reachable_ = true;
+  absl::Status error_;
 };
 
 absl::Span<const ValType> Translator::BlockParams(const BlockType& bt) const {
@@ -221,19 +228,38 @@ absl::StatusOr<ir::Function> Translator::Run() {
 
   frames_.push_back(Frame{Opcode::kBlock, false, true, Block(), Block(), Block(), {},
                           type_.results, 0, {}});
-  Reader r(m_.bytes, body_.code_offset, body_.range.offset + body_.range.size);
-  r.set_function(func_index_);
-  InstructionReader reader(&r);
+  // The body validated: decode it without checks.
+  BodyReader reader(m_.bytes.data(), body_.code_offset, &br_table_targets_);
   Instruction in;
   while (!frames_.empty()) {
-    RETURN_IF_ERROR(reader.Next(&in));
-    RETURN_IF_ERROR(Step(in));
+    reader.Next(&in);
+    // The most frequent instructions here, without a call to Step.
+    if (reachable_) {
+      switch (in.op) {
+        case Opcode::kLocalGet:
+          Push(ssa_->UseVar(in.index));
+          continue;
+        case Opcode::kLocalSet:
+          ssa_->DefineVar(in.index, Pop());
+          continue;
+        case Opcode::kLocalTee:
+          ssa_->DefineVar(in.index, stack_.back());
+          continue;
+        case Opcode::kI32Const:
+          Push(b_.Iconst(ir::Type::kI32, in.bits));
+          continue;
+        default:
+          break;
+      }
+    }
+    Step(in);
+    if (!error_.ok()) return error_;
   }
   ssa_->Finish();
   return std::move(f_);
 }
 
-absl::Status Translator::Step(const Instruction& in) {
+void Translator::Step(const Instruction& in) {
   // Structure is tracked even in unreachable code; nothing is emitted there.
   switch (in.op) {
     case Opcode::kBlock:
@@ -244,7 +270,7 @@ absl::Status Translator::Step(const Instruction& in) {
       if (!reachable_) {
         frames_.push_back(Frame{in.op, true, false, Block(), Block(), Block(), params, results,
                                 stack_.size(), {}});
-        return absl::OkStatus();
+        return;
       }
       Value cond;
       if (in.op == Opcode::kIf) cond = Pop();
@@ -271,34 +297,37 @@ absl::Status Translator::Step(const Instruction& in) {
         ssa_->SealBlock(then_block);
         ssa_->SealBlock(frame.else_block);
         b_.SwitchToBlock(then_block);
+        ssa_->EnterBlock(then_block);
         for (Value v : args) Push(v);
         frame.if_params = std::move(args);
       }
       frames_.push_back(std::move(frame));
-      return absl::OkStatus();
+      return;
     }
     case Opcode::kElse: {
       Frame& f = frames_.back();
-      if (f.dead) return absl::OkStatus();
+      if (f.dead) return;
       if (reachable_) JumpAndRecord(f.merge, TopN(f.results.size()));
       stack_.resize(f.height);
       b_.SwitchToBlock(f.else_block);
+      ssa_->EnterBlock(f.else_block);
       for (Value v : f.if_params) Push(v);
       f.kind = Opcode::kElse;
       reachable_ = true;
-      return absl::OkStatus();
+      return;
     }
     case Opcode::kEnd: {
       Frame f = std::move(frames_.back());
       frames_.pop_back();
-      if (f.dead) return absl::OkStatus();
+      if (f.dead) return;
       if (f.is_function) {
         if (reachable_) b_.Return(TopN(f.results.size()));
-        return absl::OkStatus();
+        return;
       }
       if (reachable_) JumpAndRecord(f.merge, TopN(f.results.size()));
       if (f.kind == Opcode::kIf) {  // no else: the else branch passes the parameters on
         b_.SwitchToBlock(f.else_block);
+        ssa_->EnterBlock(f.else_block);
         JumpAndRecord(f.merge, f.if_params);
       }
       if (f.kind == Opcode::kLoop) ssa_->SealBlock(f.label);
@@ -306,43 +335,24 @@ absl::Status Translator::Step(const Instruction& in) {
       if (ssa_->HasPredecessors(f.merge)) {
         ssa_->SealBlock(f.merge);
         b_.SwitchToBlock(f.merge);
+        ssa_->EnterBlock(f.merge);
         const std::vector<Value>& params = f_.block(f.merge).params;
         for (size_t i = 0; i < f.results.size(); ++i) Push(params[i]);
         reachable_ = true;
       } else {
         reachable_ = false;
       }
-      return absl::OkStatus();
+      return;
     }
     default:
       break;
   }
-  if (!reachable_) return absl::OkStatus();
-  // The most frequent instructions first, without the two big switches.
-  switch (in.op) {
-    case Opcode::kLocalGet:
-      Push(ssa_->UseVar(in.index));
-      return absl::OkStatus();
-    case Opcode::kLocalSet:
-      ssa_->DefineVar(in.index, Pop());
-      return absl::OkStatus();
-    case Opcode::kLocalTee:
-      ssa_->DefineVar(in.index, stack_.back());
-      return absl::OkStatus();
-    case Opcode::kI32Const:
-      Push(b_.Iconst(ir::Type::kI32, in.bits));
-      return absl::OkStatus();
-    default:
-      break;
-  }
-  bool handled = false;
-  RETURN_IF_ERROR(Numeric(in, &handled));
-  if (handled) return absl::OkStatus();
-  return Misc(in);
+  if (!reachable_) return;
+  if (Numeric(in)) return;
+  Misc(in);
 }
 
-absl::Status Translator::Numeric(const Instruction& in, bool* handled) {
-  *handled = true;
+bool Translator::Numeric(const Instruction& in) {
   using T = ir::Type;
   auto binary = [&](IrOpcode op, T t) {
     const Value rhs = Pop();
@@ -362,12 +372,12 @@ absl::Status Translator::Numeric(const Instruction& in, bool* handled) {
   auto unary = [&](IrOpcode op, T result) { Push(b_.Unary(op, result, Pop())); };
   auto eqz = [&](T t) { Push(b_.Icmp(ir::Cond::kEq, Pop(), b_.Iconst(t, 0))); };
   switch (in.op) {
-#define BIN(w, op, t) case Opcode::k##w: binary(IrOpcode::k##op, T::k##t); return absl::OkStatus();
-#define ICMP(w, c) case Opcode::k##w: icmp(ir::Cond::k##c); return absl::OkStatus();
-#define FCMP(w, c) case Opcode::k##w: fcmp(ir::Cond::k##c); return absl::OkStatus();
-#define UN(w, op, t) case Opcode::k##w: unary(IrOpcode::k##op, T::k##t); return absl::OkStatus();
-    case Opcode::kI32Eqz: eqz(T::kI32); return absl::OkStatus();
-    case Opcode::kI64Eqz: eqz(T::kI64); return absl::OkStatus();
+#define BIN(w, op, t) case Opcode::k##w: binary(IrOpcode::k##op, T::k##t); return true;
+#define ICMP(w, c) case Opcode::k##w: icmp(ir::Cond::k##c); return true;
+#define FCMP(w, c) case Opcode::k##w: fcmp(ir::Cond::k##c); return true;
+#define UN(w, op, t) case Opcode::k##w: unary(IrOpcode::k##op, T::k##t); return true;
+    case Opcode::kI32Eqz: eqz(T::kI32); return true;
+    case Opcode::kI64Eqz: eqz(T::kI64); return true;
     ICMP(I32Eq, Eq) ICMP(I32Ne, Ne) ICMP(I32LtS, Slt) ICMP(I32LtU, Ult) ICMP(I32GtS, Sgt)
     ICMP(I32GtU, Ugt) ICMP(I32LeS, Sle) ICMP(I32LeU, Ule) ICMP(I32GeS, Sge) ICMP(I32GeU, Uge)
     ICMP(I64Eq, Eq) ICMP(I64Ne, Ne) ICMP(I64LtS, Slt) ICMP(I64LtU, Ult) ICMP(I64GtS, Sgt)
@@ -417,12 +427,11 @@ absl::Status Translator::Numeric(const Instruction& in, bool* handled) {
 #undef FCMP
 #undef UN
     default:
-      *handled = false;
-      return absl::OkStatus();
+      return false;
   }
 }
 
-absl::Status Translator::Misc(const Instruction& in) {
+void Translator::Misc(const Instruction& in) {
   using T = ir::Type;
   using ir::Builtin;
   auto builtin = [&](Builtin id, uint32_t index, std::vector<Value> args,
@@ -442,14 +451,14 @@ absl::Status Translator::Misc(const Instruction& in) {
     case Opcode::kUnreachable:
       b_.Trap(static_cast<uint32_t>(TrapKind::kUnreachable));
       SetUnreachable();
-      return absl::OkStatus();
+      return;
     case Opcode::kNop:
-      return absl::OkStatus();
+      return;
     case Opcode::kBr: {
       const Frame& t = frames_[frames_.size() - 1 - in.index];
       BranchTo(in.index, TopN(t.LabelTypes().size()));
       SetUnreachable();
-      return absl::OkStatus();
+      return;
     }
     case Opcode::kBrIf: {
       const Value cond = Pop();
@@ -464,6 +473,7 @@ absl::Status Translator::Misc(const Instruction& in) {
         ssa_->AddEdge(from, LastInst(), cont);
         ssa_->SealBlock(ret);
         b_.SwitchToBlock(ret);
+        ssa_->EnterBlock(ret);
         b_.Return(args);
       } else {
         b_.BrIf(cond, t.label, args, cont, {});
@@ -472,7 +482,8 @@ absl::Status Translator::Misc(const Instruction& in) {
       }
       ssa_->SealBlock(cont);
       b_.SwitchToBlock(cont);
-      return absl::OkStatus();
+      ssa_->EnterBlock(cont);
+      return;
     }
     case Opcode::kBrTable: {
       const Value index = Pop();
@@ -503,140 +514,142 @@ absl::Status Translator::Misc(const Instruction& in) {
       }
       for (const auto& [d, e] : edges) {
         b_.SwitchToBlock(e);
+        ssa_->EnterBlock(e);
         BranchTo(d, args);
       }
       SetUnreachable();
-      return absl::OkStatus();
+      return;
     }
     case Opcode::kReturn:
       b_.Return(TopN(type_.results.size()));
       SetUnreachable();
-      return absl::OkStatus();
+      return;
     case Opcode::kCall: {
       const FuncType& t = m_.FunctionType(in.index);
       const absl::InlinedVector<ir::Type, 4> results = IrTypesInline(t.results);
       const ir::Inst call = b_.CallInst(in.index, TopN(t.params.size()), results);
       stack_.resize(stack_.size() - t.params.size());
       PushResults(call);
-      return absl::OkStatus();
+      return;
     }
     case Opcode::kCallIndirect: {
       const FuncType& t = m_.types[in.index];
       const Value callee = Pop();
       const std::vector<Value> args = PopN(t.params.size());
       for (Value v : b_.CallIndirect(in.index, in.index2, callee, args, IrTypes(t.results))) Push(v);
-      return absl::OkStatus();
+      return;
     }
     case Opcode::kDrop:
       Pop();
-      return absl::OkStatus();
+      return;
     case Opcode::kSelect:
     case Opcode::kSelectT: {
       const Value cond = Pop();
       const Value b = Pop();
       const Value a = Pop();
       Push(b_.Select(f_.ValueType(a), cond, a, b));
-      return absl::OkStatus();
+      return;
     }
-    // local.get / set / tee and i32.const are handled by Step's fast path.
+    // local.get / set / tee and i32.const are handled by Run's fast path.
     case Opcode::kGlobalGet:
       Push(b_.GlobalGet(IrType(m_.globals[in.index].type.type), in.index));
-      return absl::OkStatus();
+      return;
     case Opcode::kGlobalSet:
       b_.GlobalSet(in.index, Pop());
-      return absl::OkStatus();
+      return;
     case Opcode::kTableGet:
       builtin(Builtin::kTableGet, in.index, {Pop()}, {T::kI64});
-      return absl::OkStatus();
+      return;
     case Opcode::kTableSet: {
       const Value ref = Pop();
       const Value i = Pop();
       builtin(Builtin::kTableSet, in.index, {i, ref}, {});
-      return absl::OkStatus();
+      return;
     }
-    case Opcode::kI32Load: load(T::kI32, 4, false); return absl::OkStatus();
-    case Opcode::kI64Load: load(T::kI64, 8, false); return absl::OkStatus();
-    case Opcode::kF32Load: load(T::kF32, 4, false); return absl::OkStatus();
-    case Opcode::kF64Load: load(T::kF64, 8, false); return absl::OkStatus();
-    case Opcode::kI32Load8S: load(T::kI32, 1, true); return absl::OkStatus();
-    case Opcode::kI32Load8U: load(T::kI32, 1, false); return absl::OkStatus();
-    case Opcode::kI32Load16S: load(T::kI32, 2, true); return absl::OkStatus();
-    case Opcode::kI32Load16U: load(T::kI32, 2, false); return absl::OkStatus();
-    case Opcode::kI64Load8S: load(T::kI64, 1, true); return absl::OkStatus();
-    case Opcode::kI64Load8U: load(T::kI64, 1, false); return absl::OkStatus();
-    case Opcode::kI64Load16S: load(T::kI64, 2, true); return absl::OkStatus();
-    case Opcode::kI64Load16U: load(T::kI64, 2, false); return absl::OkStatus();
-    case Opcode::kI64Load32S: load(T::kI64, 4, true); return absl::OkStatus();
-    case Opcode::kI64Load32U: load(T::kI64, 4, false); return absl::OkStatus();
-    case Opcode::kI32Store: store(4); return absl::OkStatus();
-    case Opcode::kI64Store: store(8); return absl::OkStatus();
-    case Opcode::kF32Store: store(4); return absl::OkStatus();
-    case Opcode::kF64Store: store(8); return absl::OkStatus();
-    case Opcode::kI32Store8: store(1); return absl::OkStatus();
-    case Opcode::kI32Store16: store(2); return absl::OkStatus();
-    case Opcode::kI64Store8: store(1); return absl::OkStatus();
-    case Opcode::kI64Store16: store(2); return absl::OkStatus();
-    case Opcode::kI64Store32: store(4); return absl::OkStatus();
+    case Opcode::kI32Load: load(T::kI32, 4, false); return;
+    case Opcode::kI64Load: load(T::kI64, 8, false); return;
+    case Opcode::kF32Load: load(T::kF32, 4, false); return;
+    case Opcode::kF64Load: load(T::kF64, 8, false); return;
+    case Opcode::kI32Load8S: load(T::kI32, 1, true); return;
+    case Opcode::kI32Load8U: load(T::kI32, 1, false); return;
+    case Opcode::kI32Load16S: load(T::kI32, 2, true); return;
+    case Opcode::kI32Load16U: load(T::kI32, 2, false); return;
+    case Opcode::kI64Load8S: load(T::kI64, 1, true); return;
+    case Opcode::kI64Load8U: load(T::kI64, 1, false); return;
+    case Opcode::kI64Load16S: load(T::kI64, 2, true); return;
+    case Opcode::kI64Load16U: load(T::kI64, 2, false); return;
+    case Opcode::kI64Load32S: load(T::kI64, 4, true); return;
+    case Opcode::kI64Load32U: load(T::kI64, 4, false); return;
+    case Opcode::kI32Store: store(4); return;
+    case Opcode::kI64Store: store(8); return;
+    case Opcode::kF32Store: store(4); return;
+    case Opcode::kF64Store: store(8); return;
+    case Opcode::kI32Store8: store(1); return;
+    case Opcode::kI32Store16: store(2); return;
+    case Opcode::kI64Store8: store(1); return;
+    case Opcode::kI64Store16: store(2); return;
+    case Opcode::kI64Store32: store(4); return;
     case Opcode::kMemorySize:
       builtin(Builtin::kMemorySize, 0, {}, {T::kI32});
-      return absl::OkStatus();
+      return;
     case Opcode::kMemoryGrow:
       builtin(Builtin::kMemoryGrow, 0, {Pop()}, {T::kI32});
-      return absl::OkStatus();
-    case Opcode::kI64Const: Push(b_.Iconst(T::kI64, in.bits)); return absl::OkStatus();
-    case Opcode::kF32Const: Push(b_.F32const(static_cast<uint32_t>(in.bits))); return absl::OkStatus();
-    case Opcode::kF64Const: Push(b_.F64const(in.bits)); return absl::OkStatus();
-    case Opcode::kRefNull: Push(b_.Iconst(T::kI64, 0)); return absl::OkStatus();
+      return;
+    case Opcode::kI64Const: Push(b_.Iconst(T::kI64, in.bits)); return;
+    case Opcode::kF32Const: Push(b_.F32const(static_cast<uint32_t>(in.bits))); return;
+    case Opcode::kF64Const: Push(b_.F64const(in.bits)); return;
+    case Opcode::kRefNull: Push(b_.Iconst(T::kI64, 0)); return;
     case Opcode::kRefIsNull:
       Push(b_.Icmp(ir::Cond::kEq, Pop(), b_.Iconst(T::kI64, 0)));
-      return absl::OkStatus();
+      return;
     case Opcode::kRefFunc:
       builtin(Builtin::kRefFunc, in.index, {}, {T::kI64});
-      return absl::OkStatus();
+      return;
     case Opcode::kMemoryInit: {
       std::vector<Value> args = PopN(3);
       builtin(Builtin::kMemoryInit, in.index, std::move(args), {});
-      return absl::OkStatus();
+      return;
     }
     case Opcode::kDataDrop:
       builtin(Builtin::kDataDrop, in.index, {}, {});
-      return absl::OkStatus();
+      return;
     case Opcode::kMemoryCopy:
       builtin(Builtin::kMemoryCopy, 0, PopN(3), {});
-      return absl::OkStatus();
+      return;
     case Opcode::kMemoryFill:
       builtin(Builtin::kMemoryFill, 0, PopN(3), {});
-      return absl::OkStatus();
+      return;
     case Opcode::kTableInit: {  // #elem segment; args (d, s, n, table)
       std::vector<Value> args = PopN(3);
       args.push_back(b_.Iconst(T::kI32, in.index2));
       builtin(Builtin::kTableInit, in.index, std::move(args), {});
-      return absl::OkStatus();
+      return;
     }
     case Opcode::kElemDrop:
       builtin(Builtin::kElemDrop, in.index, {}, {});
-      return absl::OkStatus();
+      return;
     case Opcode::kTableCopy: {  // #dst table; args (d, s, n, src table)
       std::vector<Value> args = PopN(3);
       args.push_back(b_.Iconst(T::kI32, in.index2));
       builtin(Builtin::kTableCopy, in.index, std::move(args), {});
-      return absl::OkStatus();
+      return;
     }
     case Opcode::kTableGrow: {
       const Value n = Pop();
       const Value init = Pop();
       builtin(Builtin::kTableGrow, in.index, {init, n}, {T::kI32});
-      return absl::OkStatus();
+      return;
     }
     case Opcode::kTableSize:
       builtin(Builtin::kTableSize, in.index, {}, {T::kI32});
-      return absl::OkStatus();
+      return;
     case Opcode::kTableFill:
       builtin(Builtin::kTableFill, in.index, PopN(3), {});
-      return absl::OkStatus();
+      return;
     default:
-      return MalformedError(in.offset, absl::StrCat("cannot translate ", OpcodeName(in.op)),
-                            func_index_);
+      error_ = MalformedError(in.offset, absl::StrCat("cannot translate ", OpcodeName(in.op)),
+                              func_index_);
+      return;
   }
 }
 
