@@ -324,12 +324,7 @@ class Allocator {
     uint32_t vreg;
     Range range;
   };
-  struct UseRec {
-    uint32_t vreg;
-    UsePos use;
-  };
   std::vector<RangeRec> range_recs_;
-  std::vector<UseRec> use_recs_;
   std::vector<int64_t> walk_end_;
   std::vector<uint32_t> walk_block_defs_;
   std::vector<Range> walk_block_hull_;
