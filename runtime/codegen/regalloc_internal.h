@@ -384,7 +384,7 @@ class Allocator {
   std::vector<std::pair<uint64_t, uint32_t>> resolve_sorted_;  // Resolve: moves by place
   // AssignSlots' scratch.
   std::vector<uint8_t> slot_spilled_;
-  std::vector<uint32_t> slot_group_, slot_roots_, slot_of_root_;
+  std::vector<uint32_t> slot_spilled_list_, slot_group_, slot_roots_, slot_of_root_;
   std::vector<Ranges> slot_group_ranges_, slot_ranges_;
   std::vector<PartnerMove> slot_moves_;
 
