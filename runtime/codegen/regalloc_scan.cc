@@ -90,39 +90,50 @@ void Allocator::Scan() {
       for (uint32_t a : inactive_) intervals_[a].recheck = 0;
     }
     scan_pos_ = pos;
-    still_active_.clear();
-    still_inactive_.clear();
-    inactive_regs_ = 0;
-    auto place = [&](uint32_t a) {
+    // Filtered in place (few change state): active_ becomes the active ones
+    // that stay, then the inactive ones that resume; inactive_ the active
+    // ones in a hole, then the inactive ones that stay.
+    still_inactive_.clear();  // the active ones in a hole
+    uint32_t regs = 0;
+    size_t n = 0;
+    for (const uint32_t a : active_) {
       Interval& it = intervals_[a];
-      if (it.ranges.empty() || it.last() <= pos) return;
-      if (CoversNow(it, pos)) {
+      if (pos < it.recheck) {
+        active_[n++] = a;
+      } else if (it.ranges.empty() || it.last() <= pos) {
+        // ended
+      } else if (CoversNow(it, pos)) {
         it.recheck = it.ranges[it.cursor].to;
-        still_active_.push_back(a);
+        active_[n++] = a;
       } else {
         it.recheck = it.ranges[it.cursor].from;
         still_inactive_.push_back(a);
-        inactive_regs_ |= uint32_t{1} << it.loc.reg.index();
-      }
-    };
-    for (uint32_t a : active_) {
-      if (pos < intervals_[a].recheck) {
-        still_active_.push_back(a);
-      } else {
-        place(a);
+        regs |= uint32_t{1} << it.loc.reg.index();
       }
     }
-    for (uint32_t a : inactive_) {
-      const Interval& it = intervals_[a];
+    active_.resize(n);
+    n = 0;
+    for (const uint32_t a : inactive_) {
+      Interval& it = intervals_[a];
       if (pos < it.recheck) {
-        still_inactive_.push_back(a);
-        inactive_regs_ |= uint32_t{1} << it.loc.reg.index();
+        inactive_[n++] = a;
+        regs |= uint32_t{1} << it.loc.reg.index();
+      } else if (it.ranges.empty() || it.last() <= pos) {
+        // ended
+      } else if (CoversNow(it, pos)) {
+        it.recheck = it.ranges[it.cursor].to;
+        active_.push_back(a);
       } else {
-        place(a);
+        it.recheck = it.ranges[it.cursor].from;
+        inactive_[n++] = a;
+        regs |= uint32_t{1} << it.loc.reg.index();
       }
     }
-    std::swap(active_, still_active_);
-    std::swap(inactive_, still_inactive_);
+    inactive_.resize(n);
+    if (!still_inactive_.empty()) {
+      inactive_.insert(inactive_.begin(), still_inactive_.begin(), still_inactive_.end());
+    }
+    inactive_regs_ = regs;
     if (!TryAllocateFree(cur)) AllocateBlocked(cur);
   }
 }
@@ -235,6 +246,13 @@ void Allocator::AllocateBlocked(uint32_t cur) {
     uint32_t split = kNone;    // where cur must give the register up again
   };
   Choice best;
+  // The split for a fixed range met at `blocked` depends on that position
+  // only, and the call-clobbered registers usually meet the same call: the
+  // last one is kept (split_blocked -> split_at), and cur's first use that
+  // wants a register is looked up once.
+  uint32_t split_blocked = kNone, split_at = kNone;
+  uint32_t first_use = kNone;
+  bool first_use_known = false;
   for (x64::Reg r : Candidates(cls)) {
     const Interval& it = intervals_[cur];
     Choice c;
@@ -242,13 +260,21 @@ void Allocator::AllocateBlocked(uint32_t cur) {
     const uint32_t blocked = FixedIntersection(r, it, pos);
     if (blocked != kNone && blocked <= pos) continue;
     if (blocked != kNone && blocked < it.last()) {
-      const uint32_t last_use = LastRealUseBefore(it, blocked);
-      if (last_use != kNone && last_use >= pos) {
-        c.split = SplitPosition(it, last_use + 1, blocked, Prefer::kEarliest);
+      if (blocked != split_blocked) {
+        split_blocked = blocked;
+        split_at = kNone;
+        const uint32_t last_use = LastRealUseBefore(it, blocked);
+        if (last_use != kNone && last_use >= pos) {
+          split_at = SplitPosition(it, last_use + 1, blocked, Prefer::kEarliest);
+        }
+        if (split_at == kNone) split_at = SplitPosition(it, pos + 1, blocked, Prefer::kLatest);
       }
-      if (c.split == kNone) c.split = SplitPosition(it, pos + 1, blocked, Prefer::kLatest);
+      c.split = split_at;
       if (c.split == kNone) continue;
-      const uint32_t first_use = NextUse(it, pos, UseFilter::kWantsReg);
+      if (!first_use_known) {
+        first_use = NextUse(it, pos, UseFilter::kWantsReg);
+        first_use_known = true;
+      }
       if (first_use == kNone || first_use >= c.split) continue;
     }
     auto consider = [&](uint32_t a) {
