@@ -328,6 +328,13 @@ void Allocator::ComputeSafePoints() {
   if (!std::is_sorted(block_labels_.begin(), block_labels_.end())) {
     std::sort(block_labels_.begin(), block_labels_.end());
   }
+  // (Usually the block labels are consecutive numbers: then a range check.)
+  const bool dense = block_labels_.empty() ||
+                     block_labels_.back() - block_labels_.front() + 1 == block_labels_.size();
+  auto is_block_label = [&](uint32_t id) {
+    if (dense) return !block_labels_.empty() && id - block_labels_.front() < block_labels_.size();
+    return std::binary_search(block_labels_.begin(), block_labels_.end(), id);
+  };
   for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
     const auto& insts = code_->block(b).insts;
     open_labels_.clear();
@@ -349,14 +356,14 @@ void Allocator::ComputeSafePoints() {
           break;
         case MachInst::Kind::kJcc:
         case MachInst::Kind::kJmp:
-          if (local(mi.label)) {
+          // (A label is bound once: a block's label is never a local one.)
+          if (is_block_label(mi.label.id())) {
+            tail = true;
+          } else if (local(mi.label)) {
             if (std::find(open_labels_.begin(), open_labels_.end(), mi.label.id()) ==
                 open_labels_.end()) {
               open_labels_.push_back(mi.label.id());
             }
-          } else if (std::binary_search(block_labels_.begin(), block_labels_.end(),
-                                        mi.label.id())) {
-            tail = true;
           }  // else a trap stub: values do not matter there
           break;
         case MachInst::Kind::kRet:
