@@ -364,6 +364,7 @@ class Allocator {
   std::array<uint32_t, 32> fixed_cursor_{};   // per Reg::index(): see FixedIntersection
   uint32_t fixed_cursor_pos_ = 0;
   std::vector<x64::Reg> candidates_[2];       // per class: allocatable, in preference order
+  uint32_t candidate_bits_[2] = {0, 0};       // per class: candidates_ as bits per Reg::index()
 
   // Scan state.
   std::vector<Interval> intervals_;  // [0, num_intervals_) in use; the rest: spare storage

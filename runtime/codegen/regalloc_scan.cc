@@ -46,6 +46,8 @@ void Allocator::Scan() {
     const int limit = c == 0 ? options_.max_gprs : options_.max_xmms;
     const size_t n = limit > 0 ? std::min<size_t>(limit, all.size()) : all.size();
     candidates_[c].assign(all.begin(), all.begin() + n);
+    candidate_bits_[c] = 0;
+    for (x64::Reg r : candidates_[c]) candidate_bits_[c] |= uint32_t{1} << r.index();
   }
   fixed_cursor_.fill(0);
   fixed_cursor_pos_ = 0;
@@ -178,12 +180,12 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
   free_until.fill(kNone);
   uint32_t known = 0;  // bit per Reg::index(): free_until is final
   for (uint32_t a : active_) {
-    const Location& l = intervals_[a].loc;
-    if (l.reg.cls() == cls) {
-      free_until[l.reg.index()] = 0;
-      known |= uint32_t{1} << l.reg.index();
-    }
+    // (Entries of the other class are written but never read.)
+    const int i = intervals_[a].loc.reg.index();
+    free_until[i] = 0;
+    known |= uint32_t{1} << i;
   }
+  known &= cls == x64::RegClass::kGpr ? 0x0000ffffu : 0xffff0000u;
   const uint32_t in_inactive = inactive_regs_;
   auto free_until_of = [&](x64::Reg r) __attribute__((always_inline)) {
     const int i = r.index();
@@ -203,8 +205,8 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
   };
   const uint32_t end = it.last();
   const x64::Reg hint = HintFor(it);
-  if (hint.is_valid() && std::find(cands.begin(), cands.end(), hint) != cands.end() &&
-      free_until_of(hint) >= end) {
+  const uint32_t cand_bits = candidate_bits_[cls == x64::RegClass::kGpr ? 0 : 1];
+  if (hint.is_valid() && ((cand_bits >> hint.index()) & 1) && free_until_of(hint) >= end) {
     AssignReg(cur, hint);
     return true;
   }
