@@ -142,6 +142,7 @@ void Allocator::Scan() {
 
 x64::Reg Allocator::HintFor(const Interval& it) const {
   if (hints_[it.vreg].is_valid()) return hints_[it.vreg];
+  if (partner_begin_[it.vreg] == partner_begin_[it.vreg + 1]) return x64::Reg();  // (most vregs)
   // A vreg copied to or from this one: its register where the copy happens
   // (around this interval's start or end).
   const uint32_t probes[] = {it.start() == 0 ? 0 : it.start() - 1, it.start(), it.last() - 1,
