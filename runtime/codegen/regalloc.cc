@@ -554,6 +554,37 @@ void Allocator::BuildIntervals() {
     last_rec[v] = static_cast<uint32_t>(range_recs_.size());
     range_recs_.push_back({v, r});
   };
+  // A register's fixed ranges come by decreasing start: each is merged on
+  // the way into those kept (by decreasing start, disjoint, not touching),
+  // as Normalize would; if one ever starts later, Normalize does it all.
+  bool fixed_unordered = false;
+  auto add_fixed = [&](int reg, Range x) __attribute__((always_inline)) {
+    Ranges& f = fixed_[reg];
+    if (x.from >= x.to) return;  // (empty: Normalize drops it too)
+    if (f.empty() || fixed_unordered) {
+      f.push_back(x);
+      return;
+    }
+    if (x.from > f.back().from) {
+      fixed_unordered = true;
+      f.push_back(x);
+      return;
+    }
+    if (x.to < f.back().from) {
+      f.push_back(x);
+      return;
+    }
+    Range& c = f.back();
+    c.from = x.from;
+    c.to = std::max(c.to, x.to);
+    // The grown range may now reach the ones after it.
+    while (f.size() >= 2 && f[f.size() - 2].from <= f.back().to) {
+      Range& next = f[f.size() - 2];
+      next.from = f.back().from;
+      next.to = std::max(next.to, f.back().to);
+      f.pop_back();
+    }
+  };
   end.assign(nv, -1);
   block_defs.resize(nv);
   block_hull.resize(nv);
@@ -595,10 +626,10 @@ void Allocator::BuildIntervals() {
       // come first in the walk), or just over the def.
       auto fixed_def = [&](int r) __attribute__((always_inline)) {
         if (pending & (uint32_t{1} << r)) {
-          fixed_[r].push_back({pos + 1, pend[r]});
+          add_fixed(r, {pos + 1, pend[r]});
           pending &= ~(uint32_t{1} << r);
         } else {
-          fixed_[r].push_back({pos + 1, pos + 2});
+          add_fixed(r, {pos + 1, pos + 2});
         }
       };
       auto fixed_use = [&](int r) __attribute__((always_inline)) {
@@ -693,13 +724,13 @@ void Allocator::BuildIntervals() {
     for (uint32_t v : multi_def) record(v, block_hull[v]);
     for (; pending != 0; pending &= pending - 1) {
       const int r = __builtin_ctz(pending);
-      fixed_[r].push_back({from, pend[r]});
+      add_fixed(r, {from, pend[r]});
     }
   }
-  // Each register's fixed ranges came by decreasing position.
+  // Each register's fixed ranges came by decreasing position, merged.
   for (Ranges& r : fixed_) {
     std::reverse(r.begin(), r.end());
-    Normalize(r);
+    if (fixed_unordered) Normalize(r);
   }
 }
 
