@@ -87,10 +87,9 @@ constexpr x64::RegSet AllocatableSet() {
   return s;
 }
 
-bool IsAllocatable(x64::Reg r) {
-  static constexpr x64::RegSet kAllocatable = AllocatableSet();
-  return r.is_valid() && kAllocatable.Contains(r);
-}
+constexpr uint32_t kAllocatableBits = AllocatableSet().bits();
+
+bool IsAllocatable(x64::Reg r) { return r.is_valid() && ((kAllocatableBits >> r.index()) & 1); }
 
 }  // namespace
 
@@ -329,6 +328,13 @@ void Allocator::ComputeSafePoints() {
   if (!std::is_sorted(block_labels_.begin(), block_labels_.end())) {
     std::sort(block_labels_.begin(), block_labels_.end());
   }
+  // (Usually the block labels are consecutive numbers: then a range check.)
+  const bool dense = block_labels_.empty() ||
+                     block_labels_.back() - block_labels_.front() + 1 == block_labels_.size();
+  auto is_block_label = [&](uint32_t id) {
+    if (dense) return !block_labels_.empty() && id - block_labels_.front() < block_labels_.size();
+    return std::binary_search(block_labels_.begin(), block_labels_.end(), id);
+  };
   for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
     const auto& insts = code_->block(b).insts;
     open_labels_.clear();
@@ -350,14 +356,14 @@ void Allocator::ComputeSafePoints() {
           break;
         case MachInst::Kind::kJcc:
         case MachInst::Kind::kJmp:
-          if (local(mi.label)) {
+          // (A label is bound once: a block's label is never a local one.)
+          if (is_block_label(mi.label.id())) {
+            tail = true;
+          } else if (local(mi.label)) {
             if (std::find(open_labels_.begin(), open_labels_.end(), mi.label.id()) ==
                 open_labels_.end()) {
               open_labels_.push_back(mi.label.id());
             }
-          } else if (std::binary_search(block_labels_.begin(), block_labels_.end(),
-                                        mi.label.id())) {
-            tail = true;
           }  // else a trap stub: values do not matter there
           break;
         case MachInst::Kind::kRet:
@@ -380,8 +386,10 @@ void Allocator::ComputeLiveness() {
   kill_.Reset(nb, nv);
   // Every instruction's operands, listed once for liveness and intervals,
   // by instruction number (blocks in allocation order); each block's
-  // upward-exposed uses (gen) and defs (kill) as they come.
+  // upward-exposed uses (gen) and defs (kill) as they come; per vreg, how
+  // many use positions BuildIntervals gives it (in use_begin_[v + 1]).
   ops_.clear();
+  use_begin_.assign(nv + 1, 0);
   ops_begin_.resize(num_insts_ + 1);
   uint32_t j = 0;
   for (uint32_t b : order_) {
@@ -390,14 +398,18 @@ void Allocator::ComputeLiveness() {
     for (const MachInst& mi : code_->block(b).insts) {
       const size_t begin = ops_.size();
       ops_begin_[j++] = static_cast<uint32_t>(begin);
-      ForEachVOperand(*code_, mi, [&](const VOperand& op) { ops_.push_back(op); });
+      // (extra_uses/defs are physical registers: BuildIntervals takes them
+      // from mi.)
+      ForEachExplicitVOperand(*code_, mi, [&](const VOperand& op) { ops_.push_back(op); });
       // Defs of an instruction take effect after all its uses.
       const absl::Span<const VOperand> ops = absl::MakeConstSpan(ops_).subspan(begin);
       for (const VOperand& op : ops) {
         if (!op.vreg.valid()) continue;
         const uint32_t v = op.vreg.index;
+        ++use_begin_[v + 1];
         if (op.access == x64::Access::kUse || op.access == x64::Access::kUseDef) {
           if (!((kill[v / 64] >> (v % 64)) & 1)) gen[v / 64] |= uint64_t{1} << (v % 64);
+          if (op.access == x64::Access::kUseDef) ++use_begin_[v + 1];
         }
       }
       for (const VOperand& op : ops) {
@@ -479,7 +491,13 @@ void Allocator::ComputeLoopPseudoUses() {
     }
     const uint64_t* live = live_in_.Row(loop.header);
     for (uint32_t w = 0; w < nw; ++w) wanted[w] &= live[w];
-    for (uint32_t latch : loop.latches) ++latch_loops_begin_[latch + 2];
+    for (uint32_t latch : loop.latches) {
+      ++latch_loops_begin_[latch + 2];
+      // (BuildIntervals' pseudo-uses: at the latch's last instruction.)
+      if (!code_->block(latch).insts.empty()) {
+        loop_wanted_.ForEach(l, [&](uint32_t v) { ++use_begin_[v + 1]; });
+      }
+    }
   }
   // Per block, the loops it is a latch of.
   for (uint32_t b = 0; b < nb; ++b) latch_loops_begin_[b + 2] += latch_loops_begin_[b + 1];
@@ -492,12 +510,20 @@ void Allocator::ComputeLoopPseudoUses() {
 
 // Walks the blocks backwards in reverse allocation order, building vreg
 // ranges, weighted use positions (and the loops' pseudo-uses), move hints and
-// fixed ranges. Ranges and uses are collected as (vreg, item) records, at
-// decreasing positions; FinishIntervals groups them by vreg.
+// fixed ranges. Ranges are collected as (vreg, range) records, at
+// decreasing positions; FinishIntervals groups them by vreg. Uses go
+// straight to their vreg's place in use_pool_ (counted by ComputeLiveness
+// and ComputeLoopPseudoUses), filled from the end down: by increasing
+// position, a loop's pseudo-uses after the real uses at the same position.
 void Allocator::BuildIntervals() {
   const uint32_t nv = code_->num_vregs();
   range_recs_.clear();
-  use_recs_.clear();
+  for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 1] += use_begin_[v];
+  use_pool_.resize(use_begin_[nv]);
+  use_fill_.assign(use_begin_.begin() + 1, use_begin_.end());
+  auto add_use = [&](uint32_t v, UsePos u) __attribute__((always_inline)) {
+    use_pool_[--use_fill_[v]] = u;
+  };
   def_block_.assign(nv, kNone);
   last_def_.assign(nv, 0);
   hints_.assign(nv, x64::Reg());
@@ -527,6 +553,37 @@ void Allocator::BuildIntervals() {
     }
     last_rec[v] = static_cast<uint32_t>(range_recs_.size());
     range_recs_.push_back({v, r});
+  };
+  // A register's fixed ranges come by decreasing start: each is merged on
+  // the way into those kept (by decreasing start, disjoint, not touching),
+  // as Normalize would; if one ever starts later, Normalize does it all.
+  bool fixed_unordered = false;
+  auto add_fixed = [&](int reg, Range x) __attribute__((always_inline)) {
+    Ranges& f = fixed_[reg];
+    if (x.from >= x.to) return;  // (empty: Normalize drops it too)
+    if (f.empty() || fixed_unordered) {
+      f.push_back(x);
+      return;
+    }
+    if (x.from > f.back().from) {
+      fixed_unordered = true;
+      f.push_back(x);
+      return;
+    }
+    if (x.to < f.back().from) {
+      f.push_back(x);
+      return;
+    }
+    Range& c = f.back();
+    c.from = x.from;
+    c.to = std::max(c.to, x.to);
+    // The grown range may now reach the ones after it.
+    while (f.size() >= 2 && f[f.size() - 2].from <= f.back().to) {
+      Range& next = f[f.size() - 2];
+      next.from = f.back().from;
+      next.to = std::max(next.to, f.back().to);
+      f.pop_back();
+    }
   };
   end.assign(nv, -1);
   block_defs.resize(nv);
@@ -565,9 +622,26 @@ void Allocator::BuildIntervals() {
       // and the source (and, for 64-bit and float copies, the destination)
       // of a vreg-to-vreg copy, which the emitter turns into one load or
       // store.
+      // A physical register's fixed range: from its def to its use (uses
+      // come first in the walk), or just over the def.
+      auto fixed_def = [&](int r) __attribute__((always_inline)) {
+        if (pending & (uint32_t{1} << r)) {
+          add_fixed(r, {pos + 1, pend[r]});
+          pending &= ~(uint32_t{1} << r);
+        } else {
+          add_fixed(r, {pos + 1, pos + 2});
+        }
+      };
+      auto fixed_use = [&](int r) __attribute__((always_inline)) {
+        if (!(pending & (uint32_t{1} << r))) {
+          pend[r] = pos + 1;
+          pending |= uint32_t{1} << r;
+        }
+      };
       UsePos::Kind use_kind = UsePos::Kind::kReg, def_kind = UsePos::Kind::kReg;
       const bool plain_move =
-          mi.kind == MachInst::Kind::kInst && ops.size() == 2 &&
+          mi.kind == MachInst::Kind::kInst && ops.size() == 2 && mi.extra_uses.empty() &&
+          mi.extra_defs.empty() &&
           (mi.inst.form() == x64::Form::kMov64RM || mi.inst.form() == x64::Form::kMov32RM ||
            mi.inst.form() == x64::Form::kMovapsRM);
       if (mi.kind == MachInst::Kind::kParallelMove) {
@@ -606,7 +680,7 @@ void Allocator::BuildIntervals() {
           if (++block_defs[v] == 2) multi_def.push_back(v);
           def_block_[v] = def_block_[v] == kNone || def_block_[v] == b ? b : kMultiple;
           last_def_[v] = std::max(last_def_[v], pos + 1);
-          use_recs_.push_back({v, {pos + 1, static_cast<uint32_t>(w), def_kind}});
+          add_use(v, {pos + 1, static_cast<uint32_t>(w), def_kind});
           if (end[v] >= 0) {
             add(v, pos + 1, static_cast<uint32_t>(end[v]));
             end[v] = -1;
@@ -614,36 +688,32 @@ void Allocator::BuildIntervals() {
             add(v, pos + 1, pos + 2);
           }
         } else if (IsAllocatable(op.preg)) {
-          const int r = op.preg.index();
-          if (pending & (uint32_t{1} << r)) {
-            fixed_[r].push_back({pos + 1, pend[r]});
-            pending &= ~(uint32_t{1} << r);
-          } else {
-            fixed_[r].push_back({pos + 1, pos + 2});
-          }
+          fixed_def(op.preg.index());
         }
+      }
+      for (uint32_t bits = mi.extra_defs.bits() & kAllocatableBits; bits != 0; bits &= bits - 1) {
+        fixed_def(__builtin_ctz(bits));
       }
       // A loop's pseudo-uses at its latch's last instruction come after the
       // real uses there (records go by decreasing position).
       if (k + 1 == insts.size()) {
         for (uint32_t i = latch_loops_begin_[b]; i < latch_loops_begin_[b + 1]; ++i) {
           loop_wanted_.ForEach(latch_loops_[i], [&](uint32_t v) {
-            use_recs_.push_back({v, {pos, static_cast<uint32_t>(w), UsePos::Kind::kLoop}});
+            add_use(v, {pos, static_cast<uint32_t>(w), UsePos::Kind::kLoop});
           });
         }
       }
       for (const VOperand& op : ops) {
         if (op.access != x64::Access::kUse && op.access != x64::Access::kUseDef) continue;
         if (op.vreg.valid()) {
-          use_recs_.push_back({op.vreg.index, {pos, static_cast<uint32_t>(w), use_kind}});
+          add_use(op.vreg.index, {pos, static_cast<uint32_t>(w), use_kind});
           if (end[op.vreg.index] < 0) end[op.vreg.index] = pos + 1;
         } else if (IsAllocatable(op.preg)) {
-          const int r = op.preg.index();
-          if (!(pending & (uint32_t{1} << r))) {
-            pend[r] = pos + 1;
-            pending |= uint32_t{1} << r;
-          }
+          fixed_use(op.preg.index());
         }
+      }
+      for (uint32_t bits = mi.extra_uses.bits() & kAllocatableBits; bits != 0; bits &= bits - 1) {
+        fixed_use(__builtin_ctz(bits));
       }
     }
     live_in_.ForEach(b, [&](uint32_t v) {
@@ -654,22 +724,21 @@ void Allocator::BuildIntervals() {
     for (uint32_t v : multi_def) record(v, block_hull[v]);
     for (; pending != 0; pending &= pending - 1) {
       const int r = __builtin_ctz(pending);
-      fixed_[r].push_back({from, pend[r]});
+      add_fixed(r, {from, pend[r]});
     }
   }
-  // Each register's fixed ranges came by decreasing position.
+  // Each register's fixed ranges came by decreasing position, merged.
   for (Ranges& r : fixed_) {
     std::reverse(r.begin(), r.end());
-    Normalize(r);
+    if (fixed_unordered) Normalize(r);
   }
 }
 
-// Groups the walk's records by vreg (a counting sort; each vreg's records
-// are placed last to first, so by increasing position), then merges each
-// vreg's ranges (sorting them first where a block's hull range broke the
-// order). Uses come out sorted by position, a loop's pseudo-uses after the
-// real uses at the same position. Also lists the block-parameter moves
-// (partner_moves_) and each vreg's partners.
+// Groups the walk's range records by vreg (a counting sort; each vreg's
+// records are placed last to first, so by increasing position), then merges
+// each vreg's ranges (sorting them first where a block's hull range broke
+// the order). Also lists the block-parameter moves (partner_moves_) and each
+// vreg's partners.
 void Allocator::FinishIntervals() {
   const uint32_t nv = code_->num_vregs();
   // Each vreg's ranges fill its space in range_pool_ from the end down,
@@ -706,13 +775,6 @@ void Allocator::FinishIntervals() {
       range_end_[v] = range_begin_[v] + static_cast<uint32_t>(n);
     }
   }
-
-  use_begin_.assign(nv + 1, 0);
-  for (const UseRec& u : use_recs_) ++use_begin_[u.vreg + 1];
-  for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 1] += use_begin_[v];
-  use_pool_.resize(use_recs_.size());
-  use_fill_.assign(use_begin_.begin() + 1, use_begin_.end());
-  for (const UseRec& u : use_recs_) use_pool_[--use_fill_[u.vreg]] = u.use;
 
   // Block-parameter moves in block order, each block's last to first.
   partner_moves_.clear();

@@ -324,12 +324,7 @@ class Allocator {
     uint32_t vreg;
     Range range;
   };
-  struct UseRec {
-    uint32_t vreg;
-    UsePos use;
-  };
   std::vector<RangeRec> range_recs_;
-  std::vector<UseRec> use_recs_;
   std::vector<int64_t> walk_end_;
   std::vector<uint32_t> walk_block_defs_;
   std::vector<Range> walk_block_hull_;
@@ -369,6 +364,7 @@ class Allocator {
   std::array<uint32_t, 32> fixed_cursor_{};   // per Reg::index(): see FixedIntersection
   uint32_t fixed_cursor_pos_ = 0;
   std::vector<x64::Reg> candidates_[2];       // per class: allocatable, in preference order
+  uint32_t candidate_bits_[2] = {0, 0};       // per class: candidates_ as bits per Reg::index()
 
   // Scan state.
   std::vector<Interval> intervals_;  // [0, num_intervals_) in use; the rest: spare storage
@@ -389,7 +385,7 @@ class Allocator {
   std::vector<std::pair<uint64_t, uint32_t>> resolve_sorted_;  // Resolve: moves by place
   // AssignSlots' scratch.
   std::vector<uint8_t> slot_spilled_;
-  std::vector<uint32_t> slot_group_, slot_roots_, slot_of_root_;
+  std::vector<uint32_t> slot_spilled_list_, slot_group_, slot_roots_, slot_of_root_;
   std::vector<Ranges> slot_group_ranges_, slot_ranges_;
   std::vector<PartnerMove> slot_moves_;
 

@@ -20,29 +20,30 @@ void Allocator::AssignSlots() {
   const uint32_t nv = result_.num_vregs();
   std::vector<uint8_t>& spilled = slot_spilled_;
   spilled.assign(nv, 0);
-  uint32_t num_spilled = 0;
+  // The vregs with a stack part, ascending; only their entries of the
+  // per-vreg buffers below are written or read.
+  std::vector<uint32_t>& spilled_list = slot_spilled_list_;
+  spilled_list.clear();
   for (uint32_t v = 0; v < nv; ++v) {
     for (const LivePart& p : result_.Parts(v)) {
       if (p.loc.is_slot()) {
         spilled[v] = 1;
-        ++num_spilled;
+        spilled_list.push_back(v);
         break;
       }
     }
   }
-  result_.num_spilled_vregs = num_spilled;
+  result_.num_spilled_vregs = static_cast<uint32_t>(spilled_list.size());
   result_.num_spill_slots = 0;
-  if (num_spilled == 0) return;
+  if (spilled_list.empty()) return;
   std::vector<uint32_t>& group = slot_group_;
   std::vector<Ranges>& group_ranges = slot_group_ranges_;
-  group.resize(nv);
-  ResetEach(group_ranges, nv);
-  for (uint32_t v = 0; v < nv; ++v) {
+  if (group.size() < nv) group.resize(nv);
+  if (group_ranges.size() < nv) group_ranges.resize(nv);
+  for (uint32_t v : spilled_list) {
     group[v] = v;
-    if (spilled[v]) {
-      const RangeSpan r = VregRanges(v);
-      group_ranges[v].assign(r.begin(), r.end());
-    }
+    const RangeSpan r = VregRanges(v);
+    group_ranges[v].assign(r.begin(), r.end());
   }
   auto find = [&](uint32_t v) {
     while (group[v] != v) v = group[v] = group[group[v]];
@@ -65,8 +66,8 @@ void Allocator::AssignSlots() {
   }
   std::vector<uint32_t>& roots = slot_roots_;
   roots.clear();
-  for (uint32_t v = 0; v < nv; ++v) {
-    if (spilled[v] && find(v) == v) roots.push_back(v);
+  for (uint32_t v : spilled_list) {
+    if (find(v) == v) roots.push_back(v);
   }
   std::sort(roots.begin(), roots.end(), [&](uint32_t a, uint32_t b) {
     return group_ranges[a][0].from < group_ranges[b][0].from;
@@ -74,7 +75,7 @@ void Allocator::AssignSlots() {
   std::vector<Ranges>& slot_ranges = slot_ranges_;
   uint32_t num_slots = 0;
   std::vector<uint32_t>& slot_of_root = slot_of_root_;
-  slot_of_root.assign(nv, kNone);
+  if (slot_of_root.size() < nv) slot_of_root.resize(nv);  // (read for roots only)
   for (uint32_t g : roots) {
     uint32_t chosen = kNone;
     for (uint32_t s = 0; s < num_slots && chosen == kNone; ++s) {
@@ -90,8 +91,7 @@ void Allocator::AssignSlots() {
     Normalize(slot_ranges[chosen]);
     slot_of_root[g] = chosen;
   }
-  for (uint32_t v = 0; v < nv; ++v) {
-    if (!spilled[v]) continue;
+  for (uint32_t v : spilled_list) {
     for (uint32_t k = result_.parts_begin[v]; k < result_.parts_begin[v + 1]; ++k) {
       LivePart& p = result_.parts[k];
       if (p.loc.is_slot()) p.loc.slot = slot_of_root[find(v)];

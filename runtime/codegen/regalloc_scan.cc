@@ -46,6 +46,8 @@ void Allocator::Scan() {
     const int limit = c == 0 ? options_.max_gprs : options_.max_xmms;
     const size_t n = limit > 0 ? std::min<size_t>(limit, all.size()) : all.size();
     candidates_[c].assign(all.begin(), all.begin() + n);
+    candidate_bits_[c] = 0;
+    for (x64::Reg r : candidates_[c]) candidate_bits_[c] |= uint32_t{1} << r.index();
   }
   fixed_cursor_.fill(0);
   fixed_cursor_pos_ = 0;
@@ -90,45 +92,57 @@ void Allocator::Scan() {
       for (uint32_t a : inactive_) intervals_[a].recheck = 0;
     }
     scan_pos_ = pos;
-    still_active_.clear();
-    still_inactive_.clear();
-    inactive_regs_ = 0;
-    auto place = [&](uint32_t a) {
+    // Filtered in place (few change state): active_ becomes the active ones
+    // that stay, then the inactive ones that resume; inactive_ the active
+    // ones in a hole, then the inactive ones that stay.
+    still_inactive_.clear();  // the active ones in a hole
+    uint32_t regs = 0;
+    size_t n = 0;
+    for (const uint32_t a : active_) {
       Interval& it = intervals_[a];
-      if (it.ranges.empty() || it.last() <= pos) return;
-      if (CoversNow(it, pos)) {
+      if (pos < it.recheck) {
+        active_[n++] = a;
+      } else if (it.ranges.empty() || it.last() <= pos) {
+        // ended
+      } else if (CoversNow(it, pos)) {
         it.recheck = it.ranges[it.cursor].to;
-        still_active_.push_back(a);
+        active_[n++] = a;
       } else {
         it.recheck = it.ranges[it.cursor].from;
         still_inactive_.push_back(a);
-        inactive_regs_ |= uint32_t{1} << it.loc.reg.index();
-      }
-    };
-    for (uint32_t a : active_) {
-      if (pos < intervals_[a].recheck) {
-        still_active_.push_back(a);
-      } else {
-        place(a);
+        regs |= uint32_t{1} << it.loc.reg.index();
       }
     }
-    for (uint32_t a : inactive_) {
-      const Interval& it = intervals_[a];
+    active_.resize(n);
+    n = 0;
+    for (const uint32_t a : inactive_) {
+      Interval& it = intervals_[a];
       if (pos < it.recheck) {
-        still_inactive_.push_back(a);
-        inactive_regs_ |= uint32_t{1} << it.loc.reg.index();
+        inactive_[n++] = a;
+        regs |= uint32_t{1} << it.loc.reg.index();
+      } else if (it.ranges.empty() || it.last() <= pos) {
+        // ended
+      } else if (CoversNow(it, pos)) {
+        it.recheck = it.ranges[it.cursor].to;
+        active_.push_back(a);
       } else {
-        place(a);
+        it.recheck = it.ranges[it.cursor].from;
+        inactive_[n++] = a;
+        regs |= uint32_t{1} << it.loc.reg.index();
       }
     }
-    std::swap(active_, still_active_);
-    std::swap(inactive_, still_inactive_);
+    inactive_.resize(n);
+    if (!still_inactive_.empty()) {
+      inactive_.insert(inactive_.begin(), still_inactive_.begin(), still_inactive_.end());
+    }
+    inactive_regs_ = regs;
     if (!TryAllocateFree(cur)) AllocateBlocked(cur);
   }
 }
 
 x64::Reg Allocator::HintFor(const Interval& it) const {
   if (hints_[it.vreg].is_valid()) return hints_[it.vreg];
+  if (partner_begin_[it.vreg] == partner_begin_[it.vreg + 1]) return x64::Reg();  // (most vregs)
   // A vreg copied to or from this one: its register where the copy happens
   // (around this interval's start or end).
   const uint32_t probes[] = {it.start() == 0 ? 0 : it.start() - 1, it.start(), it.last() - 1,
@@ -167,12 +181,12 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
   free_until.fill(kNone);
   uint32_t known = 0;  // bit per Reg::index(): free_until is final
   for (uint32_t a : active_) {
-    const Location& l = intervals_[a].loc;
-    if (l.reg.cls() == cls) {
-      free_until[l.reg.index()] = 0;
-      known |= uint32_t{1} << l.reg.index();
-    }
+    // (Entries of the other class are written but never read.)
+    const int i = intervals_[a].loc.reg.index();
+    free_until[i] = 0;
+    known |= uint32_t{1} << i;
   }
+  known &= cls == x64::RegClass::kGpr ? 0x0000ffffu : 0xffff0000u;
   const uint32_t in_inactive = inactive_regs_;
   auto free_until_of = [&](x64::Reg r) __attribute__((always_inline)) {
     const int i = r.index();
@@ -192,8 +206,8 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
   };
   const uint32_t end = it.last();
   const x64::Reg hint = HintFor(it);
-  if (hint.is_valid() && std::find(cands.begin(), cands.end(), hint) != cands.end() &&
-      free_until_of(hint) >= end) {
+  const uint32_t cand_bits = candidate_bits_[cls == x64::RegClass::kGpr ? 0 : 1];
+  if (hint.is_valid() && ((cand_bits >> hint.index()) & 1) && free_until_of(hint) >= end) {
     AssignReg(cur, hint);
     return true;
   }
@@ -235,6 +249,13 @@ void Allocator::AllocateBlocked(uint32_t cur) {
     uint32_t split = kNone;    // where cur must give the register up again
   };
   Choice best;
+  // The split for a fixed range met at `blocked` depends on that position
+  // only, and the call-clobbered registers usually meet the same call: the
+  // last one is kept (split_blocked -> split_at), and cur's first use that
+  // wants a register is looked up once.
+  uint32_t split_blocked = kNone, split_at = kNone;
+  uint32_t first_use = kNone;
+  bool first_use_known = false;
   for (x64::Reg r : Candidates(cls)) {
     const Interval& it = intervals_[cur];
     Choice c;
@@ -242,13 +263,21 @@ void Allocator::AllocateBlocked(uint32_t cur) {
     const uint32_t blocked = FixedIntersection(r, it, pos);
     if (blocked != kNone && blocked <= pos) continue;
     if (blocked != kNone && blocked < it.last()) {
-      const uint32_t last_use = LastRealUseBefore(it, blocked);
-      if (last_use != kNone && last_use >= pos) {
-        c.split = SplitPosition(it, last_use + 1, blocked, Prefer::kEarliest);
+      if (blocked != split_blocked) {
+        split_blocked = blocked;
+        split_at = kNone;
+        const uint32_t last_use = LastRealUseBefore(it, blocked);
+        if (last_use != kNone && last_use >= pos) {
+          split_at = SplitPosition(it, last_use + 1, blocked, Prefer::kEarliest);
+        }
+        if (split_at == kNone) split_at = SplitPosition(it, pos + 1, blocked, Prefer::kLatest);
       }
-      if (c.split == kNone) c.split = SplitPosition(it, pos + 1, blocked, Prefer::kLatest);
+      c.split = split_at;
       if (c.split == kNone) continue;
-      const uint32_t first_use = NextUse(it, pos, UseFilter::kWantsReg);
+      if (!first_use_known) {
+        first_use = NextUse(it, pos, UseFilter::kWantsReg);
+        first_use_known = true;
+      }
       if (first_use == kNone || first_use >= c.split) continue;
     }
     auto consider = [&](uint32_t a) {

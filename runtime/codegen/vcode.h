@@ -147,10 +147,12 @@ struct VOperand {
   x64::Reg preg;  // when vreg is invalid
   x64::Access access;
 };
-// (A template: the allocator calls it for every instruction, and `f` is
+// ForEachExplicitVOperand: the same without extra_uses/defs (the allocator
+// takes those as register sets).
+// (Templates: the allocator calls them for every instruction, and `f` is
 // called once per operand.)
 template <typename F>
-void ForEachVOperand(const VCode& code, const MachInst& mi, F&& f) {
+void ForEachExplicitVOperand(const VCode& code, const MachInst& mi, F&& f) {
   using Kind = MachInst::Kind;
   if (mi.kind == Kind::kParallelMove) {
     for (const MoveOp& m : code.Moves(mi)) f(VOperand{m.src, x64::Reg(), x64::Access::kUse});
@@ -169,6 +171,10 @@ void ForEachVOperand(const VCode& code, const MachInst& mi, F&& f) {
       f(VOperand{v, v.valid() ? x64::Reg() : r.reg, r.access});
     });
   }
+}
+template <typename F>
+void ForEachVOperand(const VCode& code, const MachInst& mi, F&& f) {
+  ForEachExplicitVOperand(code, mi, f);
   // Set bits in index order (Reg::index(): GPRs 0-15, XMMs 16-31).
   auto regs = [&](x64::RegSet set, x64::Access access) {
     for (uint32_t bits = set.bits(); bits != 0; bits &= bits - 1) {
