@@ -169,9 +169,15 @@ bool Assembler::EncodeAndAppend(const Inst& inst, EncodedFields* e, Pos* start) 
 }
 
 void Assembler::Emit(const Inst& inst) {
+  // EncodeAndAppend inlined; on failure it runs again to report why.
   EncodedFields e;
-  Pos start;
-  if (!EncodeAndAppend(inst, &e, &start)) return;
+  if (finished_ || !EncodeTo(inst, Room(kMaxInstSize), &e)) {
+    Pos unused;
+    EncodeAndAppend(inst, &e, &unused);  // fails, saying why
+    return;
+  }
+  const Pos start = Here();
+  code_size_ += e.size;
   if (e.pcrel_offset < 0) return;
   const Pos field{start.fixed + static_cast<uint32_t>(e.pcrel_offset), start.items_before};
   const uint8_t to_end = static_cast<uint8_t>(e.size - e.pcrel_offset);
