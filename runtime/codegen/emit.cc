@@ -101,7 +101,14 @@ class Emitter {
     Line("L", l.id(), ":", name.empty() ? "" : absl::StrCat("  ; ", name));
   }
   void Emit(const x64::Inst& inst) {
-    const x64::Inst narrow = x64::NarrowImmediate(inst);
+    const Form narrow_form = x64::NarrowImmediateForm(inst);
+    if (narrow_form == inst.form()) {  // the usual case: no copy
+      as_.Emit(inst);
+      if (listing_ != nullptr) Line("    ", x64::ToString(inst));
+      return;
+    }
+    x64::Inst narrow = inst;
+    narrow.set_form(narrow_form);
     as_.Emit(narrow);
     if (listing_ != nullptr) Line("    ", x64::ToString(narrow));
   }

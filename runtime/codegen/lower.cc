@@ -59,25 +59,22 @@ VReg Lowerer::V(ir::Value v) {
 }
 
 void Lowerer::Jcc(x64::Cond c, x64::Label l) {
-  MachInst mi;
+  MachInst& mi = out_.vcode.AppendNew(cur_);
   mi.kind = MachInst::Kind::kJcc;
   mi.cond = c;
   mi.label = l;
-  out_.vcode.Append(cur_, std::move(mi));
 }
 
 void Lowerer::Jmp(x64::Label l) {
-  MachInst mi;
+  MachInst& mi = out_.vcode.AppendNew(cur_);
   mi.kind = MachInst::Kind::kJmp;
   mi.label = l;
-  out_.vcode.Append(cur_, std::move(mi));
 }
 
 void Lowerer::Bind(x64::Label l) {
-  MachInst mi;
+  MachInst& mi = out_.vcode.AppendNew(cur_);
   mi.kind = MachInst::Kind::kBind;
   mi.label = l;
-  out_.vcode.Append(cur_, std::move(mi));
 }
 
 x64::Label Lowerer::TrapLabel(TrapKind kind) {
@@ -176,11 +173,16 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
   use_counts_ = ir::CountUses(f_);
   incoming_edges_.assign(f_.blocks.size(), 0);
   if (!f_.layout.empty()) ++incoming_edges_[f_.layout[0].index];
+  size_t num_targets = 0;
   for (ir::Block b : cfg_.ReversePostOrder()) {
     const ir::Inst term = f_.Terminator(b);
     if (!term.valid()) continue;
     for (const ir::BlockCall& c : f_.Targets(term)) ++incoming_edges_[c.block.index];
+    num_targets += f_.Targets(term).size();
   }
+  // A machine block per reachable block, and at most one edge block per
+  // branch target: the blocks never move once made.
+  out_.vcode.ReserveBlocks(cfg_.ReversePostOrder().size() + num_targets);
   out_.has_results_out = f_.signature.results.size() >= 2;
 
   // Fusion candidates: a compare used once, by a brif / select / trap_if;
@@ -932,7 +934,7 @@ void Lowerer::LowerTerminator(ir::Inst i) {
       };
       const uint32_t def_b = target_of(targets[n]);
       const VReg index = V(f_.Args(i)[0]);
-      std::vector<uint32_t> succs;
+      absl::InlinedVector<uint32_t, 2> succs;
       if (n > 0) {
         E(x64::Inst(Form::kCmp32MI, {G, Imm(static_cast<int64_t>(n))}), {index});
         Jcc(x64::Cond::kAe, out_.vcode.block(def_b).label);

@@ -14,13 +14,14 @@ VReg VCode::NewVReg(x64::RegClass cls) {
 }
 
 uint32_t VCode::NewBlock(x64::Label label, std::string name) {
-  blocks_.push_back(MachBlock{label, std::move(name), {}, {}});
+  MachBlock& mb = blocks_.emplace_back();
+  mb.label = label;
+  mb.name = std::move(name);
   return static_cast<uint32_t>(blocks_.size() - 1);
 }
 
 MachInst& VCode::Emit(uint32_t b, const x64::Inst& inst, std::initializer_list<VReg> vregs) {
-  MachInst& mi = blocks_[b].insts.emplace_back();  // built in place: MachInsts are big
-  mi.inst = inst;
+  MachInst& mi = blocks_[b].insts.emplace_back(inst);  // built in place: MachInsts are big
   int k = 0;
   for (VReg v : vregs) mi.vregs[k++] = v;
   return mi;

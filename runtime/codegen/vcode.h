@@ -44,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/types/span.h"
 #include "runtime/vm/trap.h"
 #include "runtime/x64/inst.h"
@@ -80,6 +81,9 @@ struct MachInst {
     kRet,           // epilogue + ret; `extra_uses` = the result registers
     kJumpTable,     // jump-table data label `label`: emitted after the code
   };
+  MachInst() = default;
+  explicit MachInst(const x64::Inst& i) : inst(i) {}
+
   Kind kind = Kind::kInst;
   x64::Inst inst{x64::Form::kNop, {}};
   std::array<VReg, kMaxVRegOperands> vregs{};
@@ -96,7 +100,8 @@ struct MachBlock {
   x64::Label label;
   std::string name;             // "block3", or "edge3_5" for an edge block
   std::vector<MachInst> insts;
-  std::vector<uint32_t> succs;  // machine block indexes
+  // Machine block indexes (inline: a block has one or two, but for br_table).
+  absl::InlinedVector<uint32_t, 2> succs;
 };
 
 // A jump table: 4-byte entries target - table, emitted after the code.
@@ -112,6 +117,8 @@ class VCode {
   uint32_t num_vregs() const { return static_cast<uint32_t>(vreg_class_.size()); }
 
   uint32_t NewBlock(x64::Label label, std::string name);
+  // Room for `n` blocks without moving them.
+  void ReserveBlocks(size_t n) { blocks_.reserve(n); }
   MachBlock& block(uint32_t b) { return blocks_[b]; }
   const MachBlock& block(uint32_t b) const { return blocks_[b]; }
   uint32_t num_blocks() const { return static_cast<uint32_t>(blocks_.size()); }
@@ -120,6 +127,8 @@ class VCode {
   // (invalid: physical as written).
   MachInst& Emit(uint32_t b, const x64::Inst& inst, std::initializer_list<VReg> vregs = {});
   MachInst& Append(uint32_t b, MachInst mi);
+  // Appends a default MachInst (built in place) for the caller to fill in.
+  MachInst& AppendNew(uint32_t b) { return blocks_[b].insts.emplace_back(); }
   void AddParallelMove(uint32_t b, const std::vector<MoveOp>& moves);
 
   const std::vector<MoveOp>& moves() const { return moves_; }

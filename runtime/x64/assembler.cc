@@ -111,7 +111,7 @@ void Assembler::Call(Label target) { Emit(Inst(Form::kCallRel32, {target})); }
 void Assembler::CallExternal(ExternalSymbol symbol) { Emit(Inst(Form::kCallRel32, {symbol})); }
 
 void Assembler::MovExternalAddress(Reg dst, ExternalSymbol symbol) {
-  EncodedInst e;
+  EncodedFields e;
   Pos start;
   if (!EncodeAndAppend(Inst(Form::kMov64OI, {dst, Imm(0)}), &e, &start)) return;
   relocations_.push_back(PendingRelocation{
@@ -148,67 +148,68 @@ void Assembler::Align(int alignment) {
 
 void Assembler::RecordTrap(TrapKind kind) { traps_.emplace_back(Here(), kind); }
 
-uint8_t* Assembler::Room(size_t n) {
-  if (code_.size() - code_size_ < n) {
-    code_.resize(std::max<size_t>(2 * code_.size(), code_size_ + n + 4096));
-  }
-  return code_.data() + code_size_;
+void Assembler::Grow(size_t n) {
+  code_.resize(std::max<size_t>(2 * code_.size(), code_size_ + n + 4096));
 }
 
-bool Assembler::EncodeAndAppend(const Inst& inst, EncodedInst* e, Pos* start) {
+bool Assembler::EncodeAndAppend(const Inst& inst, EncodedFields* e, Pos* start) {
   if (finished_) {
     Fail(absl::FailedPreconditionError("Emit after Finish"));
     return false;
   }
-  absl::Status s = Encode(inst, e);
-  if (!s.ok()) {
-    Fail(std::move(s));
+  // Encoded in place, after the code (only e->size of the bytes count).
+  if (!EncodeTo(inst, Room(kMaxInstSize), e)) {
+    EncodedInst scratch;
+    Fail(Encode(inst, &scratch));  // fails too, saying why
     return false;
   }
   *start = Here();
-  // All kMaxInstSize bytes are copied (a fixed-size copy is cheaper); only
-  // e->size of them count.
-  std::memcpy(Room(kMaxInstSize), e->bytes.data(), kMaxInstSize);
   code_size_ += e->size;
   return true;
 }
 
 void Assembler::Emit(const Inst& inst) {
-  EncodedInst e;
-  Pos start;
-  if (!EncodeAndAppend(inst, &e, &start)) return;
+  // EncodeAndAppend inlined; on failure it runs again to report why.
+  EncodedFields e;
+  if (finished_ || !EncodeTo(inst, Room(kMaxInstSize), &e)) {
+    Pos unused;
+    EncodeAndAppend(inst, &e, &unused);  // fails, saying why
+    return;
+  }
+  const Pos start = Here();
+  code_size_ += e.size;
   if (e.pcrel_offset < 0) return;
   const Pos field{start.fixed + static_cast<uint32_t>(e.pcrel_offset), start.items_before};
   const uint8_t to_end = static_cast<uint8_t>(e.size - e.pcrel_offset);
-  // The one operand that produced the pc-relative field.
-  for (int i = 0; i < inst.num_operands(); ++i) {
-    const Operand& op = inst.operand(i);
-    if (const Label* l = op.label()) {
-      if (!CheckLabel(*l)) return;
+  // The one operand that produced the pc-relative field: the rel operand,
+  // or else the rip-relative memory operand (a form has not both).
+  const FormInfo& f = inst.info();
+  const Operand& op = inst.operand(f.rel.operand >= 0 ? f.rel.operand : f.rm.operand);
+  if (const Label* l = op.label()) {
+    if (!CheckLabel(*l)) return;
+    fixups_.push_back(
+        Fixup{Fixup::Kind::kLabelPcRel, e.pcrel_size, to_end, field, l->id(), 0, 0});
+    return;
+  }
+  if (const ExternalSymbol* sym = op.symbol()) {
+    relocations_.push_back(PendingRelocation{field, *sym, Relocation::Kind::kPcRel32,
+                                             -static_cast<int32_t>(to_end)});
+    return;
+  }
+  if (const Mem* m = op.mem(); m != nullptr && m->is_rip()) {
+    if (m->rip_target() == Mem::RipTarget::kLabel) {
+      if (!CheckLabel(Label(m->target_id()))) return;
       fixups_.push_back(
-          Fixup{Fixup::Kind::kLabelPcRel, e.pcrel_size, to_end, field, l->id(), 0, 0});
-      return;
-    }
-    if (const ExternalSymbol* sym = op.symbol()) {
-      relocations_.push_back(PendingRelocation{field, *sym, Relocation::Kind::kPcRel32,
-                                               -static_cast<int32_t>(to_end)});
-      return;
-    }
-    if (const Mem* m = op.mem(); m != nullptr && m->is_rip()) {
-      if (m->rip_target() == Mem::RipTarget::kLabel) {
-        if (!CheckLabel(Label(m->target_id()))) return;
-        fixups_.push_back(
-            Fixup{Fixup::Kind::kLabelPcRel, 4, to_end, field, m->target_id(), 0, e.pcrel_addend});
-      } else {
-        if (m->target_id() >= constants_.size()) {
-          Fail(absl::InvalidArgumentError(absl::StrCat("unknown constant C", m->target_id())));
-          return;
-        }
-        fixups_.push_back(Fixup{Fixup::Kind::kConstantPcRel, 4, to_end, field, m->target_id(), 0,
-                                e.pcrel_addend});
+          Fixup{Fixup::Kind::kLabelPcRel, 4, to_end, field, m->target_id(), 0, e.pcrel_addend});
+    } else {
+      if (m->target_id() >= constants_.size()) {
+        Fail(absl::InvalidArgumentError(absl::StrCat("unknown constant C", m->target_id())));
+        return;
       }
-      return;
+      fixups_.push_back(Fixup{Fixup::Kind::kConstantPcRel, 4, to_end, field, m->target_id(), 0,
+                              e.pcrel_addend});
     }
+    return;
   }
 }
 

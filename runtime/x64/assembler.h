@@ -197,7 +197,7 @@ class Assembler {
   void Fail(absl::Status status);
   bool CheckLabel(Label label);
   // Encodes and appends; false (and Fail) on error.
-  bool EncodeAndAppend(const Inst& inst, EncodedInst* e, Pos* start);
+  bool EncodeAndAppend(const Inst& inst, EncodedFields* e, Pos* start);
   ConstantRef AddConstant(int size, const uint8_t* bytes);
   // Item sizes under the current relaxation state -> prefix sums of sizes.
   void Layout(std::vector<uint32_t>* prefix) const;
@@ -205,7 +205,11 @@ class Assembler {
   int ItemSize(const Item& item, uint32_t start) const;
 
   // Room for `n` more bytes at the end of the code: where they go.
-  uint8_t* Room(size_t n);
+  uint8_t* Room(size_t n) {
+    if (code_.size() - code_size_ < n) Grow(n);
+    return code_.data() + code_size_;
+  }
+  void Grow(size_t n);
 
   // Everything but the items: the first code_size_ bytes of code_ (which
   // grows ahead, in big steps).

@@ -10,17 +10,19 @@
 namespace wasm::x64 {
 namespace {
 
+// Appends bytes at a raw pointer (kept in a register, not re-read).
 class ByteWriter {
  public:
-  explicit ByteWriter(EncodedInst* out) : out_(out) { out_->size = 0; }
-  void Byte(uint32_t b) { out_->bytes[out_->size++] = static_cast<uint8_t>(b); }
+  explicit ByteWriter(uint8_t* out) : begin_(out), p_(out) {}
+  void Byte(uint32_t b) { *p_++ = static_cast<uint8_t>(b); }
   void Le(uint64_t v, int bytes) {
     for (int i = 0; i < bytes; ++i) Byte((v >> (8 * i)) & 0xff);
   }
-  int size() const { return out_->size; }
+  int size() const { return static_cast<int>(p_ - begin_); }
 
  private:
-  EncodedInst* out_;
+  uint8_t* begin_;
+  uint8_t* p_;
 };
 
 constexpr uint8_t ModRmByte(int mod, int reg, int rm) {
@@ -71,132 +73,117 @@ bool MemOk(const Mem& m) {
 }  // namespace
 
 absl::Status Encode(const Inst& inst, EncodedInst* out) {
-  const FormInfo& f = inst.info();
-  // Operands that do not fit the form: CheckOperands says why. The checks
-  // below accept exactly what CheckOperands accepts (without building its
-  // messages), and come before each operand is used.
-  auto reject = [&inst, &f]() -> absl::Status {
-    RETURN_IF_ERROR(CheckOperands(inst));
-    return absl::InternalError(absl::StrCat(f.name, ": operands rejected by the encoder"));
-  };
-  if (inst.num_operands() != f.num_explicit) return reject();
+  if (EncodeTo(inst, out->bytes.data(), out)) return absl::OkStatus();
+  // Operands that do not fit the form: CheckOperands says why.
+  RETURN_IF_ERROR(CheckOperands(inst));
+  return absl::InternalError(
+      absl::StrCat(inst.info().name, ": operands rejected by the encoder"));
+}
 
-  // Gather where each operand goes.
+bool EncodeTo(const Inst& inst, uint8_t* bytes, EncodedFields* out) {
+  const FormInfo& f = inst.info();
+  // The checks below accept exactly what CheckOperands accepts (without
+  // building its messages), and come before each operand is used. The form's
+  // plan (FormInfo::reg / rm / imm / rel / cond) says which operand fills
+  // which field, so no operand list is walked here.
+  if (inst.num_operands() != f.num_explicit) return false;
+
   int reg_field = f.modrm == ModRmKind::kDigit ? f.digit : 0;
-  bool rex_r = false, rex_x = false, rex_b = false, force_rex = false;
+  uint32_t rex = f.rex_w ? 0x48 : 0x40;
+  bool force_rex = false;
   uint8_t last_opcode = f.opcode[f.opcode_len - 1];
-  const Operand* rm = nullptr;
-  const Operand* imm = nullptr;
-  const OperandSpec* imm_spec = nullptr;
-  const Operand* rel = nullptr;
-  const OperandSpec* rel_spec = nullptr;
-  int k = 0;
-  for (int i = 0; i < f.num_specs; ++i) {
-    const OperandSpec& s = f.specs[i];
-    if (!s.explicit_operand()) continue;
-    const Operand& op = inst.operand(k++);
-    const Reg* r = op.reg();
-    switch (s.kind) {
-      case OperandKind::kGpr:
-        if (r == nullptr || !r->is_gpr()) return reject();
-        force_rex = force_rex || (s.width == 8 && r->enc() >= 4 && r->enc() <= 7);
-        if (f.modrm == ModRmKind::kOpcodeReg) {
-          last_opcode = static_cast<uint8_t>(last_opcode + r->low3());
-          rex_b = r->high();
-          break;
-        }
-        reg_field = r->low3();
-        rex_r = r->high();
-        break;
-      case OperandKind::kXmm:
-        if (r == nullptr || !r->is_xmm()) return reject();
-        reg_field = r->low3();
-        rex_r = r->high();
-        break;
-      case OperandKind::kGprMem:
-      case OperandKind::kXmmMem:
-      case OperandKind::kMem:
-        rm = &op;
-        if (r != nullptr) {
-          if (s.kind == OperandKind::kMem) return reject();
-          if (!(s.kind == OperandKind::kGprMem ? r->is_gpr() : r->is_xmm())) return reject();
-          force_rex = force_rex || (s.kind == OperandKind::kGprMem && s.width == 8 &&
-                                    r->enc() >= 4 && r->enc() <= 7);
-          rex_b = r->high();
-        } else if (const Mem* m = op.mem(); m == nullptr || !MemOk(*m)) {
-          return reject();
-        } else if (!m->is_rip()) {
-          rex_b = m->base().high();
-          rex_x = m->index().is_valid() && m->index().high();
-        }
-        break;
-      case OperandKind::kImm:
-        if (op.imm() == nullptr || !ImmFits(s, op.imm()->value)) return reject();
-        imm = &op;
-        imm_spec = &s;
-        break;
-      case OperandKind::kRel:
-        if (const Label* l = op.label(); !(l != nullptr && l->is_valid()) &&
-                                         !(op.symbol() != nullptr && s.width == 32)) {
-          return reject();
-        }
-        rel = &op;
-        rel_spec = &s;
-        break;
-      case OperandKind::kCond:
-        if (op.cond() == nullptr) return reject();
-        last_opcode = static_cast<uint8_t>(last_opcode + static_cast<uint8_t>(*op.cond()));
-        break;
-      case OperandKind::kFixedGpr:
-        break;
+  if (f.reg.operand >= 0) {
+    const OperandSpec& s = f.specs[f.reg.spec];
+    const Reg* r = inst.operand(f.reg.operand).reg();
+    if (s.kind == OperandKind::kGpr) {
+      if (r == nullptr || !r->is_gpr()) return false;
+      force_rex = s.width == 8 && r->enc() >= 4 && r->enc() <= 7;
+    } else if (r == nullptr || !r->is_xmm()) {
+      return false;
+    }
+    if (f.modrm == ModRmKind::kOpcodeReg) {
+      last_opcode = static_cast<uint8_t>(last_opcode + r->low3());
+      rex |= r->high() ? 1 : 0;  // REX.B
+    } else {
+      reg_field = r->low3();
+      rex |= r->high() ? 4 : 0;  // REX.R
     }
   }
+  const Reg* rm_reg = nullptr;
+  const Mem* rm_mem = nullptr;
+  if (f.rm.operand >= 0) {
+    const OperandSpec& s = f.specs[f.rm.spec];
+    const Operand& op = inst.operand(f.rm.operand);
+    if ((rm_reg = op.reg()) != nullptr) {
+      if (s.kind == OperandKind::kMem) return false;
+      if (!(s.kind == OperandKind::kGprMem ? rm_reg->is_gpr() : rm_reg->is_xmm())) return false;
+      force_rex = force_rex || (s.kind == OperandKind::kGprMem && s.width == 8 &&
+                                rm_reg->enc() >= 4 && rm_reg->enc() <= 7);
+      rex |= rm_reg->high() ? 1 : 0;  // REX.B
+    } else if (rm_mem = op.mem(); rm_mem == nullptr || !MemOk(*rm_mem)) {
+      return false;
+    } else if (!rm_mem->is_rip()) {
+      rex |= rm_mem->base().high() ? 1 : 0;                                 // REX.B
+      rex |= rm_mem->index().is_valid() && rm_mem->index().high() ? 2 : 0;  // REX.X
+    }
+  }
+  const Imm* imm = nullptr;
+  int imm_width = 0;
+  if (f.imm.operand >= 0) {
+    const OperandSpec& s = f.specs[f.imm.spec];
+    imm = inst.operand(f.imm.operand).imm();
+    if (imm == nullptr || !ImmFits(s, imm->value)) return false;
+    imm_width = s.width;
+  }
+  int rel_width = 0;
+  if (f.rel.operand >= 0) {
+    const OperandSpec& s = f.specs[f.rel.spec];
+    const Operand& op = inst.operand(f.rel.operand);
+    if (const Label* l = op.label();
+        !(l != nullptr && l->is_valid()) && !(op.symbol() != nullptr && s.width == 32)) {
+      return false;
+    }
+    rel_width = s.width;
+  }
+  if (f.cond.operand >= 0) {
+    const Cond* c = inst.operand(f.cond.operand).cond();
+    if (c == nullptr) return false;
+    last_opcode = static_cast<uint8_t>(last_opcode + static_cast<uint8_t>(*c));
+  }
 
-  ByteWriter w(out);
+  ByteWriter w(bytes);
   out->pcrel_offset = -1;
   out->pcrel_size = 0;
   out->pcrel_addend = 0;
   out->imm64_offset = -1;
-  switch (f.prefix) {
-    case Prefix::kNone:
-      break;
-    case Prefix::k66:
-      w.Byte(0x66);
-      break;
-    case Prefix::kF2:
-      w.Byte(0xf2);
-      break;
-    case Prefix::kF3:
-      w.Byte(0xf3);
-      break;
-  }
-  uint8_t rex = 0x40 | (f.rex_w << 3) | (rex_r << 2) | (rex_x << 1) | rex_b;
+  // Prefix's bytes, by its enumerator value (kNone has none).
+  constexpr uint8_t kPrefixByte[] = {0, 0x66, 0xf2, 0xf3};
+  if (f.prefix != Prefix::kNone) w.Byte(kPrefixByte[static_cast<int>(f.prefix)]);
   if (rex != 0x40 || force_rex) w.Byte(rex);
   for (int i = 0; i + 1 < f.opcode_len; ++i) w.Byte(f.opcode[i]);
   w.Byte(last_opcode);
 
-  if (rm != nullptr) {
-    if (const Reg* r = rm->reg()) {
-      w.Byte(ModRmByte(3, reg_field, r->low3()));
-    } else {
-      int at = WriteMemModRm(w, reg_field, *rm->mem());
-      if (at >= 0) {
-        out->pcrel_offset = static_cast<int8_t>(at);
-        out->pcrel_size = 4;
-        out->pcrel_addend = rm->mem()->disp();
-      }
+  if (rm_reg != nullptr) {
+    w.Byte(ModRmByte(3, reg_field, rm_reg->low3()));
+  } else if (rm_mem != nullptr) {
+    int at = WriteMemModRm(w, reg_field, *rm_mem);
+    if (at >= 0) {
+      out->pcrel_offset = static_cast<int8_t>(at);
+      out->pcrel_size = 4;
+      out->pcrel_addend = rm_mem->disp();
     }
   }
   if (imm != nullptr) {
-    if (imm_spec->width == 64) out->imm64_offset = static_cast<int8_t>(w.size());
-    w.Le(static_cast<uint64_t>(imm->imm()->value), imm_spec->width / 8);
+    if (imm_width == 64) out->imm64_offset = static_cast<int8_t>(w.size());
+    w.Le(static_cast<uint64_t>(imm->value), imm_width / 8);
   }
-  if (rel != nullptr) {
+  if (rel_width != 0) {
     out->pcrel_offset = static_cast<int8_t>(w.size());
-    out->pcrel_size = static_cast<uint8_t>(rel_spec->width / 8);
-    w.Le(0, rel_spec->width / 8);
+    out->pcrel_size = static_cast<uint8_t>(rel_width / 8);
+    w.Le(0, rel_width / 8);
   }
-  return absl::OkStatus();
+  out->size = static_cast<uint8_t>(w.size());
+  return true;
 }
 
 }  // namespace wasm::x64

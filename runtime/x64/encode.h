@@ -26,12 +26,12 @@ namespace wasm::x64 {
 
 inline constexpr int kMaxInstSize = 15;
 
-struct EncodedInst {
-  std::array<uint8_t, kMaxInstSize> bytes{};
+// Where an encoding's patchable fields are (everything but its bytes).
+struct EncodedFields {
   uint8_t size = 0;
   // The instruction's pc-relative field, if any (a rel8/rel32 branch target or
-  // the disp32 of a rip-relative memory operand): its offset in `bytes` and its
-  // size. It is encoded as zero; its final value is
+  // the disp32 of a rip-relative memory operand): its offset in the bytes and
+  // its size. It is encoded as zero; its final value is
   //   target + pcrel_addend - (address of the instruction + size).
   int8_t pcrel_offset = -1;
   uint8_t pcrel_size = 0;
@@ -40,9 +40,19 @@ struct EncodedInst {
   int8_t imm64_offset = -1;
 };
 
+struct EncodedInst : EncodedFields {
+  std::array<uint8_t, kMaxInstSize> bytes{};
+};
+
 // Encodes `inst`. InvalidArgument (from CheckOperands) if its operands do not
 // fit its form; `out` is then unspecified.
 absl::Status Encode(const Inst& inst, EncodedInst* out);
+
+// Encode's core, for the assembler's hot path: writes the bytes of `inst` to
+// `bytes` (room for kMaxInstSize) and sets `fields`. False if the operands do
+// not fit the form (Encode says why); `bytes` and `fields` are then
+// unspecified.
+bool EncodeTo(const Inst& inst, uint8_t* bytes, EncodedFields* fields);
 
 }  // namespace wasm::x64
 

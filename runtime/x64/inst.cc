@@ -108,7 +108,37 @@ constexpr FormInfo MakeForm(absl::string_view name, absl::string_view mnemonic, 
   f.num_explicit = 0;
   for (const OperandSpec& s : specs) {
     // More specs than fit is caught by CheckRow (num_specs counts them all).
-    if (f.num_specs < kMaxSpecs) f.specs[f.num_specs] = s;
+    if (f.num_specs < kMaxSpecs) {
+      f.specs[f.num_specs] = s;
+      // The encoding plan (CheckRow makes each slot taken at most once).
+      FormInfo::Slot* slot = nullptr;
+      switch (s.kind) {
+        case OperandKind::kGpr:
+        case OperandKind::kXmm:
+          slot = &f.reg;
+          break;
+        case OperandKind::kGprMem:
+        case OperandKind::kXmmMem:
+        case OperandKind::kMem:
+          slot = &f.rm;
+          break;
+        case OperandKind::kImm:
+          slot = &f.imm;
+          break;
+        case OperandKind::kRel:
+          slot = &f.rel;
+          break;
+        case OperandKind::kCond:
+          slot = &f.cond;
+          break;
+        case OperandKind::kFixedGpr:
+          break;
+      }
+      if (slot != nullptr) {
+        slot->operand = static_cast<int8_t>(f.num_explicit);
+        slot->spec = static_cast<int8_t>(f.num_specs);
+      }
+    }
     ++f.num_specs;
     if (s.explicit_operand()) ++f.num_explicit;
   }
@@ -372,7 +402,7 @@ absl::string_view AccessName(Access a) {
   return "none";
 }
 
-const FormInfo& GetFormInfo(Form form) { return kFormTable[static_cast<int>(form)]; }
+const FormInfo* const internal::kFormInfos = kFormTable;
 
 absl::Status CheckOperands(const Inst& inst) {
   const FormInfo& f = inst.info();
@@ -428,20 +458,20 @@ std::string RegOperandsToString(const Inst& inst) {
   return absl::StrJoin(parts, ", ");
 }
 
-Inst NarrowImmediate(const Inst& inst) {
-  int twin = kNarrowTwins[static_cast<int>(inst.form())];
-  if (twin < 0) return inst;
+Form NarrowImmediateForm(const Inst& inst) {
+  const int twin = kNarrowTwins[static_cast<int>(inst.form())];
+  if (twin < 0) return inst.form();
   const FormInfo& f = inst.info();
-  int k = 0;  // explicit index of the immediate
-  for (int i = 0; i < f.num_specs; ++i) {
-    if (f.specs[i].kind == OperandKind::kImm) break;
-    if (f.specs[i].explicit_operand()) ++k;
-  }
-  if (k >= inst.num_operands()) return inst;
+  const int k = f.imm.operand;  // explicit index of the immediate
+  if (k < 0 || k >= inst.num_operands()) return inst.form();
   const Imm* imm = inst.operand(k).imm();
-  if (imm == nullptr || imm->value < -128 || imm->value > 127) return inst;
+  if (imm == nullptr || imm->value < -128 || imm->value > 127) return inst.form();
+  return static_cast<Form>(twin);
+}
+
+Inst NarrowImmediate(const Inst& inst) {
   Inst narrow = inst;
-  narrow.set_form(static_cast<Form>(twin));
+  narrow.set_form(NarrowImmediateForm(inst));
   return narrow;
 }
 

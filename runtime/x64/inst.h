@@ -247,9 +247,27 @@ struct FormInfo {
   uint8_t num_specs;
   OperandSpec specs[kMaxSpecs];
   uint8_t num_explicit;  // specs that are passed in Inst (all but kFixedGpr)
+
+  // The encoding plan, derived from the specs once (MakeForm) so that the
+  // encoder does not walk them for every instruction: for each field of the
+  // encoding, the explicit operand that fills it and its spec, or -1.
+  struct Slot {
+    int8_t operand = -1;  // index into Inst's operands
+    int8_t spec = -1;     // index into specs
+  };
+  Slot reg;   // ModRM.reg (kGpr / kXmm), or the opcode's low bits (plus_r)
+  Slot rm;    // ModRM.rm (kGprMem / kXmmMem / kMem)
+  Slot imm;   // kImm
+  Slot rel;   // kRel
+  Slot cond;  // kCond
 };
 
-const FormInfo& GetFormInfo(Form form);
+namespace internal {
+extern const FormInfo* const kFormInfos;  // the table, indexed by Form (inst.cc)
+}  // namespace internal
+inline const FormInfo& GetFormInfo(Form form) {
+  return internal::kFormInfos[static_cast<int>(form)];
+}
 
 // ---- Inst --------------------------------------------------------------------
 
@@ -338,6 +356,8 @@ std::string RegOperandsToString(const Inst& inst);
 // add r/m, simm8), returns that shorter instruction; otherwise `inst`. The
 // twin is found by comparing rows, not from a hand-kept list.
 Inst NarrowImmediate(const Inst& inst);
+// NarrowImmediate(inst).form(), without copying `inst`.
+Form NarrowImmediateForm(const Inst& inst);
 
 }  // namespace wasm::x64
 
