@@ -49,9 +49,9 @@ void ControlFlowGraph::ComputeOrder(const Function& f) {
   }
   for (uint32_t i = 0; i < n; ++i) pred_begin_[i + 1] += pred_begin_[i];
   preds_.resize(pred_begin_[n]);
-  next_.assign(pred_begin_.begin(), pred_begin_.end() - 1);
+  pred_end_.assign(pred_begin_.begin(), pred_begin_.end() - 1);
   {
-    uint32_t* const next = next_.data();
+    uint32_t* const next = pred_end_.data();
     Block* const preds = preds_.data();
     for (Block b : f.layout) {
       for (uint32_t k = succ_begin[b.index]; k < succ_end[b.index]; ++k) {
@@ -59,7 +59,27 @@ void ControlFlowGraph::ComputeOrder(const Function& f) {
       }
     }
   }
+  RecomputeOrder(f);
+}
 
+void ControlFlowGraph::RemoveEdge(Block from, Block to) {
+  auto remove = [](std::vector<Block>& v, uint32_t begin, uint32_t& end, Block x) {
+    Block* const data = v.data();
+    uint32_t out = begin;
+    for (uint32_t k = begin; k < end; ++k) {
+      if (data[k] != x) data[out++] = data[k];
+    }
+    end = out;
+  };
+  remove(succs_, succ_begin_[from.index], succ_end_[from.index], to);
+  remove(preds_, pred_begin_[to.index], pred_end_[to.index], from);
+}
+
+void ControlFlowGraph::RecomputeOrder(const Function& f) {
+  const uint32_t n = static_cast<uint32_t>(succ_begin_.size());
+  const uint32_t* const succ_begin = succ_begin_.data();
+  const uint32_t* const succ_end = succ_end_.data();
+  const Block* const succs = succs_.data();
   rpo_index_.assign(n, kUnreached);
   if (f.layout.empty()) {
     rpo_.clear();
@@ -97,13 +117,12 @@ void ControlFlowGraph::ComputeOrder(const Function& f) {
   for (uint32_t i = 0; i < num_reachable; ++i) rpo_index[order[i].index] = i;
 }
 
-void ControlFlowGraph::ComputeDominators() {
+void ControlFlowGraph::ComputeDominatorTree() {
   const uint32_t n = static_cast<uint32_t>(rpo_index_.size());
   idom_.assign(n, Block());
   dom_children_begin_.assign(n + 1, 0);
   dom_children_.clear();
-  dom_pre_.assign(n, 0);
-  dom_post_.assign(n, 0);
+  dom_numbered_ = false;
   if (rpo_.empty()) return;
   const uint32_t num_reachable = static_cast<uint32_t>(rpo_.size());
 
@@ -172,7 +191,16 @@ void ControlFlowGraph::ComputeDominators() {
   for (uint32_t i = 1; i < num_reachable; ++i) {
     dom_children_[next_[idom_[rpo_[i].index].index]++] = rpo_[i];
   }
+}
 
+void ControlFlowGraph::ComputeDominators() {
+  ComputeDominatorTree();
+  const uint32_t n = static_cast<uint32_t>(rpo_index_.size());
+  dom_pre_.assign(n, 0);
+  dom_post_.assign(n, 0);
+  dom_numbered_ = true;
+  if (rpo_.empty()) return;
+  const Block entry = rpo_[0];
   // Number the dominator tree iteratively (no recursion on input).
   uint32_t pre_number = 0, post_number = 0;
   if (stack_.size() < n) stack_.resize(n);  // each block is pushed once
@@ -201,7 +229,7 @@ void ControlFlowGraph::DropUnreachableEdges() {
   }
   uint32_t out = 0;
   for (uint32_t b = 0; b < n; ++b) {
-    const uint32_t begin = pred_begin_[b], end = pred_begin_[b + 1];
+    const uint32_t begin = pred_begin_[b], end = pred_end_[b];
     pred_begin_[b] = out;
     for (uint32_t k = begin; k < end; ++k) {
       if (IsReachable(preds_[k])) preds_[out++] = preds_[k];
@@ -209,10 +237,17 @@ void ControlFlowGraph::DropUnreachableEdges() {
   }
   pred_begin_[n] = out;
   preds_.resize(out);
+  for (uint32_t b = 0; b < n; ++b) pred_end_[b] = pred_begin_[b + 1];
 }
 
 bool ControlFlowGraph::Dominates(Block a, Block b) const {
   if (!IsReachable(a) || !IsReachable(b)) return false;
+  if (!dom_numbered_) {
+    for (; b.valid(); b = idom_[b.index]) {
+      if (b == a) return true;
+    }
+    return false;
+  }
   return dom_pre_[a.index] <= dom_pre_[b.index] && dom_post_[b.index] <= dom_post_[a.index];
 }
 

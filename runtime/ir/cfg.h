@@ -36,6 +36,20 @@ class ControlFlowGraph {
   // DomChildren, Dominates), which needs the first.
   void ComputeOrder(const Function& f);
   void ComputeDominators();
+  // The dominator tree without the numbering that makes Dominates O(1)
+  // (Dominates then walks the idom chain), for users that only need Idom
+  // and DomChildren.
+  void ComputeDominatorTree();
+  // After RemoveEdge: recomputes the reverse post-order and reachability of
+  // `f` (whose layout must be the one the edges were computed from) from the
+  // edges kept here, without rescanning the terminators; then the dominator
+  // tree is stale until ComputeDominators.
+  void RecomputeOrder(const Function& f);
+  // Takes the edge `from` -> `to` out of the successors of `from` and the
+  // predecessors of `to` (both keep their order), as when `from`'s
+  // terminator no longer targets `to`. The order and the dominator tree are
+  // stale until RecomputeOrder and ComputeDominators.
+  void RemoveEdge(Block from, Block to);
   // Updates the graph after the unreachable blocks left the layout: what
   // Compute would give then, without recomputing the dominators (which
   // unreachable blocks do not affect).
@@ -47,7 +61,10 @@ class ControlFlowGraph {
                                succ_end_[b.index] - succ_begin_[b.index]);
   }
   // Every block of the layout with an edge to `b` (once each), in layout order.
-  absl::Span<const Block> Predecessors(Block b) const { return Range(preds_, pred_begin_, b); }
+  absl::Span<const Block> Predecessors(Block b) const {
+    return absl::MakeConstSpan(preds_.data() + pred_begin_[b.index],
+                               pred_end_[b.index] - pred_begin_[b.index]);
+  }
   // Reachable blocks, entry first, each before its successors except along
   // back edges.
   absl::Span<const Block> ReversePostOrder() const { return rpo_; }
@@ -59,7 +76,8 @@ class ControlFlowGraph {
     return Range(dom_children_, dom_children_begin_, b);
   }
   // True if `a` dominates `b` (a block dominates itself). False when either
-  // is unreachable. O(1).
+  // is unreachable. O(1) after ComputeDominators, O(depth of b) after
+  // ComputeDominatorTree.
   bool Dominates(Block a, Block b) const;
   uint32_t RpoIndex(Block b) const { return rpo_index_[b.index]; }
   // The number of blocks of the function it was computed from.
@@ -74,11 +92,13 @@ class ControlFlowGraph {
 
   // The successors of block b are succs_[succ_begin_[b], succ_end_[b]) (in
   // layout order of b); its predecessors preds_[pred_begin_[b],
-  // pred_begin_[b + 1]) (CSR).
+  // pred_end_[b]) (CSR with an end per block, so that RemoveEdge can shorten
+  // a range in place).
   std::vector<uint32_t> succ_begin_;
   std::vector<uint32_t> succ_end_;
   std::vector<Block> succs_;
   std::vector<uint32_t> pred_begin_;
+  std::vector<uint32_t> pred_end_;
   std::vector<Block> preds_;
   std::vector<Block> rpo_;
   std::vector<uint32_t> rpo_index_;
@@ -87,8 +107,10 @@ class ControlFlowGraph {
   std::vector<Block> dom_children_;
   // Pre- and post-order numbers of a depth-first walk of the dominator tree:
   // a dominates b iff pre[a] <= pre[b] and post[b] <= post[a].
+  // Only with dom_numbered_ (ComputeDominators, not ComputeDominatorTree).
   std::vector<uint32_t> dom_pre_;
   std::vector<uint32_t> dom_post_;
+  bool dom_numbered_ = false;
   // Scratch for Compute: last block that added each successor (to keep
   // successors distinct), the depth-first walks' stack, fill positions, and
   // the blocks with an edge from a block not before them in reverse

@@ -164,6 +164,40 @@ TEST(IrTest, GraphAfterDroppingUnreachableBlocksEqualsARecomputedOne) {
   }
 }
 
+TEST(IrTest, GraphAfterRemovingAnEdgeEqualsARecomputedOne) {
+  // The diamond's brif becomes a jump to its then block: the else block is
+  // unreachable and the join's dominator changes.
+  Function f = Diamond();
+  ControlFlowGraph cfg(f);
+  const Block entry = f.layout[0];
+  const Inst branch = f.Terminator(entry);
+  const Block then_block = f.Targets(branch)[0].block;
+  const Block else_block = f.Targets(branch)[1].block;
+  InstData& d = f.inst(branch);
+  d.op = IrOpcode::kJump;
+  d.targets_count = 1;
+  d.args_count = 0;
+  cfg.RemoveEdge(entry, else_block);
+  cfg.RecomputeOrder(f);
+  cfg.ComputeDominatorTree();
+  const ControlFlowGraph fresh(f);
+  EXPECT_FALSE(cfg.IsReachable(else_block));
+  EXPECT_THAT(cfg.ReversePostOrder(), ::testing::ElementsAreArray(fresh.ReversePostOrder()));
+  for (uint32_t i = 0; i < f.blocks.size(); ++i) {
+    const Block x(i);
+    EXPECT_THAT(cfg.Predecessors(x), ::testing::ElementsAreArray(fresh.Predecessors(x)));
+    EXPECT_THAT(cfg.Successors(x), ::testing::ElementsAreArray(fresh.Successors(x)));
+    EXPECT_THAT(cfg.DomChildren(x), ::testing::ElementsAreArray(fresh.DomChildren(x)));
+    EXPECT_EQ(cfg.Idom(x), fresh.Idom(x));
+    EXPECT_EQ(cfg.IsReachable(x), fresh.IsReachable(x));
+    // Without the numbering, Dominates walks the idom chain.
+    for (uint32_t j = 0; j < f.blocks.size(); ++j) {
+      EXPECT_EQ(cfg.Dominates(x, Block(j)), fresh.Dominates(x, Block(j)));
+    }
+  }
+  EXPECT_EQ(cfg.Idom(f.Targets(f.Terminator(then_block))[0].block), then_block);
+}
+
 TEST(VerifierTest, AcceptsWellFormedFunctions) {
   EXPECT_TRUE(VerifyFunction(Diamond()).ok()) << VerifyFunction(Diamond());
 }

@@ -157,6 +157,8 @@ class ConstantFolder {
         const std::optional<uint64_t> cx = ConstantBits(x), cy = ConstantBits(y);
         if (cx && cy) return ToConstant(i, EvalBinary(d.op, d.type, *cx, *cy));
         if (!ir::IsInt(d.type)) return false;
+        // Without a constant operand, only x op x simplifies.
+        if (!cx && !cy && x != y) return false;
         const Simplified s = Simplify(d.op, d.type, x, y, cx, cy);
         if (s.kind == Simplified::Kind::kValue) {
           Replace(i, s.value);

@@ -77,11 +77,13 @@ struct Key {
   bool operator==(const Key& o) const {
     return words[0] == o.words[0] && words[1] == o.words[1] && words[2] == o.words[2];
   }
+  // The high half of a product depends on every bit of the multiplicand.
+  // (Only the speed of the lookups depends on the hash, not what they find.)
   uint32_t Hash() const {
-    constexpr uint64_t kMul = 0x9e3779b97f4a7c15ull;
-    uint64_t h = words[0] * kMul;
-    h = (h ^ (h >> 29) ^ words[1]) * kMul;
-    h = (h ^ (h >> 29) ^ words[2]) * kMul;
+    constexpr uint64_t kMul1 = 0x9e3779b97f4a7c15ull;
+    constexpr uint64_t kMul2 = 0xc2b2ae3d27d4eb4full;
+    // words[2] (a constant's bits) is 0 when words[0] holds an operand.
+    const uint64_t h = ((words[0] ^ words[2]) * kMul1 + words[1]) * kMul2;
     return static_cast<uint32_t>(h >> 32);
   }
 };
@@ -89,8 +91,13 @@ struct Key {
 // `bits` = kKeyBits of the instruction's opcode, eligible.
 inline Key MakeKey(const Function& f, const InstData& d, uint8_t bits) {
   const Value* args = f.value_pool.data() + d.args_begin;
+  const ValueData* const values = f.values.data();
   uint32_t a[3] = {0, 0, 0};
-  for (uint32_t k = 0; k < d.args_count; ++k) a[k] = f.Resolve(args[k]).index;
+  for (uint32_t k = 0; k < d.args_count; ++k) {
+    uint32_t v = args[k].index;
+    while (values[v].kind == ValueData::Kind::kAlias) v = values[v].def;
+    a[k] = v;
+  }
   const bool uses_cond = bits & kUsesCond;
   if (((bits & kCommutative) || ((bits & kCommutativeIfEqNe) && (d.cond == Cond::kEq ||
                                                                   d.cond == Cond::kNe))) &&
@@ -187,9 +194,14 @@ bool NumberValues(Function& f, PassContext& ctx) {
     table.assign(capacity, 0);
   }
   const size_t mask = table.size() - 1;
-  std::vector<PassContext::GvnEntry>& seen = ctx.gvn_seen;
+  uint64_t* const slots = table.data();
+  // At most one entry per instruction: written through a pointer, no
+  // capacity checks.
+  std::vector<PassContext::GvnEntry>& seen_storage = ctx.gvn_seen;
+  if (seen_storage.size() < num_insts) seen_storage.resize(num_insts);
+  PassContext::GvnEntry* const seen = seen_storage.data();
+  uint32_t num_seen = 0;
   std::vector<uint32_t>& scope_begin = ctx.u32_b;
-  seen.clear();
   scope_begin.clear();
   Flags& removed = ctx.removed;
   removed.assign(f.insts.size(), false);
@@ -200,7 +212,7 @@ bool NumberValues(Function& f, PassContext& ctx) {
   WalkDominatorTree(
       cfg, ctx.walk_stack,
       [&](Block b) {
-        scope_begin.push_back(static_cast<uint32_t>(seen.size()));
+        scope_begin.push_back(num_seen);
         for (Inst i : f.block(b).insts) {
           const InstData& d = insts[i.index];
           const uint8_t bits = kKeyBits.bits[static_cast<uint8_t>(d.op)];
@@ -209,9 +221,9 @@ bool NumberValues(Function& f, PassContext& ctx) {
           const uint32_t hash = key.Hash();
           size_t slot = hash & mask;
           bool found = false;
-          for (; table[slot] != 0; slot = (slot + 1) & mask) {
-            if (static_cast<uint32_t>(table[slot] >> 32) != hash) continue;
-            const PassContext::GvnEntry& twin = seen[static_cast<uint32_t>(table[slot]) - 1];
+          for (uint64_t entry; (entry = slots[slot]) != 0; slot = (slot + 1) & mask) {
+            if (static_cast<uint32_t>(entry >> 32) != hash) continue;
+            const PassContext::GvnEntry& twin = seen[static_cast<uint32_t>(entry) - 1];
             if (twin.key[0] == key.words[0] && twin.key[1] == key.words[1] &&
                 twin.key[2] == key.words[2]) {
               ReplaceInstWithValue(f, i, twin.value, removed);
@@ -221,14 +233,15 @@ bool NumberValues(Function& f, PassContext& ctx) {
             }
           }
           if (found) continue;
-          seen.push_back(PassContext::GvnEntry{{key.words[0], key.words[1], key.words[2]},
-                                               f.Result(i), static_cast<uint32_t>(slot)});
-          table[slot] = static_cast<uint64_t>(hash) << 32 | seen.size();
+          seen[num_seen++] = PassContext::GvnEntry{{key.words[0], key.words[1], key.words[2]},
+                                                   f.Result(i), static_cast<uint32_t>(slot)};
+          slots[slot] = static_cast<uint64_t>(hash) << 32 | num_seen;
         }
       },
       [&](Block) {
-        for (size_t k = seen.size(); k-- > scope_begin.back();) table[seen[k].slot] = 0;
-        seen.resize(scope_begin.back());
+        const uint32_t begin = scope_begin.back();
+        for (uint32_t k = num_seen; k-- > begin;) slots[seen[k].slot] = 0;
+        num_seen = begin;
         scope_begin.pop_back();
       });
   RemoveMarkedIn(f, removed, removed_in);

@@ -173,13 +173,33 @@ bool PassContext::RewriteAsJump(Function& f, Inst i, size_t target) {
       incoming_end_[to.index] = out;
     }
   }
+  if (cfg_valid_) {
+    // The edges to the blocks no other target keeps (RemoveEdge of an
+    // edge already gone, for a block targeted twice, does nothing).
+    const InstData& d = f.inst(i);
+    const Block from = d.block;
+    const Block kept = f.block_calls[d.targets_begin + target].block;
+    for (uint32_t t = 0; t < d.targets_count; ++t) {
+      const Block to = f.block_calls[d.targets_begin + t].block;
+      if (to != kept) removed_edges_.push_back({from, to});
+    }
+  }
   const bool edge_removed = opt::RewriteAsJump(f, i, target);
-  if (edge_removed) cfg_valid_ = dominators_valid_ = false;
+  if (edge_removed) order_valid_ = dominators_valid_ = false;
   return edge_removed;
 }
 
+void PassContext::UpdateOrder(const Function& f) {
+  for (const auto& [from, to] : removed_edges_) cfg_.RemoveEdge(from, to);
+  removed_edges_.clear();
+  cfg_.RecomputeOrder(f);
+  order_valid_ = true;
+  dominators_valid_ = false;
+}
+
 void PassContext::DropUnreachableBlocks() {
-  if (!cfg_valid_) {
+  if (!cfg_valid_ || !order_valid_) {
+    cfg_valid_ = order_valid_ = dominators_valid_ = false;
     incoming_valid_ = false;
     return;
   }
@@ -203,17 +223,20 @@ bool PassContext::CheckCfgIsCurrent(const Function& f) const {
   auto same = [](auto a, auto b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); };
   if (cfg_valid_) {
     const ir::ControlFlowGraph fresh(f);
-    if (cfg_.NumBlocks() != f.blocks.size()) return false;
-    if (!same(fresh.ReversePostOrder(), cfg_.ReversePostOrder())) return false;
+    // The kept edges with the removals still to apply.
+    ir::ControlFlowGraph kept = cfg_;
+    for (const auto& [from, to] : removed_edges_) kept.RemoveEdge(from, to);
+    if (kept.NumBlocks() != f.blocks.size()) return false;
+    if (order_valid_ && !same(fresh.ReversePostOrder(), kept.ReversePostOrder())) return false;
     for (uint32_t i = 0; i < f.blocks.size(); ++i) {
       const Block b(i);
-      if (!same(fresh.Successors(b), cfg_.Successors(b)) ||
-          !same(fresh.Predecessors(b), cfg_.Predecessors(b)) ||
-          fresh.IsReachable(b) != cfg_.IsReachable(b)) {
+      if (!same(fresh.Successors(b), kept.Successors(b)) ||
+          !same(fresh.Predecessors(b), kept.Predecessors(b))) {
         return false;
       }
-      if (dominators_valid_ && (!same(fresh.DomChildren(b), cfg_.DomChildren(b)) ||
-                                fresh.Idom(b) != cfg_.Idom(b))) {
+      if (order_valid_ && fresh.IsReachable(b) != kept.IsReachable(b)) return false;
+      if (dominators_valid_ && (!same(fresh.DomChildren(b), kept.DomChildren(b)) ||
+                                fresh.Idom(b) != kept.Idom(b))) {
         return false;
       }
     }

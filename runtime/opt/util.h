@@ -176,7 +176,7 @@ class PassContext {
   const ir::ControlFlowGraph& Cfg(const Function& f) {
     CfgOrder(f);
     if (!dominators_valid_) {
-      cfg_.ComputeDominators();
+      cfg_.ComputeDominatorTree();  // the passes do not ask Dominates
       dominators_valid_ = true;
     }
     return cfg_;
@@ -186,8 +186,11 @@ class PassContext {
   const ir::ControlFlowGraph& CfgOrder(const Function& f) {
     if (!cfg_valid_) {
       cfg_.ComputeOrder(f);
-      cfg_valid_ = true;
+      cfg_valid_ = order_valid_ = true;
       dominators_valid_ = false;
+      removed_edges_.clear();
+    } else if (!order_valid_) {
+      UpdateOrder(f);
     }
     return cfg_;
   }
@@ -201,11 +204,16 @@ class PassContext {
   // Makes Incoming() current for `f` (no work when it is).
   void ComputeIncoming(const Function& f);
   // After changing edges or the layout.
-  void InvalidateCfg() { cfg_valid_ = dominators_valid_ = incoming_valid_ = false; }
+  void InvalidateCfg() {
+    cfg_valid_ = order_valid_ = dominators_valid_ = incoming_valid_ = false;
+    removed_edges_.clear();
+  }
   // util.h's RewriteAsJump, keeping what is kept here current: the incoming
   // lists lose the dropped block calls, and the graph, if it lost an edge,
-  // is recomputed when next asked for (the object a pass holds stays as it
-  // was until then). Returns whether an edge went.
+  // is brought up to date when next asked for (the object a pass holds
+  // stays as it was until then): the edges lose the removed ones, and the
+  // order and the dominator tree are recomputed from the edges, without
+  // rescanning the terminators. Returns whether an edge went.
   bool RewriteAsJump(Function& f, Inst i, size_t target);
   // After the unreachable blocks left the layout (while the graph still
   // says which they were).
@@ -242,9 +250,16 @@ class PassContext {
   std::vector<GvnEntry> gvn_seen;
 
  private:
+  // Applies removed_edges_ to cfg_ and recomputes its order.
+  void UpdateOrder(const Function& f);
+
   ir::ControlFlowGraph cfg_;
-  bool cfg_valid_ = false;         // edges and order
+  bool cfg_valid_ = false;         // edges, but for removed_edges_
+  bool order_valid_ = false;       // and the order (removed_edges_ is empty)
   bool dominators_valid_ = false;  // and the dominator tree
+  // Edges (from, to) that RewriteAsJump removed from the function since
+  // cfg_'s edges were last brought up to date.
+  std::vector<std::pair<Block, Block>> removed_edges_;
   // Incoming(b) is incoming_[incoming_begin_[b], incoming_end_[b]), whose
   // branches are in the blocks incoming_source_[same range].
   std::vector<uint32_t> incoming_begin_;
