@@ -380,9 +380,22 @@ class Allocator {
   // Scan's and AllocateBlocked's scratch.
   std::vector<uint32_t> still_active_, still_inactive_, evict_active_, evict_inactive_;
 
-  std::vector<uint64_t> split_vregs_;  // Resolve: a bit per vreg with several parts
-  std::vector<uint32_t> split_list_, split_words_;  // Resolve: those vregs; words with any
+  std::vector<uint32_t> split_list_;  // Resolve: the vregs with several parts
   std::vector<std::pair<uint64_t, uint32_t>> resolve_sorted_;  // Resolve: moves by place
+  // Resolve's edge moves: per block, the edges into it (in_begin_); per
+  // block in allocation order, its start; a segment tree of predecessor
+  // ends; the moves found, by (edge, vreg).
+  struct EdgeIn {
+    uint32_t p, edge, end_pos;
+  };
+  struct EdgeFound {
+    uint32_t p, s;
+    Location from, to;
+  };
+  std::vector<EdgeIn> resolve_in_edges_;
+  std::vector<uint32_t> resolve_in_begin_, resolve_starts_, resolve_seg_min_, resolve_seg_max_;
+  std::vector<EdgeFound> resolve_found_;
+  std::vector<std::pair<uint64_t, uint32_t>> resolve_found_order_;
   // AssignSlots' scratch.
   std::vector<uint8_t> slot_spilled_;
   std::vector<uint32_t> slot_spilled_list_, slot_group_, slot_roots_, slot_of_root_;

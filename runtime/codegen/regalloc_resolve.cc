@@ -2,6 +2,7 @@
 // parts per vreg, spill slots, stores, and the moves at split positions and
 // on CFG edges (regalloc.h, steps 6 and 7).
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -170,46 +171,119 @@ absl::Status Allocator::Resolve() {
   }
   // Edge moves. Only split vregs can be in different places on the two
   // sides: a vreg live on an edge has ranges covering both ends, and one
-  // part covers all its ranges.
-  const uint32_t nw = live_in_.words_per_row();
-  std::vector<uint64_t>& split = split_vregs_;
-  split.assign(nw, 0);
-  for (uint32_t v : split_list) split[v / 64] |= uint64_t{1} << (v % 64);
-  // The words holding any of them: the rest of a live-in row is skipped.
-  std::vector<uint32_t>& split_words = split_words_;
-  split_words.clear();
-  for (uint32_t w = 0; w < nw; ++w) {
-    if (split[w] != 0) split_words.push_back(w);
+  // part covers all its ranges. A vreg's place differs on an edge only when
+  // the edge's ends lie in different parts: per part, the blocks starting
+  // in it that have a predecessor ending outside it are found in a segment
+  // tree over the blocks in allocation order (each node: the lowest and
+  // highest end of its blocks' predecessors), so the work follows the part
+  // boundaries, not the edges times the vregs live on them.
+  // Edges are numbered by (predecessor, its successor order), the order in
+  // which the moves are listed; blocks without instructions have no edges.
+  std::vector<uint32_t>& in_begin = resolve_in_begin_;
+  std::vector<EdgeIn>& in_edges = resolve_in_edges_;
+  in_begin.assign(nb + 2, 0);
+  for (uint32_t p = 0; p < nb; ++p) {
+    if (code_->block(p).insts.empty()) continue;
+    for (uint32_t s : succs_[p]) ++in_begin[s + 2];
   }
+  for (uint32_t b = 0; b < nb; ++b) in_begin[b + 2] += in_begin[b + 1];
+  in_edges.resize(in_begin[nb + 1]);
+  uint32_t num_edges = 0;
   for (uint32_t p = 0; p < nb; ++p) {
     const uint32_t n = static_cast<uint32_t>(code_->block(p).insts.size());
     if (n == 0) continue;
     const uint32_t end_pos = 2 * (block_first_[p] + n) - 1;
-    for (uint32_t s : succs_[p]) {
-      const uint64_t* live = live_in_.Row(s);
-      for (uint32_t w : split_words) {
-        for (uint64_t bits = live[w] & split[w]; bits != 0; bits &= bits - 1) {
-          const uint32_t v = 64 * w + __builtin_ctzll(bits);
-          const Location from = LocAt(v, end_pos), to = LocAt(v, 2 * block_first_[s]);
-          if (from.kind == Location::Kind::kNone || to.kind == Location::Kind::kNone) {
-            return absl::InternalError(absl::StrCat(VRegName(VReg(v)), " live on the edge ", p,
-                                                    " -> ", s, " but not allocated"));
-          }
-          if (from == to) continue;
-          const MachInst& last = code_->block(p).insts.back();
-          if (preds_[s].size() == 1 && s != 0) {
-            pending.push_back({s, 0, 1, {VReg(v), from, to}, Weight(s)});
-          } else if (last.kind == MachInst::Kind::kJmp && safe_[block_first_[p] + n - 1]) {
-            pending.push_back({p, n - 1, 1, {VReg(v), from, to}, Weight(p)});
-          } else {
-            return absl::InternalError(absl::StrCat("critical edge ", code_->block(p).name, " -> ",
-                                                    code_->block(s).name, " needs moves"));
-          }
+    for (uint32_t s : succs_[p]) in_edges[in_begin[s + 1]++] = {p, num_edges++, end_pos};
+  }
+  // in_edges[in_begin[s], in_begin[s + 1]): the edges into s, by number.
+  const uint32_t nl = static_cast<uint32_t>(order_.size());
+  std::vector<uint32_t>& starts = resolve_starts_;  // per layout index
+  starts.resize(nl);
+  uint32_t size = 1;
+  while (size < nl) size *= 2;
+  std::vector<uint32_t>& seg_min = resolve_seg_min_;
+  std::vector<uint32_t>& seg_max = resolve_seg_max_;
+  seg_min.assign(2 * size, kNone);
+  seg_max.assign(2 * size, 0);
+  for (uint32_t i = 0; i < nl; ++i) {
+    const uint32_t s = order_[i];
+    starts[i] = 2 * block_first_[s];
+    for (uint32_t e = in_begin[s]; e < in_begin[s + 1]; ++e) {
+      seg_min[size + i] = std::min(seg_min[size + i], in_edges[e].end_pos);
+      seg_max[size + i] = std::max(seg_max[size + i], in_edges[e].end_pos);
+    }
+  }
+  for (uint32_t i = size; i-- > 1;) {
+    seg_min[i] = std::min(seg_min[2 * i], seg_min[2 * i + 1]);
+    seg_max[i] = std::max(seg_max[2 * i], seg_max[2 * i + 1]);
+  }
+  // Candidate edge moves: (edge number, vreg) → the index into `found`.
+  std::vector<EdgeFound>& found = resolve_found_;
+  std::vector<std::pair<uint64_t, uint32_t>>& found_order = resolve_found_order_;
+  found.clear();
+  found_order.clear();
+  for (uint32_t v : split_list) {
+    for (const LivePart& part : result_.Parts(v)) {
+      const uint32_t lo = part.begin, hi = part.end;
+      // The layout indexes [l, r) of the blocks starting in [lo, hi).
+      const uint32_t l = static_cast<uint32_t>(
+          std::lower_bound(starts.begin(), starts.end(), lo) - starts.begin());
+      const uint32_t r = static_cast<uint32_t>(
+          std::lower_bound(starts.begin() + l, starts.end(), hi) - starts.begin());
+      if (l == r) continue;
+      // The blocks in [l, r) with a predecessor ending outside [lo, hi):
+      // the tree's nodes that make up [l, r), each searched depth-first
+      // where a block below it has one.
+      auto outside = [&](uint32_t node) { return seg_min[node] < lo || seg_max[node] >= hi; };
+      // (At most two nodes per tree level to start with, then one more
+      // per level below the node being searched.)
+      std::array<uint32_t, 3 * 33> stack;
+      uint32_t top = 0;
+      for (uint32_t x = l + size, y = r + size; x < y; x /= 2, y /= 2) {
+        if (x & 1) stack[top++] = x++;
+        if (y & 1) stack[top++] = --y;
+      }
+      while (top != 0) {
+        const uint32_t node = stack[--top];
+        if (!outside(node)) continue;
+        if (node < size) {
+          stack[top++] = 2 * node + 1;
+          stack[top++] = 2 * node;
+          continue;
+        }
+        const uint32_t s = order_[node - size];
+        if (!live_in_.Test(s, v)) continue;
+        for (uint32_t e = in_begin[s]; e < in_begin[s + 1]; ++e) {
+          const EdgeIn& in = in_edges[e];
+          if (in.end_pos >= lo && in.end_pos < hi) continue;  // the same part
+          const Location from = LocAt(v, in.end_pos);
+          if (from == part.loc) continue;
+          found_order.push_back({uint64_t{in.edge} << 32 | v, static_cast<uint32_t>(found.size())});
+          found.push_back({in.p, s, from, part.loc});
         }
       }
     }
   }
-
+  std::sort(found_order.begin(), found_order.end());
+  for (const auto& [key, index] : found_order) {
+    const EdgeFound& f = found[index];
+    const uint32_t v = static_cast<uint32_t>(key);
+    const uint32_t p = f.p, s = f.s;
+    if (f.from.kind == Location::Kind::kNone) {
+      return absl::InternalError(absl::StrCat(VRegName(VReg(v)), " live on the edge ", p, " -> ", s,
+                                              " but not allocated"));
+    }
+    const uint32_t n = static_cast<uint32_t>(code_->block(p).insts.size());
+    const MachInst& last = code_->block(p).insts.back();
+    if (preds_[s].size() == 1 && s != 0) {
+      pending.push_back({s, 0, 1, {VReg(v), f.from, f.to}, Weight(s)});
+    } else if (last.kind == MachInst::Kind::kJmp && safe_[block_first_[p] + n - 1]) {
+      pending.push_back({p, n - 1, 1, {VReg(v), f.from, f.to}, Weight(p)});
+    } else {
+      return absl::InternalError(absl::StrCat("critical edge ", code_->block(p).name, " -> ",
+                                              code_->block(s).name, " needs moves"));
+    }
+  }
   // Stores. When all of a vreg's defs lie in one block B that it is not live
   // into, and the last of them, D, runs on every path through B (safe_),
   // the slot holds the final value from D on if D stores it there (or
