@@ -377,6 +377,12 @@ class Allocator {
   std::vector<uint32_t> active_, inactive_;
   uint32_t scan_pos_ = 0;        // the position of the last interval taken
   uint32_t inactive_regs_ = 0;   // bit per Reg::index(): a superset of inactive_'s registers
+  // SplitPosition's block skipping (built by Scan): the blocks with
+  // instructions in allocation order, each one's index there, and per depth
+  // d in [1, split_max_depth_] (row d - 1) the nearest block before / after
+  // each whose start's split depth is below d (kNone: none).
+  std::vector<uint32_t> split_layout_, split_layout_index_, split_prev_lower_, split_next_lower_;
+  uint32_t split_max_depth_ = 0;
   // Scan's and AllocateBlocked's scratch.
   std::vector<uint32_t> still_active_, still_inactive_, evict_active_, evict_inactive_;
 

@@ -49,6 +49,40 @@ void Allocator::Scan() {
     candidate_bits_[c] = 0;
     for (x64::Reg r : candidates_[c]) candidate_bits_[c] |= uint32_t{1} << r.index();
   }
+  // For SplitPosition: the blocks with instructions in allocation order,
+  // each one's lowest split depth (at its start), and per depth d the
+  // nearest block before / after each one whose lowest depth is below d.
+  {
+    std::vector<uint32_t>& layout = split_layout_;
+    layout.clear();
+    split_layout_index_.resize(code_->num_blocks());
+    uint32_t max_depth = 0;
+    for (uint32_t b : order_) {
+      if (code_->block(b).insts.empty()) continue;
+      split_layout_index_[b] = static_cast<uint32_t>(layout.size());
+      layout.push_back(b);
+      max_depth = std::max(max_depth, SplitDepth(2 * block_first_[b]));
+    }
+    const uint32_t nq = static_cast<uint32_t>(layout.size());
+    split_max_depth_ = max_depth;
+    // Depths d in [1, max_depth]: row d - 1.
+    split_prev_lower_.resize(size_t{max_depth} * nq);
+    split_next_lower_.resize(size_t{max_depth} * nq);
+    for (uint32_t d = 1; d <= max_depth; ++d) {
+      uint32_t* prev = split_prev_lower_.data() + size_t{d - 1} * nq;
+      uint32_t* next = split_next_lower_.data() + size_t{d - 1} * nq;
+      uint32_t last = kNone;
+      for (uint32_t q = 0; q < nq; ++q) {
+        prev[q] = last;
+        if (SplitDepth(2 * block_first_[layout[q]]) < d) last = q;
+      }
+      last = kNone;
+      for (uint32_t q = nq; q-- > 0;) {
+        next[q] = last;
+        if (SplitDepth(2 * block_first_[layout[q]]) < d) last = q;
+      }
+    }
+  }
   fixed_cursor_.fill(0);
   fixed_cursor_pos_ = 0;
   scan_pos_ = 0;
@@ -470,7 +504,19 @@ uint32_t Allocator::SplitPosition(const Interval& it, uint32_t lo, uint32_t hi,
       }
       if (first >= j_lo) consider(first, SplitDepth(2 * first));
       if (best_depth == 0 || first <= j_lo || first == 0) break;
-      j = first - 1;
+      // The blocks between whose every split depth is at least best_depth
+      // cannot improve on best (ties go to the latest).
+      const uint32_t q = split_layout_index_[b];
+      const uint32_t prev =
+          best_depth > split_max_depth_
+              ? q - 1
+              : split_prev_lower_[size_t{best_depth - 1} * split_layout_.size() + q];
+      if (prev == kNone) break;
+      const uint32_t pb = split_layout_[prev];
+      const uint32_t prev_last =
+          block_first_[pb] + static_cast<uint32_t>(code_->block(pb).insts.size()) - 1;
+      if (prev_last < j_lo) break;
+      j = prev_last;
     }
   } else {
     for (uint32_t j = j_lo; j <= j_hi;) {
@@ -485,7 +531,15 @@ uint32_t Allocator::SplitPosition(const Interval& it, uint32_t lo, uint32_t hi,
         }
       }
       if (best_depth == 0) break;
-      j = end;
+      // As above: skip the blocks that cannot improve (ties go to the
+      // earliest).
+      const uint32_t q = split_layout_index_[b];
+      const uint32_t next =
+          best_depth > split_max_depth_
+              ? q + 1
+              : split_next_lower_[size_t{best_depth - 1} * split_layout_.size() + q];
+      if (next == kNone || next >= split_layout_.size()) break;
+      j = block_first_[split_layout_[next]];
     }
   }
   return best;
