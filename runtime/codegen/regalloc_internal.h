@@ -377,6 +377,8 @@ class Allocator {
   std::vector<uint32_t> active_, inactive_;
   uint32_t scan_pos_ = 0;        // the position of the last interval taken
   uint32_t inactive_regs_ = 0;   // bit per Reg::index(): a superset of inactive_'s registers
+  // At most the lowest `recheck` of inactive_ (0: look at all of them).
+  uint32_t inactive_min_recheck_ = 0;
   // SplitPosition's block skipping (built by Scan): the blocks with
   // instructions in allocation order, each one's index there, and per depth
   // d in [1, split_max_depth_] (row d - 1) the nearest block before / after

@@ -92,6 +92,8 @@ void Allocator::Scan() {
   unhandled_.clear();
   active_.clear();
   inactive_.clear();
+  inactive_regs_ = 0;
+  inactive_min_recheck_ = 0;
   for (uint32_t v = 0; v < nv; ++v) {
     const RangeSpan ranges = VregRanges(v);
     if (ranges.empty()) continue;
@@ -124,6 +126,7 @@ void Allocator::Scan() {
     if (pos < scan_pos_) {
       for (uint32_t a : active_) intervals_[a].recheck = 0;
       for (uint32_t a : inactive_) intervals_[a].recheck = 0;
+      inactive_min_recheck_ = 0;
     }
     scan_pos_ = pos;
     // Filtered in place (few change state): active_ becomes the active ones
@@ -131,6 +134,7 @@ void Allocator::Scan() {
     // ones in a hole, then the inactive ones that stay.
     still_inactive_.clear();  // the active ones in a hole
     uint32_t regs = 0;
+    uint32_t min_recheck = kNone;  // over the inactive ones
     size_t n = 0;
     for (const uint32_t a : active_) {
       Interval& it = intervals_[a];
@@ -145,27 +149,38 @@ void Allocator::Scan() {
         it.recheck = it.ranges[it.cursor].from;
         still_inactive_.push_back(a);
         regs |= uint32_t{1} << it.loc.reg.index();
+        min_recheck = std::min(min_recheck, it.recheck);
       }
     }
     active_.resize(n);
-    n = 0;
-    for (const uint32_t a : inactive_) {
-      Interval& it = intervals_[a];
-      if (pos < it.recheck) {
-        inactive_[n++] = a;
-        regs |= uint32_t{1} << it.loc.reg.index();
-      } else if (it.ranges.empty() || it.last() <= pos) {
-        // ended
-      } else if (CoversNow(it, pos)) {
-        it.recheck = it.ranges[it.cursor].to;
-        active_.push_back(a);
-      } else {
-        it.recheck = it.ranges[it.cursor].from;
-        inactive_[n++] = a;
-        regs |= uint32_t{1} << it.loc.reg.index();
+    if (pos < inactive_min_recheck_) {
+      // No inactive interval changes state: inactive_ stays as it is, and
+      // the last registers (a superset) stand.
+      regs |= inactive_regs_;
+      min_recheck = std::min(min_recheck, inactive_min_recheck_);
+    } else {
+      n = 0;
+      for (const uint32_t a : inactive_) {
+        Interval& it = intervals_[a];
+        if (pos < it.recheck) {
+          inactive_[n++] = a;
+          regs |= uint32_t{1} << it.loc.reg.index();
+          min_recheck = std::min(min_recheck, it.recheck);
+        } else if (it.ranges.empty() || it.last() <= pos) {
+          // ended
+        } else if (CoversNow(it, pos)) {
+          it.recheck = it.ranges[it.cursor].to;
+          active_.push_back(a);
+        } else {
+          it.recheck = it.ranges[it.cursor].from;
+          inactive_[n++] = a;
+          regs |= uint32_t{1} << it.loc.reg.index();
+          min_recheck = std::min(min_recheck, it.recheck);
+        }
       }
+      inactive_.resize(n);
     }
-    inactive_.resize(n);
+    inactive_min_recheck_ = min_recheck;
     if (!still_inactive_.empty()) {
       inactive_.insert(inactive_.begin(), still_inactive_.begin(), still_inactive_.end());
     }
