@@ -4,7 +4,9 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -149,7 +151,12 @@ void Assembler::Align(int alignment) {
 void Assembler::RecordTrap(TrapKind kind) { traps_.emplace_back(Here(), kind); }
 
 void Assembler::Grow(size_t n) {
-  code_.resize(std::max<size_t>(2 * code_.size(), code_size_ + n + 4096));
+  const size_t capacity = std::max<size_t>(2 * code_capacity_, code_size_ + n + 4096);
+  // new[] without (): the bytes are not zeroed first.
+  std::unique_ptr<uint8_t[]> grown(new uint8_t[capacity]);
+  if (code_size_ > 0) std::memcpy(grown.get(), code_.get(), code_size_);
+  code_ = std::move(grown);
+  code_capacity_ = capacity;
 }
 
 bool Assembler::EncodeAndAppend(const Inst& inst, EncodedFields* e, Pos* start) {
@@ -328,7 +335,7 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
   uint32_t copied = 0;
   for (size_t i = 0; i < items_.size(); ++i) {
     const Item& item = items_[i];
-    out.bytes.insert(out.bytes.end(), code_.begin() + copied, code_.begin() + item.fixed);
+    out.bytes.insert(out.bytes.end(), code_.get() + copied, code_.get() + item.fixed);
     copied = item.fixed;
     const uint32_t start = static_cast<uint32_t>(out.bytes.size());
     if (item.kind == Item::Kind::kAlign) {
@@ -346,7 +353,7 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
     int64_t disp = int64_t{Offset(label_pos_[item.label], prefix)} - (start + e.size);
     WriteLe(&out.bytes, start + e.pcrel_offset, static_cast<uint64_t>(disp), e.pcrel_size);
   }
-  out.bytes.insert(out.bytes.end(), code_.begin() + copied, code_.begin() + code_size_);
+  out.bytes.insert(out.bytes.end(), code_.get() + copied, code_.get() + code_size_);
   out.code_size = static_cast<uint32_t>(out.bytes.size());
 
   // Constant pool: 16-aligned, entries by decreasing size.

@@ -48,6 +48,7 @@
 #define RUNTIME_X64_ASSEMBLER_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -206,14 +207,15 @@ class Assembler {
 
   // Room for `n` more bytes at the end of the code: where they go.
   uint8_t* Room(size_t n) {
-    if (code_.size() - code_size_ < n) Grow(n);
-    return code_.data() + code_size_;
+    if (code_capacity_ - code_size_ < n) Grow(n);
+    return code_.get() + code_size_;
   }
   void Grow(size_t n);
 
   // Everything but the items: the first code_size_ bytes of code_ (which
-  // grows ahead, in big steps).
-  std::vector<uint8_t> code_;
+  // grows ahead, in big steps, uninitialised: only written bytes are read).
+  std::unique_ptr<uint8_t[]> code_;
+  size_t code_capacity_ = 0;
   size_t code_size_ = 0;
   std::vector<Item> items_;
   std::vector<Pos> label_pos_;
