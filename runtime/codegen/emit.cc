@@ -46,7 +46,7 @@ class Emitter {
       if (skipped_[b]) continue;
       const MachBlock& mb = code_.block(b);
       as_.Bind(mb.label);
-      Label(mb.label, mb.name);
+      if (listing_ != nullptr) Label(mb.label, mb.name());
       x64::Label next;
       for (uint32_t n = b + 1; n < code_.num_blocks(); ++n) {
         if (!skipped_[n]) {
@@ -607,7 +607,7 @@ absl::Status CompileFunctionAt(const ir::Function& f, const ModuleCodegenContext
               << PrintAllocation(alloc) << "\n";
     for (uint32_t b = 0; b < alloc.edits.size(); ++b) {
       for (const Edit& e : alloc.edits[b]) {
-        std::cerr << lowered.vcode.block(b).name << " #" << e.inst
+        std::cerr << lowered.vcode.block(b).name() << " #" << e.inst
                   << (e.where == Edit::Where::kBefore ? " before:" : " after:");
         for (const AllocMove& m : e.moves) {
           auto name = [](const Location& l) {

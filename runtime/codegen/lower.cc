@@ -233,7 +233,7 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
   results_buffer_offset_ = out_.vcode.outgoing_arg_bytes;
 
   for (ir::Block b : cfg_.ReversePostOrder()) {
-    mblock_[b.index] = out_.vcode.NewBlock(as_.NewLabel(), absl::StrCat("block", b.index));
+    mblock_[b.index] = out_.vcode.NewBlock(as_.NewLabel(), b.index);
     // About two machine instructions per IR instruction: reserved, as
     // MachInsts are big to move when a vector grows.
     out_.vcode.block(mblock_[b.index]).insts.reserve(2 * f_.block(b).insts.size() + 4);
@@ -874,8 +874,7 @@ uint32_t Lowerer::EdgeTarget(const ir::BlockCall& call) {
   const uint32_t target = mblock_[call.block.index];
   if (call.args_count == 0 && incoming_edges_[call.block.index] <= 1) return target;
   const uint32_t saved = cur_;
-  const uint32_t edge = out_.vcode.NewBlock(
-      as_.NewLabel(), absl::StrCat("edge", out_.vcode.num_blocks(), "_to_block", call.block.index));
+  const uint32_t edge = out_.vcode.NewBlock(as_.NewLabel(), call.block.index, /*edge=*/true);
   cur_ = edge;
   out_.vcode.block(edge).insts.reserve(2);  // a parallel move and a jump
   auto params = f_.block(call.block).params;

@@ -98,7 +98,12 @@ struct MachInst {
 
 struct MachBlock {
   x64::Label label;
-  std::string name;             // "block3", or "edge3_5" for an edge block
+  // The block's name, built only when printed: "block<ir_block>", or
+  // "edge<edge_number>_to_block<ir_block>" for an edge block (numbered by its
+  // own machine block index).
+  uint32_t ir_block = 0;
+  uint32_t edge_number = UINT32_MAX;  // UINT32_MAX: not an edge block
+  std::string name() const;
   std::vector<MachInst> insts;
   // Machine block indexes (inline: a block has one or two, but for br_table).
   absl::InlinedVector<uint32_t, 2> succs;
@@ -116,7 +121,8 @@ class VCode {
   x64::RegClass Class(VReg v) const { return vreg_class_[v.index]; }
   uint32_t num_vregs() const { return static_cast<uint32_t>(vreg_class_.size()); }
 
-  uint32_t NewBlock(x64::Label label, std::string name);
+  // A block for IR block `ir_block`, or (edge) an edge block into it.
+  uint32_t NewBlock(x64::Label label, uint32_t ir_block, bool edge = false);
   // Room for `n` blocks without moving them.
   void ReserveBlocks(size_t n) { blocks_.reserve(n); }
   MachBlock& block(uint32_t b) { return blocks_[b]; }
