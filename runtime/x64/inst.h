@@ -260,6 +260,10 @@ struct FormInfo {
   Slot imm;   // kImm
   Slot rel;   // kRel
   Slot cond;  // kCond
+  // The explicit operands that are register kinds (bit k: operand k), and
+  // their specs' access: what VisitRegOperands walks, without the specs.
+  uint8_t reg_operand_mask = 0;
+  Access reg_operand_access[kMaxOperands] = {};
 };
 
 namespace internal {
