@@ -173,8 +173,9 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
   use_counts_ = ir::CountUses(f_);
   incoming_edges_.assign(f_.blocks.size(), 0);
   if (!f_.layout.empty()) ++incoming_edges_[f_.layout[0].index];
-  size_t num_targets = 0;
+  size_t num_targets = 0, num_insts = 0;
   for (ir::Block b : cfg_.ReversePostOrder()) {
+    num_insts += f_.block(b).insts.size();
     const ir::Inst term = f_.Terminator(b);
     if (!term.valid()) continue;
     for (const ir::BlockCall& c : f_.Targets(term)) ++incoming_edges_[c.block.index];
@@ -183,6 +184,8 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
   // A machine block per reachable block, and at most one edge block per
   // branch target: the blocks never move once made.
   out_.vcode.ReserveBlocks(cfg_.ReversePostOrder().size() + num_targets);
+  // What the blocks reserve below (and edge blocks in EdgeTarget).
+  out_.vcode.ReserveInsts(2 * num_insts + 4 * cfg_.ReversePostOrder().size() + 2 * num_targets);
   out_.has_results_out = f_.signature.results.size() >= 2;
 
   // Fusion candidates: a compare used once, by a brif / select / trap_if;

@@ -20,7 +20,7 @@ std::string MachBlock::name() const {
 
 uint32_t VCode::NewBlock(x64::Label label, uint32_t ir_block, bool edge) {
   const uint32_t b = static_cast<uint32_t>(blocks_.size());
-  MachBlock& mb = blocks_.emplace_back();
+  MachBlock& mb = blocks_.emplace_back(arena_.get());
   mb.label = label;
   mb.ir_block = ir_block;
   if (edge) mb.edge_number = b;
