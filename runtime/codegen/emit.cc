@@ -101,7 +101,12 @@ class Emitter {
     Line("L", l.id(), ":", name.empty() ? "" : absl::StrCat("  ; ", name));
   }
   void Emit(const x64::Inst& inst) {
-    const Form narrow_form = x64::NarrowImmediateForm(inst);
+    // Only a form with an imm32 can have a narrower twin: most instructions
+    // skip the call.
+    const x64::FormInfo& info = inst.info();
+    const Form narrow_form = info.imm.operand >= 0 && info.specs[info.imm.spec].width == 32
+                                 ? x64::NarrowImmediateForm(inst)
+                                 : inst.form();
     if (narrow_form == inst.form()) {  // the usual case: no copy
       as_.Emit(inst);
       if (listing_ != nullptr) Line("    ", x64::ToString(inst));
