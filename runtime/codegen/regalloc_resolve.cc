@@ -203,7 +203,8 @@ absl::Status Allocator::Resolve() {
             pending.push_back({p, n - 1, 1, {VReg(v), from, to}, Weight(p)});
           } else {
             return absl::InternalError(absl::StrCat("critical edge ", code_->block(p).name(),
-                                                    " -> ", code_->block(s).name(), " needs moves"));
+                                                    " -> ", code_->block(s).name(),
+                                                    " needs moves"));
           }
         }
       }
