@@ -79,14 +79,16 @@ Label Assembler::ExternalLabel(ExternalSymbol symbol) {
   auto [it, inserted] = external_labels_.try_emplace(symbol.id(), 0);
   if (inserted) {
     it->second = NewLabel().id();
-    label_symbols_.emplace(it->second, symbol.id());
+    if (label_symbol_.size() <= it->second) label_symbol_.resize(label_pos_.size(), -1);
+    label_symbol_[it->second] = symbol.id();
+    any_external_ = true;
   }
   return Label(it->second);
 }
 
 void Assembler::Bind(Label label) {
   if (!CheckLabel(label)) return;
-  if (label_symbols_.contains(label.id())) {
+  if (LabelSymbol(label.id()) >= 0) {
     Fail(absl::InvalidArgumentError(absl::StrCat("label L", label.id(), " is external")));
     return;
   }
@@ -301,7 +303,7 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
   }
   for (const Fixup& f : fixups_) {
     if (f.kind == Fixup::Kind::kConstantPcRel) continue;
-    if (f.kind == Fixup::Kind::kLabelPcRel && f.size == 4 && label_symbols_.contains(f.target)) {
+    if (f.kind == Fixup::Kind::kLabelPcRel && f.size == 4 && LabelSymbol(f.target) >= 0) {
       continue;  // a relocation (below)
     }
     if (absl::Status s = require_bound(f.target); !s.ok()) return s;
@@ -377,15 +379,15 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
   out.relocations.reserve(relocations_.size());
   for (const Fixup& f : fixups_) {
     const uint32_t field = Offset(f.field, prefix);
-    if (f.kind == Fixup::Kind::kLabelPcRel && !label_symbols_.empty()) {
-      if (auto it = label_symbols_.find(f.target); it != label_symbols_.end()) {
+    if (f.kind == Fixup::Kind::kLabelPcRel && any_external_) {
+      if (const int64_t symbol = LabelSymbol(f.target); symbol >= 0) {
         if (f.size != 4) {
           return absl::InvalidArgumentError(
               absl::StrCat("rel8 reference to external label L", f.target));
         }
-        out.relocations.push_back(Relocation{field, ExternalSymbol(it->second),
-                                             Relocation::Kind::kPcRel32,
-                                             f.addend - static_cast<int32_t>(f.to_end)});
+        out.relocations.push_back(Relocation{
+            field, ExternalSymbol(static_cast<uint32_t>(symbol)), Relocation::Kind::kPcRel32,
+            f.addend - static_cast<int32_t>(f.to_end)});
         continue;
       }
     }
@@ -412,7 +414,7 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
   for (const PendingRelocation& r : relocations_) {
     out.relocations.push_back(Relocation{Offset(r.field, prefix), r.symbol, r.kind, r.addend});
   }
-  if (!label_symbols_.empty()) {
+  if (any_external_) {
     std::sort(out.relocations.begin(), out.relocations.end(),
               [](const Relocation& a, const Relocation& b) { return a.offset < b.offset; });
   }

@@ -221,7 +221,15 @@ class Assembler {
   std::vector<Pos> label_pos_;
   std::vector<bool> label_bound_;
   absl::flat_hash_map<uint32_t, uint32_t> external_labels_;  // symbol id -> label id
-  absl::flat_hash_map<uint32_t, uint32_t> label_symbols_;    // label id -> symbol id
+  // Label id -> its symbol id for external labels, -1 for others; only as
+  // long as the highest external label id (a table, not a hash map: Bind and
+  // Finish ask about every label and fixup).
+  std::vector<int64_t> label_symbol_;
+  bool any_external_ = false;
+  // The symbol of external label `id`, or -1.
+  int64_t LabelSymbol(uint32_t id) const {
+    return id < label_symbol_.size() ? label_symbol_[id] : -1;
+  }
   std::vector<Fixup> fixups_;
   std::vector<PendingRelocation> relocations_;
   std::vector<std::pair<Pos, TrapKind>> traps_;
