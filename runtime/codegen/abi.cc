@@ -9,6 +9,7 @@ CallConv ComputeCallConv(absl::Span<const ir::Type> params, absl::Span<const ir:
   static constexpr x64::Reg kIntRegs[] = {x64::kRsi, x64::kRdx, x64::kRcx, x64::kR8, x64::kR9};
   size_t next_int = cc.has_results_out ? 1 : 0;
   size_t next_float = 0;
+  cc.params.reserve(params.size());  // one allocation, not one per doubling
   for (ir::Type t : params) {
     ArgLoc loc;
     if (IsIntClass(t)) {

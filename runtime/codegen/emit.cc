@@ -46,7 +46,7 @@ class Emitter {
       if (skipped_[b]) continue;
       const MachBlock& mb = code_.block(b);
       as_.Bind(mb.label);
-      Label(mb.label, mb.name);
+      if (listing_ != nullptr) Label(mb.label, mb.name());
       x64::Label next;
       for (uint32_t n = b + 1; n < code_.num_blocks(); ++n) {
         if (!skipped_[n]) {
@@ -101,7 +101,12 @@ class Emitter {
     Line("L", l.id(), ":", name.empty() ? "" : absl::StrCat("  ; ", name));
   }
   void Emit(const x64::Inst& inst) {
-    const Form narrow_form = x64::NarrowImmediateForm(inst);
+    // Only a form with an imm32 can have a narrower twin: most instructions
+    // skip the call.
+    const x64::FormInfo& info = inst.info();
+    const Form narrow_form = info.imm.operand >= 0 && info.specs[info.imm.spec].width == 32
+                                 ? x64::NarrowImmediateForm(inst)
+                                 : inst.form();
     if (narrow_form == inst.form()) {  // the usual case: no copy
       as_.Emit(inst);
       if (listing_ != nullptr) Line("    ", x64::ToString(inst));
@@ -387,19 +392,30 @@ class Emitter {
     };
     std::array<Site, kMaxVRegOperands> sites;
     int num_sites = 0;
-    int k = 0;
-    std::array<int, x64::kMaxOperands> mem_seen{};
-    x64::VisitRegOperands(mi.inst, [&](const x64::RegOperand& r) {
-      if (r.fixed) return;
-      const VReg v = k < kMaxVRegOperands ? mi.vregs[k] : VReg();
-      ++k;
-      int which = 0;
-      if (r.in_memory) {
-        const Mem* m = mi.inst.operand(r.operand_index).mem();
-        which = (mem_seen[r.operand_index]++ == 0 && m->base().is_valid()) ? 1 : 2;
+    // The walk of x64::VisitRegOperands without its fixed registers (which
+    // carry no vreg), from the form's precomputed register operands: the
+    // k-th register operand met (a memory operand's base, then its index)
+    // is vregs[k].
+    {
+      const x64::FormInfo& info = mi.inst.info();
+      const int num_ops = std::min(mi.inst.num_operands(), x64::kMaxOperands);
+      int k = 0;
+      auto add = [&](int op, int which, x64::Access access) {
+        const VReg v = k < kMaxVRegOperands ? mi.vregs[k] : VReg();
+        ++k;
+        if (v.valid()) sites[num_sites++] = Site{op, which, access, v};
+      };
+      for (int op = 0; op < num_ops; ++op) {
+        if (((info.reg_operand_mask >> op) & 1) == 0) continue;
+        const x64::Operand& o = mi.inst.operand(op);
+        if (o.reg() != nullptr) {
+          add(op, 0, info.reg_operand_access[op]);
+        } else if (const Mem* m = o.mem(); m != nullptr && !m->is_rip()) {
+          if (m->base().is_valid()) add(op, 1, x64::Access::kUse);
+          if (m->index().is_valid()) add(op, 2, x64::Access::kUse);
+        }
       }
-      if (v.valid()) sites[num_sites++] = Site{r.operand_index, which, r.access, v};
-    });
+    }
     // Where each site's vreg is: a vreg only read here may still be in the
     // register it was just stored from.
     std::array<Location, kMaxVRegOperands> locs;
@@ -425,7 +441,15 @@ class Emitter {
                                                 x64::ToString(mi.inst)));
       }
     }
-    // A copy between a register and a stack part: one load or store.
+    x64::Inst inst = mi.inst;
+    if (!any_slot) {
+      // Everything in registers (the usual case): no reloads, no stores.
+      for (int i = 0; i < num_sites; ++i) SetOperandReg(inst, sites[i].op, sites[i].which, locs[i].reg);
+      EmitRewritten(mi, inst);
+      return absl::OkStatus();
+    }
+    // A copy between a register and a stack part: one load or store (only
+    // with a slot on one side, so not on the path above).
     const Form form = mi.inst.form();
     if ((form == Form::kMov64RM || form == Form::kMov32RM || form == Form::kMovapsRM) &&
         !mi.trap && num_sites == 2 && sites[0].op == 0 && sites[0].which == 0 &&
@@ -444,13 +468,6 @@ class Emitter {
         MoveLoc(d, src, code_.Class(sites[0].v));
         return absl::OkStatus();
       }
-    }
-    x64::Inst inst = mi.inst;
-    if (!any_slot) {
-      // Everything in registers (the usual case): no reloads, no stores.
-      for (int i = 0; i < num_sites; ++i) SetOperandReg(inst, sites[i].op, sites[i].which, locs[i].reg);
-      EmitRewritten(mi, inst);
-      return absl::OkStatus();
     }
     // Spilled vregs → scratch registers; uses get the scratches first.
     // vreg → its scratch register (at most two per class), with its slot:
@@ -607,7 +624,7 @@ absl::Status CompileFunctionAt(const ir::Function& f, const ModuleCodegenContext
               << PrintAllocation(alloc) << "\n";
     for (uint32_t b = 0; b < alloc.edits.size(); ++b) {
       for (const Edit& e : alloc.edits[b]) {
-        std::cerr << lowered.vcode.block(b).name << " #" << e.inst
+        std::cerr << lowered.vcode.block(b).name() << " #" << e.inst
                   << (e.where == Edit::Where::kBefore ? " before:" : " after:");
         for (const AllocMove& m : e.moves) {
           auto name = [](const Location& l) {

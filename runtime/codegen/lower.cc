@@ -173,8 +173,9 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
   use_counts_ = ir::CountUses(f_);
   incoming_edges_.assign(f_.blocks.size(), 0);
   if (!f_.layout.empty()) ++incoming_edges_[f_.layout[0].index];
-  size_t num_targets = 0;
+  size_t num_targets = 0, num_insts = 0;
   for (ir::Block b : cfg_.ReversePostOrder()) {
+    num_insts += f_.block(b).insts.size();
     const ir::Inst term = f_.Terminator(b);
     if (!term.valid()) continue;
     for (const ir::BlockCall& c : f_.Targets(term)) ++incoming_edges_[c.block.index];
@@ -183,6 +184,8 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
   // A machine block per reachable block, and at most one edge block per
   // branch target: the blocks never move once made.
   out_.vcode.ReserveBlocks(cfg_.ReversePostOrder().size() + num_targets);
+  // What the blocks reserve below (and edge blocks in EdgeTarget).
+  out_.vcode.ReserveInsts(2 * num_insts + 4 * cfg_.ReversePostOrder().size() + 2 * num_targets);
   out_.has_results_out = f_.signature.results.size() >= 2;
 
   // Fusion candidates: a compare used once, by a brif / select / trap_if;
@@ -233,7 +236,7 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
   results_buffer_offset_ = out_.vcode.outgoing_arg_bytes;
 
   for (ir::Block b : cfg_.ReversePostOrder()) {
-    mblock_[b.index] = out_.vcode.NewBlock(as_.NewLabel(), absl::StrCat("block", b.index));
+    mblock_[b.index] = out_.vcode.NewBlock(as_.NewLabel(), b.index);
     // About two machine instructions per IR instruction: reserved, as
     // MachInsts are big to move when a vector grows.
     out_.vcode.block(mblock_[b.index]).insts.reserve(2 * f_.block(b).insts.size() + 4);
@@ -874,8 +877,7 @@ uint32_t Lowerer::EdgeTarget(const ir::BlockCall& call) {
   const uint32_t target = mblock_[call.block.index];
   if (call.args_count == 0 && incoming_edges_[call.block.index] <= 1) return target;
   const uint32_t saved = cur_;
-  const uint32_t edge = out_.vcode.NewBlock(
-      as_.NewLabel(), absl::StrCat("edge", out_.vcode.num_blocks(), "_to_block", call.block.index));
+  const uint32_t edge = out_.vcode.NewBlock(as_.NewLabel(), call.block.index, /*edge=*/true);
   cur_ = edge;
   out_.vcode.block(edge).insts.reserve(2);  // a parallel move and a jump
   auto params = f_.block(call.block).params;

@@ -2,6 +2,7 @@
 #ifndef RUNTIME_CODEGEN_LOWER_INTERNAL_H_
 #define RUNTIME_CODEGEN_LOWER_INTERNAL_H_
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -26,7 +27,9 @@ inline constexpr x64::Reg X = x64::kXmm0;
 class Lowerer {
  public:
   Lowerer(const ir::Function& f, const ModuleCodegenContext& ctx, x64::Assembler& as)
-      : f_(f), ctx_(ctx), as_(as), cfg_(f) {}
+      : f_(f), ctx_(ctx), as_(as) {
+    cfg_.ComputeOrder(f);  // only the block order is needed, not dominators
+  }
 
   absl::StatusOr<LoweredFunction> Run();
 
@@ -48,7 +51,10 @@ class Lowerer {
   // Counts a mention of `v` for RemoveDeadConstants (up to 2).
   void Mention(VReg v) {
     if (!v.valid()) return;
-    if (v.index >= mentions_.size()) mentions_.resize(out_.vcode.num_vregs(), 0);
+    if (v.index >= mentions_.size()) {
+      // Grown ahead (RemoveDeadConstants trims it): not once per new vreg.
+      mentions_.resize(std::max<size_t>(out_.vcode.num_vregs(), 2 * mentions_.size() + 64), 0);
+    }
     if (mentions_[v.index] < 2) ++mentions_[v.index];
   }
   // Adds the parallel move moves_ (then cleared) to block `b`.

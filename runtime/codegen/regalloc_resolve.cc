@@ -280,8 +280,8 @@ absl::Status Allocator::Resolve() {
     } else if (last.kind == MachInst::Kind::kJmp && safe_[block_first_[p] + n - 1]) {
       pending.push_back({p, n - 1, 1, {VReg(v), f.from, f.to}, Weight(p)});
     } else {
-      return absl::InternalError(absl::StrCat("critical edge ", code_->block(p).name, " -> ",
-                                              code_->block(s).name, " needs moves"));
+      return absl::InternalError(absl::StrCat("critical edge ", code_->block(p).name(), " -> ",
+                                              code_->block(s).name(), " needs moves"));
     }
   }
   // Stores. When all of a vreg's defs lie in one block B that it is not live

@@ -158,7 +158,7 @@ std::string Dump(const VCode& code, const RegAllocResult& r) {
   std::string s = PrintVCode(code) + "allocation: " + PrintAllocation(r) + "\nedits:\n";
   for (uint32_t b = 0; b < r.edits.size(); ++b) {
     for (const Edit& e : r.edits[b]) {
-      absl::StrAppend(&s, "  ", code.block(b).name, " #", e.inst,
+      absl::StrAppend(&s, "  ", code.block(b).name(), " #", e.inst,
                       e.where == Edit::Where::kBefore ? " before:" : " after:");
       for (const AllocMove& m : e.moves) {
         absl::StrAppend(&s, " ", VRegName(m.vreg), " ", LocName(m.from), "->", LocName(m.to));
@@ -355,14 +355,14 @@ block2:
     if (!op.vreg.valid() || r->loop_depth[b] == 0) return;
     ++in_loop;
     EXPECT_TRUE(r->At(op.vreg, b, k).is_reg())
-        << VRegName(op.vreg) << " at " << code.block(b).name << " #" << k << "\n" << dump;
+        << VRegName(op.vreg) << " at " << code.block(b).name() << " #" << k << "\n" << dump;
   });
   EXPECT_GT(in_loop, 5);
   // Of the five cold values (defined in block0, used in the exit block), the
   // three the loop's registers leave no room for are on the stack at the
   // loop header's first instruction.
   uint32_t header = 0;
-  while (header < code.num_blocks() && code.block(header).name != "block1") ++header;
+  while (header < code.num_blocks() && code.block(header).name() != "block1") ++header;
   ASSERT_LT(header, code.num_blocks());
   EXPECT_EQ(r->loop_depth[header], 1u);
   std::set<uint32_t> defined_in_entry, cold;
@@ -370,7 +370,7 @@ block2:
     if (op.vreg.valid() && b == 0 && op.access == x64::Access::kDef) defined_in_entry.insert(op.vreg.index);
   });
   ForEachOperand(code, [&](uint32_t b, uint32_t, const VOperand& op) {
-    if (op.vreg.valid() && code.block(b).name == "block2" && IsUse(op) &&
+    if (op.vreg.valid() && code.block(b).name() == "block2" && IsUse(op) &&
         defined_in_entry.count(op.vreg.index)) {
       cold.insert(op.vreg.index);
     }
@@ -408,7 +408,7 @@ void ExpectNoCriticalEdges(const VCode& code) {
     const std::set<uint32_t> succs(code.block(b).succs.begin(), code.block(b).succs.end());
     if (succs.size() < 2) continue;
     for (uint32_t s : succs) {
-      EXPECT_EQ(preds[s].size(), 1u) << code.block(b).name << " -> " << code.block(s).name;
+      EXPECT_EQ(preds[s].size(), 1u) << code.block(b).name() << " -> " << code.block(s).name();
     }
   }
 }
@@ -448,9 +448,9 @@ block2:
   bool edge_moves = false;
   for (uint32_t b = 0; b < code.num_blocks(); ++b) {
     const MachBlock& mb = code.block(b);
-    if (mb.name.rfind("edge", 0) != 0 || r->edits[b].empty()) continue;
+    if (mb.name().rfind("edge", 0) != 0 || r->edits[b].empty()) continue;
     ASSERT_EQ(mb.succs.size(), 1u);
-    if (code.block(mb.succs[0]).name == "block2") edge_moves = true;
+    if (code.block(mb.succs[0]).name() == "block2") edge_moves = true;
   }
   EXPECT_TRUE(edge_moves) << dump;
 

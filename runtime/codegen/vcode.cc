@@ -13,11 +13,18 @@ VReg VCode::NewVReg(x64::RegClass cls) {
   return VReg(static_cast<uint32_t>(vreg_class_.size() - 1));
 }
 
-uint32_t VCode::NewBlock(x64::Label label, std::string name) {
-  MachBlock& mb = blocks_.emplace_back();
+std::string MachBlock::name() const {
+  if (edge_number == UINT32_MAX) return absl::StrCat("block", ir_block);
+  return absl::StrCat("edge", edge_number, "_to_block", ir_block);
+}
+
+uint32_t VCode::NewBlock(x64::Label label, uint32_t ir_block, bool edge) {
+  const uint32_t b = static_cast<uint32_t>(blocks_.size());
+  MachBlock& mb = blocks_.emplace_back(arena_.get());
   mb.label = label;
-  mb.name = std::move(name);
-  return static_cast<uint32_t>(blocks_.size() - 1);
+  mb.ir_block = ir_block;
+  if (edge) mb.edge_number = b;
+  return b;
 }
 
 MachInst& VCode::Emit(uint32_t b, const x64::Inst& inst, std::initializer_list<VReg> vregs) {
@@ -97,8 +104,8 @@ std::string PrintVCode(const VCode& code) {
   for (uint32_t b = 0; b < code.num_blocks(); ++b) {
     const MachBlock& mb = code.block(b);
     std::vector<std::string> succs;
-    for (uint32_t s : mb.succs) succs.push_back(code.block(s).name);
-    absl::StrAppend(&out, mb.name, " (L", mb.label.id(), ") -> [", absl::StrJoin(succs, ", "),
+    for (uint32_t s : mb.succs) succs.push_back(code.block(s).name());
+    absl::StrAppend(&out, mb.name(), " (L", mb.label.id(), ") -> [", absl::StrJoin(succs, ", "),
                     "]:\n");
     for (const MachInst& mi : mb.insts) absl::StrAppend(&out, "    ", PrintInst(code, mi), "\n");
   }

@@ -40,6 +40,8 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <vector>
@@ -97,9 +99,18 @@ struct MachInst {
 };
 
 struct MachBlock {
+  MachBlock() = default;
+  // A block whose instructions live in `arena` (VCode's, see there).
+  explicit MachBlock(std::pmr::memory_resource* arena) : insts(arena) {}
+
   x64::Label label;
-  std::string name;             // "block3", or "edge3_5" for an edge block
-  std::vector<MachInst> insts;
+  // The block's name, built only when printed: "block<ir_block>", or
+  // "edge<edge_number>_to_block<ir_block>" for an edge block (numbered by its
+  // own machine block index).
+  uint32_t ir_block = 0;
+  uint32_t edge_number = UINT32_MAX;  // UINT32_MAX: not an edge block
+  std::string name() const;
+  std::pmr::vector<MachInst> insts;
   // Machine block indexes (inline: a block has one or two, but for br_table).
   absl::InlinedVector<uint32_t, 2> succs;
 };
@@ -116,9 +127,17 @@ class VCode {
   x64::RegClass Class(VReg v) const { return vreg_class_[v.index]; }
   uint32_t num_vregs() const { return static_cast<uint32_t>(vreg_class_.size()); }
 
-  uint32_t NewBlock(x64::Label label, std::string name);
+  // A block for IR block `ir_block`, or (edge) an edge block into it.
+  uint32_t NewBlock(x64::Label label, uint32_t ir_block, bool edge = false);
   // Room for `n` blocks without moving them.
   void ReserveBlocks(size_t n) { blocks_.reserve(n); }
+  // Sizes the instruction arena's first buffer for about `n` MachInsts
+  // (taken as the blocks reserve and grow them). Only before the first block.
+  void ReserveInsts(size_t n) {
+    if (blocks_.empty()) {
+      arena_ = std::make_unique<std::pmr::monotonic_buffer_resource>(n * sizeof(MachInst) + 256);
+    }
+  }
   MachBlock& block(uint32_t b) { return blocks_[b]; }
   const MachBlock& block(uint32_t b) const { return blocks_[b]; }
   uint32_t num_blocks() const { return static_cast<uint32_t>(blocks_.size()); }
@@ -144,6 +163,12 @@ class VCode {
 
  private:
   std::vector<x64::RegClass> vreg_class_;
+  // The blocks' instruction vectors are allocated from this arena (one
+  // malloc per many blocks instead of one per block; freed with the VCode).
+  // Declared before blocks_, which must go first. Behind a pointer so that
+  // moving a VCode keeps the blocks' allocator valid.
+  std::unique_ptr<std::pmr::monotonic_buffer_resource> arena_ =
+      std::make_unique<std::pmr::monotonic_buffer_resource>();
   std::vector<MachBlock> blocks_;
   std::vector<MoveOp> moves_;
   std::vector<JumpTable> jump_tables_;

@@ -4,7 +4,9 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -77,14 +79,16 @@ Label Assembler::ExternalLabel(ExternalSymbol symbol) {
   auto [it, inserted] = external_labels_.try_emplace(symbol.id(), 0);
   if (inserted) {
     it->second = NewLabel().id();
-    label_symbols_.emplace(it->second, symbol.id());
+    if (label_symbol_.size() <= it->second) label_symbol_.resize(label_pos_.size(), -1);
+    label_symbol_[it->second] = symbol.id();
+    any_external_ = true;
   }
   return Label(it->second);
 }
 
 void Assembler::Bind(Label label) {
   if (!CheckLabel(label)) return;
-  if (label_symbols_.contains(label.id())) {
+  if (LabelSymbol(label.id()) >= 0) {
     Fail(absl::InvalidArgumentError(absl::StrCat("label L", label.id(), " is external")));
     return;
   }
@@ -149,7 +153,12 @@ void Assembler::Align(int alignment) {
 void Assembler::RecordTrap(TrapKind kind) { traps_.emplace_back(Here(), kind); }
 
 void Assembler::Grow(size_t n) {
-  code_.resize(std::max<size_t>(2 * code_.size(), code_size_ + n + 4096));
+  const size_t capacity = std::max<size_t>(2 * code_capacity_, code_size_ + n + 4096);
+  // new[] without (): the bytes are not zeroed first.
+  std::unique_ptr<uint8_t[]> grown(new uint8_t[capacity]);
+  if (code_size_ > 0) std::memcpy(grown.get(), code_.get(), code_size_);
+  code_ = std::move(grown);
+  code_capacity_ = capacity;
 }
 
 bool Assembler::EncodeAndAppend(const Inst& inst, EncodedFields* e, Pos* start) {
@@ -294,7 +303,7 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
   }
   for (const Fixup& f : fixups_) {
     if (f.kind == Fixup::Kind::kConstantPcRel) continue;
-    if (f.kind == Fixup::Kind::kLabelPcRel && f.size == 4 && label_symbols_.contains(f.target)) {
+    if (f.kind == Fixup::Kind::kLabelPcRel && f.size == 4 && LabelSymbol(f.target) >= 0) {
       continue;  // a relocation (below)
     }
     if (absl::Status s = require_bound(f.target); !s.ok()) return s;
@@ -328,7 +337,7 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
   uint32_t copied = 0;
   for (size_t i = 0; i < items_.size(); ++i) {
     const Item& item = items_[i];
-    out.bytes.insert(out.bytes.end(), code_.begin() + copied, code_.begin() + item.fixed);
+    out.bytes.insert(out.bytes.end(), code_.get() + copied, code_.get() + item.fixed);
     copied = item.fixed;
     const uint32_t start = static_cast<uint32_t>(out.bytes.size());
     if (item.kind == Item::Kind::kAlign) {
@@ -346,7 +355,7 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
     int64_t disp = int64_t{Offset(label_pos_[item.label], prefix)} - (start + e.size);
     WriteLe(&out.bytes, start + e.pcrel_offset, static_cast<uint64_t>(disp), e.pcrel_size);
   }
-  out.bytes.insert(out.bytes.end(), code_.begin() + copied, code_.begin() + code_size_);
+  out.bytes.insert(out.bytes.end(), code_.get() + copied, code_.get() + code_size_);
   out.code_size = static_cast<uint32_t>(out.bytes.size());
 
   // Constant pool: 16-aligned, entries by decreasing size.
@@ -370,15 +379,15 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
   out.relocations.reserve(relocations_.size());
   for (const Fixup& f : fixups_) {
     const uint32_t field = Offset(f.field, prefix);
-    if (f.kind == Fixup::Kind::kLabelPcRel && !label_symbols_.empty()) {
-      if (auto it = label_symbols_.find(f.target); it != label_symbols_.end()) {
+    if (f.kind == Fixup::Kind::kLabelPcRel && any_external_) {
+      if (const int64_t symbol = LabelSymbol(f.target); symbol >= 0) {
         if (f.size != 4) {
           return absl::InvalidArgumentError(
               absl::StrCat("rel8 reference to external label L", f.target));
         }
-        out.relocations.push_back(Relocation{field, ExternalSymbol(it->second),
-                                             Relocation::Kind::kPcRel32,
-                                             f.addend - static_cast<int32_t>(f.to_end)});
+        out.relocations.push_back(Relocation{
+            field, ExternalSymbol(static_cast<uint32_t>(symbol)), Relocation::Kind::kPcRel32,
+            f.addend - static_cast<int32_t>(f.to_end)});
         continue;
       }
     }
@@ -405,7 +414,7 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
   for (const PendingRelocation& r : relocations_) {
     out.relocations.push_back(Relocation{Offset(r.field, prefix), r.symbol, r.kind, r.addend});
   }
-  if (!label_symbols_.empty()) {
+  if (any_external_) {
     std::sort(out.relocations.begin(), out.relocations.end(),
               [](const Relocation& a, const Relocation& b) { return a.offset < b.offset; });
   }

@@ -48,6 +48,7 @@
 #define RUNTIME_X64_ASSEMBLER_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -206,20 +207,29 @@ class Assembler {
 
   // Room for `n` more bytes at the end of the code: where they go.
   uint8_t* Room(size_t n) {
-    if (code_.size() - code_size_ < n) Grow(n);
-    return code_.data() + code_size_;
+    if (code_capacity_ - code_size_ < n) Grow(n);
+    return code_.get() + code_size_;
   }
   void Grow(size_t n);
 
   // Everything but the items: the first code_size_ bytes of code_ (which
-  // grows ahead, in big steps).
-  std::vector<uint8_t> code_;
+  // grows ahead, in big steps, uninitialised: only written bytes are read).
+  std::unique_ptr<uint8_t[]> code_;
+  size_t code_capacity_ = 0;
   size_t code_size_ = 0;
   std::vector<Item> items_;
   std::vector<Pos> label_pos_;
   std::vector<bool> label_bound_;
   absl::flat_hash_map<uint32_t, uint32_t> external_labels_;  // symbol id -> label id
-  absl::flat_hash_map<uint32_t, uint32_t> label_symbols_;    // label id -> symbol id
+  // Label id -> its symbol id for external labels, -1 for others; only as
+  // long as the highest external label id (a table, not a hash map: Bind and
+  // Finish ask about every label and fixup).
+  std::vector<int64_t> label_symbol_;
+  bool any_external_ = false;
+  // The symbol of external label `id`, or -1.
+  int64_t LabelSymbol(uint32_t id) const {
+    return id < label_symbol_.size() ? label_symbol_[id] : -1;
+  }
   std::vector<Fixup> fixups_;
   std::vector<PendingRelocation> relocations_;
   std::vector<std::pair<Pos, TrapKind>> traps_;

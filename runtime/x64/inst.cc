@@ -138,6 +138,10 @@ constexpr FormInfo MakeForm(absl::string_view name, absl::string_view mnemonic, 
         slot->operand = static_cast<int8_t>(f.num_explicit);
         slot->spec = static_cast<int8_t>(f.num_specs);
       }
+      if ((slot == &f.reg || slot == &f.rm) && f.num_explicit < kMaxOperands) {
+        f.reg_operand_mask = static_cast<uint8_t>(f.reg_operand_mask | (1 << f.num_explicit));
+        f.reg_operand_access[f.num_explicit] = s.access;
+      }
     }
     ++f.num_specs;
     if (s.explicit_operand()) ++f.num_explicit;

@@ -135,15 +135,18 @@ class Mem {
 
  private:
   constexpr Mem(RipTarget rip, uint32_t id, int32_t disp)
-      : disp_(disp), rip_(rip), target_id_(id) {}
+      : rip_(rip), disp_(disp), target_id_(id) {}
 
+  // The byte-sized fields first: 16 bytes in all, so that an Operand (a
+  // variant over Mem and an int64 Imm) takes 24 bytes, not 32.
   Reg base_;
   Reg index_;
   uint8_t scale_ = 1;
-  int32_t disp_ = 0;
   RipTarget rip_ = RipTarget::kNone;
+  int32_t disp_ = 0;
   uint32_t target_id_ = 0;
 };
+static_assert(sizeof(Mem) == 16);
 
 // One explicit operand of an Inst.
 class Operand {
@@ -169,6 +172,7 @@ class Operand {
  private:
   std::variant<std::monostate, Reg, Mem, Imm, Cond, Label, ExternalSymbol> v_;
 };
+static_assert(sizeof(Operand) == 24);
 
 // ---- The form table, as data -------------------------------------------------
 
@@ -260,6 +264,10 @@ struct FormInfo {
   Slot imm;   // kImm
   Slot rel;   // kRel
   Slot cond;  // kCond
+  // The explicit operands that are register kinds (bit k: operand k), and
+  // their specs' access: what VisitRegOperands walks, without the specs.
+  uint8_t reg_operand_mask = 0;
+  Access reg_operand_access[kMaxOperands] = {};
 };
 
 namespace internal {
