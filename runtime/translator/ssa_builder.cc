@@ -27,6 +27,7 @@ void SsaBuilder::Reset(ir::Function* f, ir::FunctionBuilder* b,
   b_ = b;
   var_types_.assign(var_types.begin(), var_types.end());
   num_vars_ = static_cast<uint32_t>(var_types_.size());
+  last_def_block_.assign(num_vars_, 0);
   // dense_defs_ keeps its contents: GrowRows overwrites each row it reuses.
   if (dense_defs_.capacity() > kKeep) std::vector<ir::Value>().swap(dense_defs_);
   rows_ = 0;
@@ -121,6 +122,40 @@ void SsaBuilder::SealBlock(ir::Block block) {
   ResolvePending();
 }
 
+void SsaBuilder::SealLoop(ir::Block header) {
+  BlockState& s = State(header);
+  s.sealed = true;
+  if (s.first_incomplete == kNone) return;
+  ir::ValueData* const values = f_->values.data();
+  bool any_invariant = false;
+  for (uint32_t k = s.first_incomplete; k != kNone; k = incomplete_[k].next) {
+    PendingParam p = incomplete_[k].param;
+    // Blocks emitted into during the loop have indices at or above the
+    // header's, so a later definition elsewhere cannot hide one in the loop.
+    p.invariant = last_def_block_[p.var] < header.index;
+    if (p.invariant) {
+      values[p.param.index].def = kNone;  // marks it for the compaction below
+      any_invariant = true;
+    }
+    worklist_.push_back(p);
+  }
+  s.first_incomplete = s.last_incomplete = kNone;
+  if (any_invariant) {
+    // Drop the invariant ones from the parameters before any edge gets
+    // arguments (ResolvePending), so that the arguments line up.
+    std::vector<ir::Value>& params = f_->block(header).params;
+    size_t kept = 0;
+    for (size_t k = 0; k < params.size(); ++k) {
+      ir::ValueData& vd = values[params[k].index];
+      if (vd.def == kNone) continue;
+      vd.index = static_cast<uint32_t>(kept);
+      params[kept++] = params[k];
+    }
+    params.resize(kept);
+  }
+  ResolvePending();
+}
+
 ir::Value SsaBuilder::UseVarSlow(uint32_t var) {
   const ir::Value v = Read(var, b_->current());
   if (!worklist_.empty()) ResolvePending();
@@ -201,6 +236,17 @@ void SsaBuilder::ResolvePending() {
   // them to the branches in the same order).
   for (size_t next = 0; next < worklist_.size(); ++next) {
     const PendingParam p = worklist_[next];
+    if (p.invariant) {
+      // The loop's entry edge comes first (the jump into the header); reads
+      // of this local reach the header only through it until now.
+      const ir::Block entry = edges_[blocks_[p.block.index].first_edge].pred;
+      ir::Value v = Lookup(p.var, entry);
+      if (!v.valid()) v = Read(p.var, entry);
+      ir::ValueData& vd = f_->values[p.param.index];
+      vd.kind = ir::ValueData::Kind::kAlias;
+      vd.def = v.index;
+      continue;
+    }
     for (uint32_t e = blocks_[p.block.index].first_edge; e != kNone; e = edges_[e].next) {
       const Edge edge = edges_[e];
       ir::Value v = Lookup(p.var, edge.pred);

@@ -65,6 +65,14 @@ class SsaBuilder {
   void AddEdge(ir::Block pred, ir::Inst branch, ir::Block block);
   // All predecessors of `block` are known: completes its pending parameters.
   void SealBlock(ir::Block block);
+  // SealBlock for a loop header, at the loop's end. A parameter the header
+  // got for a local that the loop never assigns (no DefineVar since the
+  // header was created) would pass that local's value around unchanged: it
+  // becomes an alias of the value entering the loop instead, with no reads
+  // along the back edges (which could only add more such parameters).
+  // Requires that every block emitted into since `header` was created has an
+  // index at or above it (true of a loop's body).
+  void SealLoop(ir::Block header);
   // The translator is about to emit into `block`: when it is sealed with one
   // predecessor, copies that predecessor's definitions, which reads in
   // `block` would otherwise find by walking to it one local at a time.
@@ -78,8 +86,14 @@ class SsaBuilder {
     return block.index < blocks_.size() && blocks_[block.index].num_edges > 0;
   }
 
-  void DefineVar(uint32_t var, ir::Value v) { Write(var, b_->current(), v); }
-  void DefineVarIn(uint32_t var, ir::Block block, ir::Value v) { Write(var, block, v); }
+  void DefineVar(uint32_t var, ir::Value v) {
+    last_def_block_[var] = b_->current().index;
+    Write(var, b_->current(), v);
+  }
+  void DefineVarIn(uint32_t var, ir::Block block, ir::Value v) {
+    last_def_block_[var] = block.index;
+    Write(var, block, v);
+  }
   ir::Value UseVar(uint32_t var) {
     // Most often defined in the current block already.
     const ir::Value v = Lookup(var, b_->current());
@@ -115,6 +129,9 @@ class SsaBuilder {
     ir::Block block;
     uint32_t var;
     ir::Value param;
+    // A loop header's parameter for a local the loop does not assign (see
+    // SealLoop): it takes the value entering the loop, as an alias.
+    bool invariant = false;
   };
   // A parameter of an unsealed block, completed by SealBlock.
   struct Incomplete {
@@ -174,6 +191,8 @@ class SsaBuilder {
   ir::FunctionBuilder* b_ = nullptr;
   std::vector<ir::Type> var_types_;
   uint32_t num_vars_ = 0;
+  // By local: the block of its latest DefineVar (0, the entry, at first).
+  std::vector<uint32_t> last_def_block_;
   // Definitions: dense_defs_[block * num_vars_ + var] for blocks below rows_
   // (none once sparse_), else sparse_defs_[Key(var, block)].
   std::vector<ir::Value> dense_defs_;

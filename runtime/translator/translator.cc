@@ -330,7 +330,7 @@ void Translator::Step(const Instruction& in) {
         ssa_->EnterBlock(f.else_block);
         JumpAndRecord(f.merge, f.if_params);
       }
-      if (f.kind == Opcode::kLoop) ssa_->SealBlock(f.label);
+      if (f.kind == Opcode::kLoop) ssa_->SealLoop(f.label);
       stack_.resize(f.height);
       if (ssa_->HasPredecessors(f.merge)) {
         ssa_->SealBlock(f.merge);
