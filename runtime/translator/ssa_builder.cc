@@ -27,7 +27,8 @@ void SsaBuilder::Reset(ir::Function* f, ir::FunctionBuilder* b,
   b_ = b;
   var_types_.assign(var_types.begin(), var_types.end());
   num_vars_ = static_cast<uint32_t>(var_types_.size());
-  last_def_block_.assign(num_vars_, 0);
+  def_clock_ = 0;
+  last_def_.assign(num_vars_, 0);
   // dense_defs_ keeps its contents: GrowRows overwrites each row it reuses.
   if (dense_defs_.capacity() > kKeep) std::vector<ir::Value>().swap(dense_defs_);
   rows_ = 0;
@@ -130,9 +131,7 @@ void SsaBuilder::SealLoop(ir::Block header) {
   bool any_invariant = false;
   for (uint32_t k = s.first_incomplete; k != kNone; k = incomplete_[k].next) {
     PendingParam p = incomplete_[k].param;
-    // Blocks emitted into during the loop have indices at or above the
-    // header's, so a later definition elsewhere cannot hide one in the loop.
-    p.invariant = last_def_block_[p.var] < header.index;
+    p.invariant = s.entry != kNone && last_def_[p.var] <= s.created_at;
     if (p.invariant) {
       values[p.param.index].def = kNone;  // marks it for the compaction below
       any_invariant = true;
@@ -181,6 +180,16 @@ ir::Value SsaBuilder::Read(uint32_t var, ir::Block block) {
         Write(var, block, result);
         break;
       }
+      if (!resolving_ && s.entry != kNone && last_def_[var] <= s.created_at) {
+        // Not defined since the code leading here began: every edge passes
+        // the value it had then (a parameter would be trivial). Not while
+        // completing parameters: reading there before the parameter's turn
+        // in the worklist would create other merges' parameters in another
+        // order, and so number values differently (codegen follows the
+        // numbering).
+        block = ir::Block(s.entry);
+        continue;
+      }
     }
     result = NewParam(var, block);
     Write(var, block, result);
@@ -201,9 +210,12 @@ ir::Value SsaBuilder::Read(uint32_t var, ir::Block block) {
     // will do, so use a parameter of that block, which the verifier accepts.
     break;
   }
-  // Remember the result in the single-predecessor blocks walked through.
-  for (ir::Block b = start; b != block; b = edges_[blocks_[b.index].first_edge].pred) {
+  // Remember the result in the blocks walked through (single-predecessor
+  // ones, and merges passed to their entry).
+  for (ir::Block b = start; b != block;) {
     Write(var, b, result);
+    const BlockState& bs = blocks_[b.index];
+    b = bs.num_edges == 1 ? edges_[bs.first_edge].pred : ir::Block(bs.entry);
   }
   return result;
 }
@@ -234,6 +246,7 @@ void SsaBuilder::ResolvePending() {
   // First in, first out: a block's parameters are completed in the order they
   // were created, so every edge's arguments line up with them (Finish adds
   // them to the branches in the same order).
+  resolving_ = true;
   for (size_t next = 0; next < worklist_.size(); ++next) {
     const PendingParam p = worklist_[next];
     if (p.invariant) {
@@ -264,6 +277,7 @@ void SsaBuilder::ResolvePending() {
     }
   }
   worklist_.clear();
+  resolving_ = false;
 }
 
 void SsaBuilder::Finish() {

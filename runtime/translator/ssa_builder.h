@@ -10,6 +10,11 @@
 // and its predecessors' definitions, found a few steps up, are one value:
 // then that value, with no parameter). Loop headers are read before
 // they are sealed; their parameters are completed when the loop ends.
+// Shortcuts for locals that a construct never assigns (a definition counter
+// tells): a read at its merge goes straight to the block the construct began
+// in, and a loop header's parameter for such a local becomes an alias of the
+// value entering the loop; either way no trivial parameter is made and
+// completed only to be removed.
 //
 //   SsaBuilder ssa(&f, &b, local_types);
 //   ssa.DefineVar(0, v);          // local.set 0 in the current block
@@ -65,14 +70,21 @@ class SsaBuilder {
   void AddEdge(ir::Block pred, ir::Inst branch, ir::Block block);
   // All predecessors of `block` are known: completes its pending parameters.
   void SealBlock(ir::Block block);
-  // SealBlock for a loop header, at the loop's end. A parameter the header
-  // got for a local that the loop never assigns (no DefineVar since the
-  // header was created) would pass that local's value around unchanged: it
-  // becomes an alias of the value entering the loop instead, with no reads
-  // along the back edges (which could only add more such parameters).
-  // Requires that every block emitted into since `header` was created has an
-  // index at or above it (true of a loop's body).
+  // SealBlock for a loop header (given to NoteEntry), at the loop's end. A
+  // parameter the header got for a local that the loop never assigns (no
+  // DefineVar since NoteEntry) would pass that local's value around
+  // unchanged: it becomes an alias of the value entering the loop instead,
+  // with no reads along the back edges (which could only add more such
+  // parameters).
   void SealLoop(ir::Block header);
+  // `block` (a merge or a loop header) is reached only from the code
+  // translated from now on, which starts in the current block: a read at
+  // `block` of a local not defined since finds the value it has here.
+  void NoteEntry(ir::Block block) {
+    BlockState& s = State(block);
+    s.created_at = def_clock_;
+    s.entry = b_->current().index;
+  }
   // The translator is about to emit into `block`: when it is sealed with one
   // predecessor, copies that predecessor's definitions, which reads in
   // `block` would otherwise find by walking to it one local at a time.
@@ -87,11 +99,11 @@ class SsaBuilder {
   }
 
   void DefineVar(uint32_t var, ir::Value v) {
-    last_def_block_[var] = b_->current().index;
+    last_def_[var] = ++def_clock_;
     Write(var, b_->current(), v);
   }
   void DefineVarIn(uint32_t var, ir::Block block, ir::Value v) {
-    last_def_block_[var] = block.index;
+    last_def_[var] = ++def_clock_;
     Write(var, block, v);
   }
   ir::Value UseVar(uint32_t var) {
@@ -116,6 +128,9 @@ class SsaBuilder {
     uint32_t first_incomplete = kNone;  // into incomplete_, in the order created
     uint32_t last_incomplete = kNone;
     bool sealed = false;
+    // NoteEntry's: def_clock_ then, and the block then current (else kNone).
+    uint32_t created_at = 0;
+    uint32_t entry = kNone;
   };
   struct Edge {
     ir::Block pred;
@@ -191,8 +206,11 @@ class SsaBuilder {
   ir::FunctionBuilder* b_ = nullptr;
   std::vector<ir::Type> var_types_;
   uint32_t num_vars_ = 0;
-  // By local: the block of its latest DefineVar (0, the entry, at first).
-  std::vector<uint32_t> last_def_block_;
+  // Definitions are numbered from 1 in order; last_def_[var] is the number
+  // of var's latest (0: none).
+  uint32_t def_clock_ = 0;
+  bool resolving_ = false;  // in ResolvePending
+  std::vector<uint32_t> last_def_;
   // Definitions: dense_defs_[block * num_vars_ + var] for blocks below rows_
   // (none once sparse_), else sparse_defs_[Key(var, block)].
   std::vector<ir::Value> dense_defs_;

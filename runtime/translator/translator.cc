@@ -278,11 +278,13 @@ void Translator::Step(const Instruction& in) {
       Frame frame{in.op, false, false, Block(), Block(), Block(), params, results,
                   stack_.size(), {}};
       frame.merge = NewBlockWithParams(results);
+      ssa_->NoteEntry(frame.merge);
       frame.label = frame.merge;
       if (in.op == Opcode::kBlock) {
         for (Value v : args) Push(v);
       } else if (in.op == Opcode::kLoop) {
         const Block header = NewBlockWithParams(params);
+        ssa_->NoteEntry(header);
         JumpAndRecord(header, args);
         b_.SwitchToBlock(header);  // sealed at the loop's end
         for (Value v : f_.block(header).params) Push(v);
