@@ -67,6 +67,12 @@ void SsaBuilder::GrowRows(uint32_t min_rows) {
   sparse_ = true;
 }
 
+void SsaBuilder::GrowBlocks(uint32_t index) {
+  size_t size = std::max<size_t>(f_->blocks.capacity(), size_t{index} + 1);
+  if (size < 2 * blocks_.size()) size = 2 * blocks_.size();
+  blocks_.resize(size);
+}
+
 void SsaBuilder::CopyDefsFromPredecessor(ir::Block block) {
   // The predecessor is finished (it ends in its branch here), so its row only
   // gains entries later by reads that walk through it: finding a value in
@@ -323,7 +329,7 @@ void SsaBuilder::RemoveTrivialParams() {
   param_blocks_.clear();
   incoming_calls_.clear();
   const ir::BlockCall* const calls = f_->block_calls.data();
-  for (size_t b = blocks_.size(); b-- > 0;) {
+  for (size_t b = std::min(blocks_.size(), f_->blocks.size()); b-- > 0;) {
     const BlockState& s = blocks_[b];
     if (s.num_edges == 0 || f_->blocks[b].params.empty()) continue;
     const uint32_t begin = static_cast<uint32_t>(incoming_calls_.size());

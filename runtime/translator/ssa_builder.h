@@ -160,9 +160,14 @@ class SsaBuilder {
   };
 
   BlockState& State(ir::Block b) {
-    if (b.index >= blocks_.size()) blocks_.resize(f_->blocks.size() > b.index ? f_->blocks.size() : b.index + 1);
+    if (b.index >= blocks_.size()) GrowBlocks(b.index);
     return blocks_[b.index];
   }
+  // Makes room for block `index` and the blocks the function has room for
+  // (the translator reserves them up front), so that blocks_ does not grow
+  // one block at a time. Entries past the function's blocks stay as new
+  // (no edges, not sealed), as for a block not created yet.
+  void GrowBlocks(uint32_t index);
   ir::Value Lookup(uint32_t var, ir::Block block) const {
     if (block.index < rows_) return dense_defs_[size_t{block.index} * num_vars_ + var];
     return sparse_ ? LookupSparse(var, block) : ir::Value();
