@@ -201,6 +201,7 @@ absl::StatusOr<ir::Function> Translator::Run() {
   f_.values.reserve(code_bytes / 3 + 8);
   f_.value_pool.reserve(code_bytes + 8);
   f_.blocks.reserve(code_bytes / 16 + 4);
+  f_.layout.reserve(code_bytes / 16 + 4);
   f_.block_calls.reserve(code_bytes / 16 + 4);
   // Locals: parameters, then declared locals (zero-initialised).
   std::vector<ir::Type>& local_types = local_types_;
