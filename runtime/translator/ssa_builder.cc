@@ -27,6 +27,8 @@ void SsaBuilder::Reset(ir::Function* f, ir::FunctionBuilder* b,
   b_ = b;
   var_types_.assign(var_types.begin(), var_types.end());
   num_vars_ = static_cast<uint32_t>(var_types_.size());
+  def_clock_ = 0;
+  last_def_.assign(num_vars_, 0);
   // dense_defs_ keeps its contents: GrowRows overwrites each row it reuses.
   if (dense_defs_.capacity() > kKeep) std::vector<ir::Value>().swap(dense_defs_);
   rows_ = 0;
@@ -63,6 +65,12 @@ void SsaBuilder::GrowRows(uint32_t min_rows) {
   dense_defs_ = std::vector<ir::Value>();
   rows_ = 0;
   sparse_ = true;
+}
+
+void SsaBuilder::GrowBlocks(uint32_t index) {
+  size_t size = std::max<size_t>(f_->blocks.capacity(), size_t{index} + 1);
+  if (size < 2 * blocks_.size()) size = 2 * blocks_.size();
+  blocks_.resize(size);
 }
 
 void SsaBuilder::CopyDefsFromPredecessor(ir::Block block) {
@@ -121,6 +129,38 @@ void SsaBuilder::SealBlock(ir::Block block) {
   ResolvePending();
 }
 
+void SsaBuilder::SealLoop(ir::Block header) {
+  BlockState& s = State(header);
+  s.sealed = true;
+  if (s.first_incomplete == kNone) return;
+  ir::ValueData* const values = f_->values.data();
+  bool any_invariant = false;
+  for (uint32_t k = s.first_incomplete; k != kNone; k = incomplete_[k].next) {
+    PendingParam p = incomplete_[k].param;
+    p.invariant = s.entry != kNone && last_def_[p.var] <= s.created_at;
+    if (p.invariant) {
+      values[p.param.index].def = kNone;  // marks it for the compaction below
+      any_invariant = true;
+    }
+    worklist_.push_back(p);
+  }
+  s.first_incomplete = s.last_incomplete = kNone;
+  if (any_invariant) {
+    // Drop the invariant ones from the parameters before any edge gets
+    // arguments (ResolvePending), so that the arguments line up.
+    std::vector<ir::Value>& params = f_->block(header).params;
+    size_t kept = 0;
+    for (size_t k = 0; k < params.size(); ++k) {
+      ir::ValueData& vd = values[params[k].index];
+      if (vd.def == kNone) continue;
+      vd.index = static_cast<uint32_t>(kept);
+      params[kept++] = params[k];
+    }
+    params.resize(kept);
+  }
+  ResolvePending();
+}
+
 ir::Value SsaBuilder::UseVarSlow(uint32_t var) {
   const ir::Value v = Read(var, b_->current());
   if (!worklist_.empty()) ResolvePending();
@@ -146,6 +186,16 @@ ir::Value SsaBuilder::Read(uint32_t var, ir::Block block) {
         Write(var, block, result);
         break;
       }
+      if (!resolving_ && s.entry != kNone && last_def_[var] <= s.created_at) {
+        // Not defined since the code leading here began: every edge passes
+        // the value it had then (a parameter would be trivial). Not while
+        // completing parameters: reading there before the parameter's turn
+        // in the worklist would create other merges' parameters in another
+        // order, and so number values differently (codegen follows the
+        // numbering).
+        block = ir::Block(s.entry);
+        continue;
+      }
     }
     result = NewParam(var, block);
     Write(var, block, result);
@@ -166,9 +216,12 @@ ir::Value SsaBuilder::Read(uint32_t var, ir::Block block) {
     // will do, so use a parameter of that block, which the verifier accepts.
     break;
   }
-  // Remember the result in the single-predecessor blocks walked through.
-  for (ir::Block b = start; b != block; b = edges_[blocks_[b.index].first_edge].pred) {
+  // Remember the result in the blocks walked through (single-predecessor
+  // ones, and merges passed to their entry).
+  for (ir::Block b = start; b != block;) {
     Write(var, b, result);
+    const BlockState& bs = blocks_[b.index];
+    b = bs.num_edges == 1 ? edges_[bs.first_edge].pred : ir::Block(bs.entry);
   }
   return result;
 }
@@ -199,8 +252,20 @@ void SsaBuilder::ResolvePending() {
   // First in, first out: a block's parameters are completed in the order they
   // were created, so every edge's arguments line up with them (Finish adds
   // them to the branches in the same order).
+  resolving_ = true;
   for (size_t next = 0; next < worklist_.size(); ++next) {
     const PendingParam p = worklist_[next];
+    if (p.invariant) {
+      // The loop's entry edge comes first (the jump into the header); reads
+      // of this local reach the header only through it until now.
+      const ir::Block entry = edges_[blocks_[p.block.index].first_edge].pred;
+      ir::Value v = Lookup(p.var, entry);
+      if (!v.valid()) v = Read(p.var, entry);
+      ir::ValueData& vd = f_->values[p.param.index];
+      vd.kind = ir::ValueData::Kind::kAlias;
+      vd.def = v.index;
+      continue;
+    }
     for (uint32_t e = blocks_[p.block.index].first_edge; e != kNone; e = edges_[e].next) {
       const Edge edge = edges_[e];
       ir::Value v = Lookup(p.var, edge.pred);
@@ -218,6 +283,7 @@ void SsaBuilder::ResolvePending() {
     }
   }
   worklist_.clear();
+  resolving_ = false;
 }
 
 void SsaBuilder::Finish() {
@@ -263,7 +329,7 @@ void SsaBuilder::RemoveTrivialParams() {
   param_blocks_.clear();
   incoming_calls_.clear();
   const ir::BlockCall* const calls = f_->block_calls.data();
-  for (size_t b = blocks_.size(); b-- > 0;) {
+  for (size_t b = std::min(blocks_.size(), f_->blocks.size()); b-- > 0;) {
     const BlockState& s = blocks_[b];
     if (s.num_edges == 0 || f_->blocks[b].params.empty()) continue;
     const uint32_t begin = static_cast<uint32_t>(incoming_calls_.size());

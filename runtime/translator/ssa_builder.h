@@ -10,6 +10,11 @@
 // and its predecessors' definitions, found a few steps up, are one value:
 // then that value, with no parameter). Loop headers are read before
 // they are sealed; their parameters are completed when the loop ends.
+// Shortcuts for locals that a construct never assigns (a definition counter
+// tells): a read at its merge goes straight to the block the construct began
+// in, and a loop header's parameter for such a local becomes an alias of the
+// value entering the loop; either way no trivial parameter is made and
+// completed only to be removed.
 //
 //   SsaBuilder ssa(&f, &b, local_types);
 //   ssa.DefineVar(0, v);          // local.set 0 in the current block
@@ -65,6 +70,21 @@ class SsaBuilder {
   void AddEdge(ir::Block pred, ir::Inst branch, ir::Block block);
   // All predecessors of `block` are known: completes its pending parameters.
   void SealBlock(ir::Block block);
+  // SealBlock for a loop header (given to NoteEntry), at the loop's end. A
+  // parameter the header got for a local that the loop never assigns (no
+  // DefineVar since NoteEntry) would pass that local's value around
+  // unchanged: it becomes an alias of the value entering the loop instead,
+  // with no reads along the back edges (which could only add more such
+  // parameters).
+  void SealLoop(ir::Block header);
+  // `block` (a merge or a loop header) is reached only from the code
+  // translated from now on, which starts in the current block: a read at
+  // `block` of a local not defined since finds the value it has here.
+  void NoteEntry(ir::Block block) {
+    BlockState& s = State(block);
+    s.created_at = def_clock_;
+    s.entry = b_->current().index;
+  }
   // The translator is about to emit into `block`: when it is sealed with one
   // predecessor, copies that predecessor's definitions, which reads in
   // `block` would otherwise find by walking to it one local at a time.
@@ -78,8 +98,14 @@ class SsaBuilder {
     return block.index < blocks_.size() && blocks_[block.index].num_edges > 0;
   }
 
-  void DefineVar(uint32_t var, ir::Value v) { Write(var, b_->current(), v); }
-  void DefineVarIn(uint32_t var, ir::Block block, ir::Value v) { Write(var, block, v); }
+  void DefineVar(uint32_t var, ir::Value v) {
+    last_def_[var] = ++def_clock_;
+    Write(var, b_->current(), v);
+  }
+  void DefineVarIn(uint32_t var, ir::Block block, ir::Value v) {
+    last_def_[var] = ++def_clock_;
+    Write(var, block, v);
+  }
   ir::Value UseVar(uint32_t var) {
     // Most often defined in the current block already.
     const ir::Value v = Lookup(var, b_->current());
@@ -102,6 +128,9 @@ class SsaBuilder {
     uint32_t first_incomplete = kNone;  // into incomplete_, in the order created
     uint32_t last_incomplete = kNone;
     bool sealed = false;
+    // NoteEntry's: def_clock_ then, and the block then current (else kNone).
+    uint32_t created_at = 0;
+    uint32_t entry = kNone;
   };
   struct Edge {
     ir::Block pred;
@@ -115,6 +144,9 @@ class SsaBuilder {
     ir::Block block;
     uint32_t var;
     ir::Value param;
+    // A loop header's parameter for a local the loop does not assign (see
+    // SealLoop): it takes the value entering the loop, as an alias.
+    bool invariant = false;
   };
   // A parameter of an unsealed block, completed by SealBlock.
   struct Incomplete {
@@ -128,9 +160,14 @@ class SsaBuilder {
   };
 
   BlockState& State(ir::Block b) {
-    if (b.index >= blocks_.size()) blocks_.resize(f_->blocks.size() > b.index ? f_->blocks.size() : b.index + 1);
+    if (b.index >= blocks_.size()) GrowBlocks(b.index);
     return blocks_[b.index];
   }
+  // Makes room for block `index` and the blocks the function has room for
+  // (the translator reserves them up front), so that blocks_ does not grow
+  // one block at a time. Entries past the function's blocks stay as new
+  // (no edges, not sealed), as for a block not created yet.
+  void GrowBlocks(uint32_t index);
   ir::Value Lookup(uint32_t var, ir::Block block) const {
     if (block.index < rows_) return dense_defs_[size_t{block.index} * num_vars_ + var];
     return sparse_ ? LookupSparse(var, block) : ir::Value();
@@ -174,6 +211,11 @@ class SsaBuilder {
   ir::FunctionBuilder* b_ = nullptr;
   std::vector<ir::Type> var_types_;
   uint32_t num_vars_ = 0;
+  // Definitions are numbered from 1 in order; last_def_[var] is the number
+  // of var's latest (0: none).
+  uint32_t def_clock_ = 0;
+  bool resolving_ = false;  // in ResolvePending
+  std::vector<uint32_t> last_def_;
   // Definitions: dense_defs_[block * num_vars_ + var] for blocks below rows_
   // (none once sparse_), else sparse_defs_[Key(var, block)].
   std::vector<ir::Value> dense_defs_;

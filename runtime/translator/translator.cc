@@ -201,6 +201,7 @@ absl::StatusOr<ir::Function> Translator::Run() {
   f_.values.reserve(code_bytes / 3 + 8);
   f_.value_pool.reserve(code_bytes + 8);
   f_.blocks.reserve(code_bytes / 16 + 4);
+  f_.layout.reserve(code_bytes / 16 + 4);
   f_.block_calls.reserve(code_bytes / 16 + 4);
   // Locals: parameters, then declared locals (zero-initialised).
   std::vector<ir::Type>& local_types = local_types_;
@@ -278,11 +279,13 @@ void Translator::Step(const Instruction& in) {
       Frame frame{in.op, false, false, Block(), Block(), Block(), params, results,
                   stack_.size(), {}};
       frame.merge = NewBlockWithParams(results);
+      ssa_->NoteEntry(frame.merge);
       frame.label = frame.merge;
       if (in.op == Opcode::kBlock) {
         for (Value v : args) Push(v);
       } else if (in.op == Opcode::kLoop) {
         const Block header = NewBlockWithParams(params);
+        ssa_->NoteEntry(header);
         JumpAndRecord(header, args);
         b_.SwitchToBlock(header);  // sealed at the loop's end
         for (Value v : f_.block(header).params) Push(v);
@@ -330,7 +333,7 @@ void Translator::Step(const Instruction& in) {
         ssa_->EnterBlock(f.else_block);
         JumpAndRecord(f.merge, f.if_params);
       }
-      if (f.kind == Opcode::kLoop) ssa_->SealBlock(f.label);
+      if (f.kind == Opcode::kLoop) ssa_->SealLoop(f.label);
       stack_.resize(f.height);
       if (ssa_->HasPredecessors(f.merge)) {
         ssa_->SealBlock(f.merge);
