@@ -532,11 +532,12 @@ void Allocator::BuildIntervals() {
   // Per-vreg state of the block being walked: the walk costs O(operands),
   // not O(vregs), per block. end[v] >= 0 exactly for the vregs live at the
   // current position (at the block's start: its live-in set, where they are
-  // reset); block_defs and block_hull are valid where walk_block_[v] is the
-  // block.
+  // reset); block_defs and first_to (the end of the vreg's first range in
+  // the block: its hull's end) are valid where walk_block_[v] is the block,
+  // i.e. for the vregs defined in it.
   std::vector<int64_t>& end = walk_end_;  // -1: not live
   std::vector<uint32_t>& block_defs = walk_block_defs_;
-  std::vector<Range>& block_hull = walk_block_hull_;
+  std::vector<uint32_t>& first_to = walk_first_to_;
   std::vector<uint32_t>& stamp = walk_block_;
   std::vector<uint32_t>& multi_def = walk_multi_def_;  // vregs defined twice in the block
   // Per vreg, its latest record: a range touching it (the walk goes by
@@ -587,7 +588,7 @@ void Allocator::BuildIntervals() {
   };
   end.assign(nv, -1);
   block_defs.resize(nv);
-  block_hull.resize(nv);
+  first_to.resize(nv);
   stamp.assign(nv, kNone);
   for (size_t ob = order_.size(); ob-- > 0;) {
     const uint32_t b = order_[ob];
@@ -597,20 +598,18 @@ void Allocator::BuildIntervals() {
     std::array<uint32_t, 32> pend;
     uint32_t pending = 0;  // bit per register: pend[r] is the end of its fixed range
     multi_def.clear();
-    auto enter = [&](uint32_t v) __attribute__((always_inline)) {
+    // Ranges of a vreg in one block come by decreasing position (the first
+    // at a def): its hull there is [the last one's from, the first one's
+    // to), and the last one's from is where its latest record starts.
+    auto add_def = [&](uint32_t v, uint32_t f, uint32_t t) __attribute__((always_inline)) {
+      record(v, {f, t});
       if (stamp[v] != b) {
         stamp[v] = b;
-        block_defs[v] = 0;
-        block_hull[v] = Range{UINT32_MAX, 0};
+        block_defs[v] = 1;
+        first_to[v] = t;
+      } else if (++block_defs[v] == 2) {
+        multi_def.push_back(v);
       }
-    };
-    // Ranges of a vreg in one block come by decreasing position: its hull
-    // there is [the last one's from, the first one's to).
-    auto add = [&](uint32_t v, uint32_t f, uint32_t t) __attribute__((always_inline)) {
-      record(v, {f, t});
-      Range& hull = block_hull[v];
-      hull.from = f;
-      if (hull.to == 0) hull.to = t;
     };
     live_out_.ForEach(b, [&](uint32_t v) { end[v] = to; });
     const auto& insts = code_->block(b).insts;
@@ -676,16 +675,14 @@ void Allocator::BuildIntervals() {
         if (op.access != x64::Access::kDef && op.access != x64::Access::kUseDef) continue;
         if (op.vreg.valid()) {
           const uint32_t v = op.vreg.index;
-          enter(v);
-          if (++block_defs[v] == 2) multi_def.push_back(v);
           def_block_[v] = def_block_[v] == kNone || def_block_[v] == b ? b : kMultiple;
           last_def_[v] = std::max(last_def_[v], pos + 1);
           add_use(v, {pos + 1, static_cast<uint32_t>(w), def_kind});
           if (end[v] >= 0) {
-            add(v, pos + 1, static_cast<uint32_t>(end[v]));
+            add_def(v, pos + 1, static_cast<uint32_t>(end[v]));
             end[v] = -1;
           } else {
-            add(v, pos + 1, pos + 2);
+            add_def(v, pos + 1, pos + 2);
           }
         } else if (IsAllocatable(op.preg)) {
           fixed_def(op.preg.index());
@@ -717,11 +714,10 @@ void Allocator::BuildIntervals() {
       }
     }
     live_in_.ForEach(b, [&](uint32_t v) {
-      enter(v);
-      add(v, from, static_cast<uint32_t>(end[v]));
+      record(v, {from, static_cast<uint32_t>(end[v])});
       end[v] = -1;
     });
-    for (uint32_t v : multi_def) record(v, block_hull[v]);
+    for (uint32_t v : multi_def) record(v, {range_recs_[last_rec[v]].range.from, first_to[v]});
     for (; pending != 0; pending &= pending - 1) {
       const int r = __builtin_ctz(pending);
       add_fixed(r, {from, pend[r]});

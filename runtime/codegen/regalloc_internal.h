@@ -327,7 +327,7 @@ class Allocator {
   std::vector<RangeRec> range_recs_;
   std::vector<int64_t> walk_end_;
   std::vector<uint32_t> walk_block_defs_;
-  std::vector<Range> walk_block_hull_;
+  std::vector<uint32_t> walk_first_to_;
   std::vector<uint32_t> walk_block_, walk_multi_def_, walk_last_rec_;
   // Per vreg, its whole life: range_pool_[range_begin_[v], range_end_[v]),
   // sorted and merged (range_end_[v] <= range_begin_[v + 1]).
