@@ -382,8 +382,10 @@ void Allocator::ComputeSafePoints() {
 void Allocator::ComputeLiveness() {
   const uint32_t nb = code_->num_blocks();
   const uint32_t nv = code_->num_vregs();
-  gen_.Reset(nb, nv);
-  kill_.Reset(nb, nv);
+  // (Rows are zeroed as their blocks come: every block is in order_.)
+  gen_.ResetUninitialized(nb, nv);
+  kill_.ResetUninitialized(nb, nv);
+  const uint32_t nw = gen_.words_per_row();
   // Every instruction's operands, listed once for liveness and intervals,
   // by instruction number (blocks in allocation order); each block's
   // upward-exposed uses (gen) and defs (kill) as they come; per vreg, how
@@ -395,6 +397,8 @@ void Allocator::ComputeLiveness() {
   for (uint32_t b : order_) {
     uint64_t* gen = gen_.Row(b);
     uint64_t* kill = kill_.Row(b);
+    std::fill(gen, gen + nw, 0);
+    std::fill(kill, kill + nw, 0);
     for (const MachInst& mi : code_->block(b).insts) {
       const size_t begin = ops_.size();
       ops_begin_[j++] = static_cast<uint32_t>(begin);
@@ -422,21 +426,25 @@ void Allocator::ComputeLiveness() {
   ops_begin_[num_insts_] = static_cast<uint32_t>(ops_.size());
   // Backward dataflow to the (unique, least) fixed point, word by word:
   // sweeps in reverse allocation order over the blocks whose successors'
-  // live-in sets changed (at first all).
-  live_in_.Reset(nb, nv);
-  live_out_.Reset(nb, nv);
-  const uint32_t nw = live_in_.words_per_row();
+  // live-in sets changed (at first all). The first sweep writes every row;
+  // until then a block's live-in set reads as the empty zero_row_ (dirty
+  // 2: not visited yet).
+  live_in_.ResetUninitialized(nb, nv);
+  live_out_.ResetUninitialized(nb, nv);
+  zero_row_.assign(nw, 0);
+  const uint64_t* const zero = zero_row_.data();
   std::vector<uint8_t>& dirty = dfs_state_;
-  dirty.assign(nb, 1);
+  dirty.assign(nb, 2);
+  auto live_in = [&](uint32_t s) { return dirty[s] == 2 ? zero : live_in_.Row(s); };
   bool changed = true;
   while (changed) {
     changed = false;
     for (size_t k = order_.size(); k-- > 0;) {
       const uint32_t b = order_[k];
       if (!dirty[b]) continue;
-      dirty[b] = 0;
       uint64_t* out = live_out_.Row(b);
       uint64_t* in = live_in_.Row(b);
+      const uint64_t* old_in = live_in(b);
       const uint64_t* gen = gen_.Row(b);
       const uint64_t* kill = kill_.Row(b);
       const std::vector<uint32_t>& succs = succs_[b];
@@ -446,26 +454,29 @@ void Allocator::ComputeLiveness() {
       auto update = [&](uint32_t w, uint64_t o) __attribute__((always_inline)) {
         const uint64_t i = gen[w] | (o & ~kill[w]);
         out[w] = o;
-        in_changed |= i ^ in[w];
+        in_changed |= i ^ old_in[w];
         in[w] = i;
       };
       if (succs.size() == 1) {
-        const uint64_t* s0 = live_in_.Row(succs[0]);
+        const uint64_t* s0 = live_in(succs[0]);
         for (uint32_t w = 0; w < nw; ++w) update(w, s0[w]);
       } else if (succs.size() == 2) {
-        const uint64_t* s0 = live_in_.Row(succs[0]);
-        const uint64_t* s1 = live_in_.Row(succs[1]);
+        const uint64_t* s0 = live_in(succs[0]);
+        const uint64_t* s1 = live_in(succs[1]);
         for (uint32_t w = 0; w < nw; ++w) update(w, s0[w] | s1[w]);
       } else {
         for (uint32_t w = 0; w < nw; ++w) {
           uint64_t o = 0;
-          for (uint32_t s : succs) o |= live_in_.Row(s)[w];
+          for (uint32_t s : succs) o |= live_in(s)[w];
           update(w, o);
         }
       }
+      dirty[b] = 0;
       if (in_changed != 0) {
         changed = true;
-        for (uint32_t p : preds_[b]) dirty[p] = 1;
+        for (uint32_t p : preds_[b]) {
+          if (dirty[p] == 0) dirty[p] = 1;
+        }
       }
     }
   }
