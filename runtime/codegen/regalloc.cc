@@ -382,8 +382,10 @@ void Allocator::ComputeSafePoints() {
 void Allocator::ComputeLiveness() {
   const uint32_t nb = code_->num_blocks();
   const uint32_t nv = code_->num_vregs();
-  gen_.Reset(nb, nv);
-  kill_.Reset(nb, nv);
+  // (Rows are zeroed as their blocks come: every block is in order_.)
+  gen_.ResetUninitialized(nb, nv);
+  kill_.ResetUninitialized(nb, nv);
+  const uint32_t nw = gen_.words_per_row();
   // Every instruction's operands, listed once for liveness and intervals,
   // by instruction number (blocks in allocation order); each block's
   // upward-exposed uses (gen) and defs (kill) as they come; per vreg, how
@@ -395,6 +397,8 @@ void Allocator::ComputeLiveness() {
   for (uint32_t b : order_) {
     uint64_t* gen = gen_.Row(b);
     uint64_t* kill = kill_.Row(b);
+    std::fill(gen, gen + nw, 0);
+    std::fill(kill, kill + nw, 0);
     for (const MachInst& mi : code_->block(b).insts) {
       const size_t begin = ops_.size();
       ops_begin_[j++] = static_cast<uint32_t>(begin);
@@ -422,21 +426,25 @@ void Allocator::ComputeLiveness() {
   ops_begin_[num_insts_] = static_cast<uint32_t>(ops_.size());
   // Backward dataflow to the (unique, least) fixed point, word by word:
   // sweeps in reverse allocation order over the blocks whose successors'
-  // live-in sets changed (at first all).
-  live_in_.Reset(nb, nv);
-  live_out_.Reset(nb, nv);
-  const uint32_t nw = live_in_.words_per_row();
+  // live-in sets changed (at first all). The first sweep writes every row;
+  // until then a block's live-in set reads as the empty zero_row_ (dirty
+  // 2: not visited yet).
+  live_in_.ResetUninitialized(nb, nv);
+  live_out_.ResetUninitialized(nb, nv);
+  zero_row_.assign(nw, 0);
+  const uint64_t* const zero = zero_row_.data();
   std::vector<uint8_t>& dirty = dfs_state_;
-  dirty.assign(nb, 1);
+  dirty.assign(nb, 2);
+  auto live_in = [&](uint32_t s) { return dirty[s] == 2 ? zero : live_in_.Row(s); };
   bool changed = true;
   while (changed) {
     changed = false;
     for (size_t k = order_.size(); k-- > 0;) {
       const uint32_t b = order_[k];
       if (!dirty[b]) continue;
-      dirty[b] = 0;
       uint64_t* out = live_out_.Row(b);
       uint64_t* in = live_in_.Row(b);
+      const uint64_t* old_in = live_in(b);
       const uint64_t* gen = gen_.Row(b);
       const uint64_t* kill = kill_.Row(b);
       const std::vector<uint32_t>& succs = succs_[b];
@@ -446,26 +454,29 @@ void Allocator::ComputeLiveness() {
       auto update = [&](uint32_t w, uint64_t o) __attribute__((always_inline)) {
         const uint64_t i = gen[w] | (o & ~kill[w]);
         out[w] = o;
-        in_changed |= i ^ in[w];
+        in_changed |= i ^ old_in[w];
         in[w] = i;
       };
       if (succs.size() == 1) {
-        const uint64_t* s0 = live_in_.Row(succs[0]);
+        const uint64_t* s0 = live_in(succs[0]);
         for (uint32_t w = 0; w < nw; ++w) update(w, s0[w]);
       } else if (succs.size() == 2) {
-        const uint64_t* s0 = live_in_.Row(succs[0]);
-        const uint64_t* s1 = live_in_.Row(succs[1]);
+        const uint64_t* s0 = live_in(succs[0]);
+        const uint64_t* s1 = live_in(succs[1]);
         for (uint32_t w = 0; w < nw; ++w) update(w, s0[w] | s1[w]);
       } else {
         for (uint32_t w = 0; w < nw; ++w) {
           uint64_t o = 0;
-          for (uint32_t s : succs) o |= live_in_.Row(s)[w];
+          for (uint32_t s : succs) o |= live_in(s)[w];
           update(w, o);
         }
       }
+      dirty[b] = 0;
       if (in_changed != 0) {
         changed = true;
-        for (uint32_t p : preds_[b]) dirty[p] = 1;
+        for (uint32_t p : preds_[b]) {
+          if (dirty[p] == 0) dirty[p] = 1;
+        }
       }
     }
   }
@@ -532,11 +543,12 @@ void Allocator::BuildIntervals() {
   // Per-vreg state of the block being walked: the walk costs O(operands),
   // not O(vregs), per block. end[v] >= 0 exactly for the vregs live at the
   // current position (at the block's start: its live-in set, where they are
-  // reset); block_defs and block_hull are valid where walk_block_[v] is the
-  // block.
+  // reset); block_defs and first_to (the end of the vreg's first range in
+  // the block: its hull's end) are valid where walk_block_[v] is the block,
+  // i.e. for the vregs defined in it.
   std::vector<int64_t>& end = walk_end_;  // -1: not live
   std::vector<uint32_t>& block_defs = walk_block_defs_;
-  std::vector<Range>& block_hull = walk_block_hull_;
+  std::vector<uint32_t>& first_to = walk_first_to_;
   std::vector<uint32_t>& stamp = walk_block_;
   std::vector<uint32_t>& multi_def = walk_multi_def_;  // vregs defined twice in the block
   // Per vreg, its latest record: a range touching it (the walk goes by
@@ -587,7 +599,7 @@ void Allocator::BuildIntervals() {
   };
   end.assign(nv, -1);
   block_defs.resize(nv);
-  block_hull.resize(nv);
+  first_to.resize(nv);
   stamp.assign(nv, kNone);
   for (size_t ob = order_.size(); ob-- > 0;) {
     const uint32_t b = order_[ob];
@@ -597,20 +609,18 @@ void Allocator::BuildIntervals() {
     std::array<uint32_t, 32> pend;
     uint32_t pending = 0;  // bit per register: pend[r] is the end of its fixed range
     multi_def.clear();
-    auto enter = [&](uint32_t v) __attribute__((always_inline)) {
+    // Ranges of a vreg in one block come by decreasing position (the first
+    // at a def): its hull there is [the last one's from, the first one's
+    // to), and the last one's from is where its latest record starts.
+    auto add_def = [&](uint32_t v, uint32_t f, uint32_t t) __attribute__((always_inline)) {
+      record(v, {f, t});
       if (stamp[v] != b) {
         stamp[v] = b;
-        block_defs[v] = 0;
-        block_hull[v] = Range{UINT32_MAX, 0};
+        block_defs[v] = 1;
+        first_to[v] = t;
+      } else if (++block_defs[v] == 2) {
+        multi_def.push_back(v);
       }
-    };
-    // Ranges of a vreg in one block come by decreasing position: its hull
-    // there is [the last one's from, the first one's to).
-    auto add = [&](uint32_t v, uint32_t f, uint32_t t) __attribute__((always_inline)) {
-      record(v, {f, t});
-      Range& hull = block_hull[v];
-      hull.from = f;
-      if (hull.to == 0) hull.to = t;
     };
     live_out_.ForEach(b, [&](uint32_t v) { end[v] = to; });
     const auto& insts = code_->block(b).insts;
@@ -676,16 +686,14 @@ void Allocator::BuildIntervals() {
         if (op.access != x64::Access::kDef && op.access != x64::Access::kUseDef) continue;
         if (op.vreg.valid()) {
           const uint32_t v = op.vreg.index;
-          enter(v);
-          if (++block_defs[v] == 2) multi_def.push_back(v);
           def_block_[v] = def_block_[v] == kNone || def_block_[v] == b ? b : kMultiple;
           last_def_[v] = std::max(last_def_[v], pos + 1);
           add_use(v, {pos + 1, static_cast<uint32_t>(w), def_kind});
           if (end[v] >= 0) {
-            add(v, pos + 1, static_cast<uint32_t>(end[v]));
+            add_def(v, pos + 1, static_cast<uint32_t>(end[v]));
             end[v] = -1;
           } else {
-            add(v, pos + 1, pos + 2);
+            add_def(v, pos + 1, pos + 2);
           }
         } else if (IsAllocatable(op.preg)) {
           fixed_def(op.preg.index());
@@ -717,11 +725,10 @@ void Allocator::BuildIntervals() {
       }
     }
     live_in_.ForEach(b, [&](uint32_t v) {
-      enter(v);
-      add(v, from, static_cast<uint32_t>(end[v]));
+      record(v, {from, static_cast<uint32_t>(end[v])});
       end[v] = -1;
     });
-    for (uint32_t v : multi_def) record(v, block_hull[v]);
+    for (uint32_t v : multi_def) record(v, {range_recs_[last_rec[v]].range.from, first_to[v]});
     for (; pending != 0; pending &= pending - 1) {
       const int r = __builtin_ctz(pending);
       add_fixed(r, {from, pend[r]});

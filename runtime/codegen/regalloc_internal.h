@@ -117,6 +117,13 @@ class BitMatrix {
       if (n > 0) std::memset(words_.data(), 0, n * sizeof(uint64_t));
     }
   }
+  // The same, the sets' contents unspecified (each row is written before
+  // it is read): no zeroing.
+  void ResetUninitialized(uint32_t rows, uint32_t bits) {
+    words_per_row_ = (bits + 63) / 64;
+    const size_t n = size_t{rows} * words_per_row_;
+    if (n > words_.size()) words_.resize(n);
+  }
   uint32_t words_per_row() const { return words_per_row_; }
   size_t num_words() const { return words_.size(); }
   uint64_t* Row(uint32_t r) { return words_.data() + size_t{r} * words_per_row_; }
@@ -315,6 +322,7 @@ class Allocator {
 
   // Liveness and intervals.
   BitMatrix gen_, kill_, live_in_, live_out_;  // per block
+  std::vector<uint64_t> zero_row_;  // ComputeLiveness: an empty row
   // Per loop: the vregs given a pseudo-use at the end of each latch; per
   // block: the loops it is a latch of (latch_loops_[latch_loops_begin_[b], [b + 1])).
   BitMatrix loop_wanted_;
@@ -327,7 +335,7 @@ class Allocator {
   std::vector<RangeRec> range_recs_;
   std::vector<int64_t> walk_end_;
   std::vector<uint32_t> walk_block_defs_;
-  std::vector<Range> walk_block_hull_;
+  std::vector<uint32_t> walk_first_to_;
   std::vector<uint32_t> walk_block_, walk_multi_def_, walk_last_rec_;
   // Per vreg, its whole life: range_pool_[range_begin_[v], range_end_[v]),
   // sorted and merged (range_end_[v] <= range_begin_[v + 1]).
