@@ -180,6 +180,9 @@ struct Interval {
   uint32_t recheck = 0;
   uint32_t begin = 0, end = 0;  // owned positions (see LivePart)
   Location loc;
+  // loc.reg.index() once in a register (AssignReg): the scan compares
+  // registers by it.
+  uint8_t reg_index = 0;
   uint32_t start() const { return ranges.front().from; }
   uint32_t last() const { return ranges.back().to; }
 };
@@ -216,12 +219,16 @@ class Allocator {
   void AllocateBlocked(uint32_t cur);
   // FirstIntersection(fixed_[r], it.ranges, pos) for the scan's current pos.
   uint32_t FixedIntersection(x64::Reg r, const Interval& it, uint32_t pos) {
+    return FixedIntersection(r.index(), it, pos);
+  }
+  // The same by Reg::index().
+  uint32_t FixedIntersection(int reg_index, const Interval& it, uint32_t pos) {
     // The scan's positions only grow: a cursor per register skips the fixed
     // ranges that ended, so each is passed once per function.
     if (pos < fixed_cursor_pos_) fixed_cursor_.fill(0);  // (not expected: a safety net)
     fixed_cursor_pos_ = pos;
-    const Ranges& f = fixed_[r.index()];
-    uint32_t& c = fixed_cursor_[r.index()];
+    const Ranges& f = fixed_[reg_index];
+    uint32_t& c = fixed_cursor_[reg_index];
     while (c < f.size() && f[c].to <= pos) ++c;
     if (c == f.size() || f[c].from >= it.last()) return kNone;
     // One range from pos on (the common case): f[c] meets it.
@@ -373,6 +380,7 @@ class Allocator {
   uint32_t fixed_cursor_pos_ = 0;
   std::vector<x64::Reg> candidates_[2];       // per class: allocatable, in preference order
   uint32_t candidate_bits_[2] = {0, 0};       // per class: candidates_ as bits per Reg::index()
+  std::array<uint8_t, 32> candidate_index_[2]{};  // per class: candidates_' Reg::index()
 
   // Scan state.
   std::vector<Interval> intervals_;  // [0, num_intervals_) in use; the rest: spare storage
@@ -412,10 +420,25 @@ class Allocator {
   std::vector<uint32_t> resolve_in_begin_, resolve_starts_, resolve_seg_min_, resolve_seg_max_;
   std::vector<EdgeFound> resolve_found_;
   std::vector<std::pair<uint64_t, uint32_t>> resolve_found_order_;
+  // Resolve: per instruction number j (+ 1 past the end), the first layout
+  // index whose block starts at j or later.
+  std::vector<uint32_t> resolve_first_layout_;
+  // Resolve's candidate moves: (block, inst, order) → moves. Order 0: split
+  // moves before an instruction; 1: edge moves; 2: stores after a def.
+  struct PendingMove {
+    uint32_t block, inst, order;
+    AllocMove move;
+    uint64_t weight;
+  };
+  std::vector<PendingMove> resolve_pending_;
+  std::vector<uint32_t> resolve_kept_, resolve_edit_count_;
+  std::vector<uint8_t> resolve_slot_valid_;           // per vreg
+  std::vector<uint64_t> resolve_transition_weight_;  // per vreg
   // AssignSlots' scratch.
   std::vector<uint8_t> slot_spilled_;
   std::vector<uint32_t> slot_spilled_list_, slot_group_, slot_roots_, slot_of_root_;
   std::vector<Ranges> slot_group_ranges_, slot_ranges_;
+  Ranges slot_merge_;
   std::vector<PartnerMove> slot_moves_;
 
   RegAllocResult result_;

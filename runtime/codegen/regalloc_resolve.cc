@@ -78,18 +78,39 @@ void Allocator::AssignSlots() {
   std::vector<uint32_t>& slot_of_root = slot_of_root_;
   if (slot_of_root.size() < nv) slot_of_root.resize(nv);  // (read for roots only)
   for (uint32_t g : roots) {
+    const Ranges& gr = group_ranges[g];
     uint32_t chosen = kNone;
     for (uint32_t s = 0; s < num_slots && chosen == kNone; ++s) {
-      if (!Intersects(slot_ranges[s], group_ranges[g])) chosen = s;
+      // (A slot whose last range ends by g's start is free.)
+      if (slot_ranges[s].back().to <= gr.front().from || !Intersects(slot_ranges[s], gr)) {
+        chosen = s;
+      }
     }
     if (chosen == kNone) {
       chosen = num_slots++;
       if (slot_ranges.size() < num_slots) slot_ranges.emplace_back();
       slot_ranges[chosen].clear();
     }
-    slot_ranges[chosen].insert(slot_ranges[chosen].end(), group_ranges[g].begin(),
-                               group_ranges[g].end());
-    Normalize(slot_ranges[chosen]);
+    // Both are sorted and merged, and they do not intersect: merged in one
+    // pass (what Normalize would give).
+    Ranges& sr = slot_ranges[chosen];
+    if (sr.empty() || sr.back().to < gr.front().from) {
+      sr.insert(sr.end(), gr.begin(), gr.end());
+    } else {
+      Ranges& merged = slot_merge_;
+      merged.clear();
+      size_t a = 0, b = 0;
+      while (a < sr.size() || b < gr.size()) {
+        const Range x = b == gr.size() || (a < sr.size() && sr[a].from < gr[b].from) ? sr[a++]
+                                                                                    : gr[b++];
+        if (!merged.empty() && x.from <= merged.back().to) {
+          merged.back().to = std::max(merged.back().to, x.to);
+        } else {
+          merged.push_back(x);
+        }
+      }
+      std::swap(sr, merged);
+    }
     slot_of_root[g] = chosen;
   }
   for (uint32_t v : spilled_list) {
@@ -149,14 +170,10 @@ absl::Status Allocator::Resolve() {
   }
   AssignSlots();
 
-  // Candidate moves: (block, inst, order) → moves. Order 0: split moves
-  // before an instruction; 1: edge moves; 2: stores after a def.
-  struct Pending {
-    uint32_t block, inst, order;
-    AllocMove move;
-    uint64_t weight;
-  };
-  std::vector<Pending> pending;
+  // Candidate moves (PendingMove).
+  using Pending = PendingMove;
+  std::vector<Pending>& pending = resolve_pending_;
+  pending.clear();
   for (uint32_t v : split_list) {
     const absl::Span<const LivePart> ps = result_.Parts(v);
     for (size_t k = 1; k < ps.size(); ++k) {
@@ -208,6 +225,25 @@ absl::Status Allocator::Resolve() {
   for (uint32_t i = 0; i < nl; ++i) {
     const uint32_t s = order_[i];
     starts[i] = 2 * block_first_[s];
+  }
+  // lower_bound(starts, pos) for pos <= 2 * num_insts_ is
+  // first_layout[(pos + 1) / 2] (starts are even and ascending).
+  std::vector<uint32_t>& first_layout = resolve_first_layout_;
+  first_layout.resize(num_insts_ + 1);
+  for (uint32_t j = 0, i = 0; j <= num_insts_; ++j) {
+    while (i < nl && starts[i] < 2 * j) ++i;
+    first_layout[j] = i;
+  }
+  auto layout_at_or_after = [&](uint32_t pos) -> uint32_t {
+    const uint32_t j = pos / 2 + (pos & 1);
+    if (j > num_insts_) {
+      return static_cast<uint32_t>(std::lower_bound(starts.begin(), starts.end(), pos) -
+                                   starts.begin());
+    }
+    return first_layout[j];
+  };
+  for (uint32_t i = 0; i < nl; ++i) {
+    const uint32_t s = order_[i];
     for (uint32_t e = in_begin[s]; e < in_begin[s + 1]; ++e) {
       seg_min[size + i] = std::min(seg_min[size + i], in_edges[e].end_pos);
       seg_max[size + i] = std::max(seg_max[size + i], in_edges[e].end_pos);
@@ -226,10 +262,8 @@ absl::Status Allocator::Resolve() {
     for (const LivePart& part : result_.Parts(v)) {
       const uint32_t lo = part.begin, hi = part.end;
       // The layout indexes [l, r) of the blocks starting in [lo, hi).
-      const uint32_t l = static_cast<uint32_t>(
-          std::lower_bound(starts.begin(), starts.end(), lo) - starts.begin());
-      const uint32_t r = static_cast<uint32_t>(
-          std::lower_bound(starts.begin() + l, starts.end(), hi) - starts.begin());
+      const uint32_t l = layout_at_or_after(lo);
+      const uint32_t r = layout_at_or_after(hi);
       if (l == r) continue;
       // The blocks in [l, r) with a predecessor ending outside [lo, hi):
       // the tree's nodes that make up [l, r), each searched depth-first
@@ -298,8 +332,10 @@ absl::Status Allocator::Resolve() {
     const uint32_t b = def_block_[v];
     return b != kNone && b != kMultiple && !live_in_.Test(b, v) && safe_[last_def_[v] / 2];
   };
-  std::vector<bool> slot_valid_after_def(nv, false);
-  std::vector<uint64_t> transition_weight(nv, 0);
+  std::vector<uint8_t>& slot_valid_after_def = resolve_slot_valid_;
+  slot_valid_after_def.assign(nv, 0);
+  std::vector<uint64_t>& transition_weight = resolve_transition_weight_;
+  transition_weight.assign(nv, 0);
   for (const Pending& m : pending) {
     const uint32_t v = m.move.vreg.index;
     if (m.move.from.is_reg() && m.move.to.is_slot() && finalizable(v) && after_final_def(m)) {
@@ -311,9 +347,9 @@ absl::Status Allocator::Resolve() {
     const Location at_def = LocAt(v, last_def_[v]);
     const uint32_t b = def_block_[v];
     if (at_def.is_slot()) {
-      slot_valid_after_def[v] = true;
+      slot_valid_after_def[v] = 1;
     } else if (at_def.is_reg() && Weight(b) < transition_weight[v]) {
-      slot_valid_after_def[v] = true;
+      slot_valid_after_def[v] = 1;
       Location slot;
       for (const LivePart& p : result_.Parts(v)) {
         if (p.loc.is_slot()) slot = p.loc;
@@ -324,8 +360,8 @@ absl::Status Allocator::Resolve() {
 
   // Group by (block, inst, order), keeping the order of `pending` inside a
   // group.
-  std::vector<uint32_t> kept;
-  kept.reserve(pending.size());
+  std::vector<uint32_t>& kept = resolve_kept_;
+  kept.clear();
   for (uint32_t i = 0; i < pending.size(); ++i) {
     const Pending& m = pending[i];
     if (m.order != 2 && slot_valid_after_def[m.move.vreg.index] && m.move.from.is_reg() &&
@@ -344,6 +380,15 @@ absl::Status Allocator::Resolve() {
   for (uint32_t i : kept) sorted.push_back({key(i), i});
   std::sort(sorted.begin(), sorted.end());
   result_.edits.assign(nb, {});
+  // Each block's edit list gets its final size up front.
+  std::vector<uint32_t>& edit_count = resolve_edit_count_;
+  edit_count.assign(nb, 0);
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    if (i == 0 || sorted[i].first != sorted[i - 1].first) ++edit_count[pending[sorted[i].second].block];
+  }
+  for (uint32_t b = 0; b < nb; ++b) {
+    if (edit_count[b] != 0) result_.edits[b].reserve(edit_count[b]);
+  }
   for (size_t i = 0; i < sorted.size();) {
     const Pending& first = pending[sorted[i].second];
     Edit e;

@@ -32,6 +32,7 @@ void Allocator::Queue(uint32_t i) {
 
 void Allocator::AssignReg(uint32_t i, x64::Reg r) {
   intervals_[i].loc = Location::InReg(r);
+  intervals_[i].reg_index = static_cast<uint8_t>(r.index());
   intervals_[i].recheck = 0;
   active_.push_back(i);
 }
@@ -47,7 +48,11 @@ void Allocator::Scan() {
     const size_t n = limit > 0 ? std::min<size_t>(limit, all.size()) : all.size();
     candidates_[c].assign(all.begin(), all.begin() + n);
     candidate_bits_[c] = 0;
-    for (x64::Reg r : candidates_[c]) candidate_bits_[c] |= uint32_t{1} << r.index();
+    for (size_t k = 0; k < n; ++k) {
+      const int i = candidates_[c][k].index();
+      candidate_bits_[c] |= uint32_t{1} << i;
+      candidate_index_[c][k] = static_cast<uint8_t>(i);
+    }
   }
   // For SplitPosition: the blocks with instructions in allocation order,
   // each one's lowest split depth (at its start), and per depth d the
@@ -148,7 +153,7 @@ void Allocator::Scan() {
       } else {
         it.recheck = it.ranges[it.cursor].from;
         still_inactive_.push_back(a);
-        regs |= uint32_t{1} << it.loc.reg.index();
+        regs |= uint32_t{1} << it.reg_index;
         min_recheck = std::min(min_recheck, it.recheck);
       }
     }
@@ -164,7 +169,7 @@ void Allocator::Scan() {
         Interval& it = intervals_[a];
         if (pos < it.recheck) {
           inactive_[n++] = a;
-          regs |= uint32_t{1} << it.loc.reg.index();
+          regs |= uint32_t{1} << it.reg_index;
           min_recheck = std::min(min_recheck, it.recheck);
         } else if (it.ranges.empty() || it.last() <= pos) {
           // ended
@@ -174,7 +179,7 @@ void Allocator::Scan() {
         } else {
           it.recheck = it.ranges[it.cursor].from;
           inactive_[n++] = a;
-          regs |= uint32_t{1} << it.loc.reg.index();
+          regs |= uint32_t{1} << it.reg_index;
           min_recheck = std::min(min_recheck, it.recheck);
         }
       }
@@ -221,7 +226,10 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
   const Interval& it = intervals_[cur];
   const uint32_t pos = it.start();
   const x64::RegClass cls = code_->Class(VReg(it.vreg));
-  const std::vector<x64::Reg>& cands = Candidates(cls);
+  const int c = cls == x64::RegClass::kGpr ? 0 : 1;
+  const std::vector<x64::Reg>& cands = candidates_[c];
+  const uint8_t* cand_index = candidate_index_[c].data();
+  const size_t num_cands = cands.size();
   // free_until[r]: the first position from pos on where r is taken (by an
   // active value: pos; an inactive one's next range; a fixed range). Worked
   // out per register only when asked for: the hint or the first candidate
@@ -231,50 +239,53 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
   uint32_t known = 0;  // bit per Reg::index(): free_until is final
   for (uint32_t a : active_) {
     // (Entries of the other class are written but never read.)
-    const int i = intervals_[a].loc.reg.index();
+    const int i = intervals_[a].reg_index;
     free_until[i] = 0;
     known |= uint32_t{1} << i;
   }
-  known &= cls == x64::RegClass::kGpr ? 0x0000ffffu : 0xffff0000u;
+  known &= c == 0 ? 0x0000ffffu : 0xffff0000u;
   const uint32_t in_inactive = inactive_regs_;
-  auto free_until_of = [&](x64::Reg r) __attribute__((always_inline)) {
-    const int i = r.index();
+  auto free_until_of = [&](int i) __attribute__((always_inline)) {
     if (known & (uint32_t{1} << i)) return free_until[i];
     known |= uint32_t{1} << i;
     if (in_inactive & (uint32_t{1} << i)) {
       for (uint32_t a : inactive_) {
-      if (!(intervals_[a].loc.reg == r)) continue;
         const Interval& o = intervals_[a];
+        if (o.reg_index != i) continue;
         const uint32_t x = FirstIntersectionFrom(o.ranges, o.cursor, it.ranges, pos);
         if (x != kNone) free_until[i] = std::min(free_until[i], x);
       }
     }
-    const uint32_t x = FixedIntersection(r, it, pos);
+    const uint32_t x = FixedIntersection(i, it, pos);
     if (x != kNone) free_until[i] = std::min(free_until[i], x);
     return free_until[i];
   };
   const uint32_t end = it.last();
   const x64::Reg hint = HintFor(it);
-  const uint32_t cand_bits = candidate_bits_[cls == x64::RegClass::kGpr ? 0 : 1];
-  if (hint.is_valid() && ((cand_bits >> hint.index()) & 1) && free_until_of(hint) >= end) {
-    AssignReg(cur, hint);
-    return true;
+  if (hint.is_valid()) {
+    const int h = hint.index();
+    if (((candidate_bits_[c] >> h) & 1) && free_until_of(h) >= end) {
+      AssignReg(cur, hint);
+      return true;
+    }
   }
-  for (x64::Reg r : cands) {
-    if (free_until_of(r) >= end) {
-      AssignReg(cur, r);
+  for (size_t k = 0; k < num_cands; ++k) {
+    if (free_until_of(cand_index[k]) >= end) {
+      AssignReg(cur, cands[k]);
       return true;
     }
   }
   // (Every candidate's free_until is known now.)
   // Free for a while: keep the register up to a split position before it is
   // taken, preferably after the last use before then.
-  x64::Reg best;
-  for (x64::Reg r : cands) {
-    if (!best.is_valid() || free_until[r.index()] > free_until[best.index()]) best = r;
+  if (num_cands == 0) return false;
+  size_t best_k = 0;
+  for (size_t k = 1; k < num_cands; ++k) {
+    if (free_until[cand_index[k]] > free_until[cand_index[best_k]]) best_k = k;
   }
-  if (!best.is_valid() || free_until[best.index()] <= pos) return false;
-  const uint32_t hi = free_until[best.index()];
+  const x64::Reg best = cands[best_k];
+  const uint32_t hi = free_until[cand_index[best_k]];
+  if (hi <= pos) return false;
   const uint32_t last_use = LastRealUseBefore(it, hi);
   uint32_t s = kNone;
   if (last_use != kNone && last_use >= pos) s = SplitPosition(it, last_use + 1, hi, Prefer::kEarliest);
@@ -333,11 +344,12 @@ void Allocator::AllocateBlocked(uint32_t cur) {
       c.cost += SpillCost(intervals_[a], pos);
       c.nearest = std::min(c.nearest, NextUse(intervals_[a], pos, UseFilter::kAll));
     };
+    const int ri = r.index();
     for (uint32_t a : active_) {
-      if (intervals_[a].loc.reg == r) consider(a);
+      if (intervals_[a].reg_index == ri) consider(a);
     }
     for (uint32_t a : inactive_) {
-      if (intervals_[a].loc.reg == r &&
+      if (intervals_[a].reg_index == ri &&
           FirstIntersection(intervals_[a].ranges, it.ranges, pos) != kNone) {
         consider(a);
       }
@@ -365,11 +377,12 @@ void Allocator::AllocateBlocked(uint32_t cur) {
   keep_inactive.clear();
   evict_active.clear();
   evict_inactive.clear();
+  const int best_index = best.reg.index();
   for (uint32_t a : active_) {
-    (intervals_[a].loc.reg == best.reg ? evict_active : keep_active).push_back(a);
+    (intervals_[a].reg_index == best_index ? evict_active : keep_active).push_back(a);
   }
   for (uint32_t a : inactive_) {
-    const bool hit = intervals_[a].loc.reg == best.reg &&
+    const bool hit = intervals_[a].reg_index == best_index &&
                      FirstIntersection(intervals_[a].ranges, intervals_[cur].ranges, pos) != kNone;
     (hit ? evict_inactive : keep_inactive).push_back(a);
   }
