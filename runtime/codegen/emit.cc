@@ -415,6 +415,15 @@ class Emitter {
         if (m->index().is_valid() && !rewrite(m->mutable_index())) return false;
       }
     }
+    // EmitRewritten's and Emit's usual case without their calls: no trap
+    // site, not a possible self-move or call, no immediate to narrow.
+    const x64::FormInfo& info = inst.info();
+    const Form form = inst.form();
+    if (!mi.trap && form != Form::kMov64RM && form != Form::kMovapsRM &&
+        form != Form::kCallRel32 && info.imm.operand < 0 && listing_ == nullptr) {
+      as_.Emit(inst);
+      return true;
+    }
     EmitRewritten(mi, inst);
     return true;
   }
