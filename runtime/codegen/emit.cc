@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <iostream>
 #include <utility>
@@ -378,7 +379,53 @@ class Emitter {
       case Kind::kInst:
         break;
     }
+    if (RewriteInRegisters(mi, b, k)) return absl::OkStatus();
     return RewriteAndEmit(mi, b, k);
+  }
+
+  // RewriteAndEmit's usual case in one pass: every vreg operand of `mi` is
+  // in a register at (b, k), so a copy of the instruction gets them written
+  // in as the form's register operands are walked (the k-th register operand
+  // met, a memory operand's base then its index, is vregs[k]), and is
+  // emitted. False, having emitted nothing, when some vreg is not in a
+  // register there (a slot, or unallocated): RewriteAndEmit then does the
+  // general work (reloads, spill stores, held registers, errors).
+  bool RewriteInRegisters(const MachInst& mi, uint32_t b, uint32_t k_inst) {
+    x64::Inst inst = mi.inst;
+    const uint32_t pos = alloc_.Position(b, k_inst);
+    const int num_ops = std::min(inst.num_operands(), x64::kMaxOperands);
+    uint32_t mask = inst.info().reg_operand_mask & ((1u << num_ops) - 1);
+    int k = 0;
+    // vreg k's register into *r (a fixed register, with no vreg, stays).
+    auto rewrite = [&](x64::Reg* r) {
+      const VReg v = k < kMaxVRegOperands ? mi.vregs[k] : VReg();
+      ++k;
+      if (!v.valid()) return true;
+      const Location loc = alloc_.AtPosition(v.index, pos);
+      if (!loc.is_reg()) return false;
+      *r = loc.reg;
+      return true;
+    };
+    for (; mask != 0; mask &= mask - 1) {
+      x64::Operand& o = inst.mutable_operand(std::countr_zero(mask));
+      if (x64::Reg* r = o.mutable_reg(); r != nullptr) {
+        if (!rewrite(r)) return false;
+      } else if (Mem* m = o.mutable_mem(); m != nullptr && !m->is_rip()) {
+        if (m->base().is_valid() && !rewrite(m->mutable_base())) return false;
+        if (m->index().is_valid() && !rewrite(m->mutable_index())) return false;
+      }
+    }
+    // EmitRewritten's and Emit's usual case without their calls: no trap
+    // site, not a possible self-move or call, no immediate to narrow.
+    const x64::FormInfo& info = inst.info();
+    const Form form = inst.form();
+    if (!mi.trap && form != Form::kMov64RM && form != Form::kMovapsRM &&
+        form != Form::kCallRel32 && info.imm.operand < 0 && listing_ == nullptr) {
+      as_.Emit(inst);
+      return true;
+    }
+    EmitRewritten(mi, inst);
+    return true;
   }
 
   absl::Status RewriteAndEmit(const MachInst& mi, uint32_t b, uint32_t k_inst) {

@@ -177,17 +177,16 @@ bool Assembler::EncodeAndAppend(const Inst& inst, EncodedFields* e, Pos* start) 
   return true;
 }
 
-void Assembler::Emit(const Inst& inst) {
-  // EncodeAndAppend inlined; on failure it runs again to report why.
-  EncodedFields e;
-  if (finished_ || !EncodeTo(inst, Room(kMaxInstSize), &e)) {
+void Assembler::EmitRest(const Inst& inst, bool encoded, const EncodedFields& e) {
+  // EncodeAndAppend inlined (in Emit); on failure it runs again to report why.
+  if (!encoded) {
+    EncodedFields unused_fields;
     Pos unused;
-    EncodeAndAppend(inst, &e, &unused);  // fails, saying why
+    EncodeAndAppend(inst, &unused_fields, &unused);  // fails, saying why
     return;
   }
   const Pos start = Here();
   code_size_ += e.size;
-  if (e.pcrel_offset < 0) return;
   const Pos field{start.fixed + static_cast<uint32_t>(e.pcrel_offset), start.items_before};
   const uint8_t to_end = static_cast<uint8_t>(e.size - e.pcrel_offset);
   // The one operand that produced the pc-relative field: the rel operand,

@@ -125,7 +125,17 @@ class Assembler {
   // ---- Instructions ----
   // Encodes `inst` as it is (its form decides its size). An Inst that fails
   // CheckOperands, or names an unknown label, makes Finish() fail.
-  void Emit(const Inst& inst);
+  // (The usual instruction, with no pc-relative field, is encoded here
+  // inline; the rest is EmitRest's.)
+  void Emit(const Inst& inst) {
+    EncodedFields e;
+    const bool encoded = !finished_ && EncodeTo(inst, Room(kMaxInstSize), &e);
+    if (encoded && e.pcrel_offset < 0) {
+      code_size_ += e.size;
+      return;
+    }
+    EmitRest(inst, encoded, e);
+  }
   template <typename... Ops>
   void Emit(Form form, const Ops&... ops) {
     Emit(Inst(form, {Operand(ops)...}));
@@ -195,6 +205,9 @@ class Assembler {
   };
 
   Pos Here() const;
+  // Emit's rest: `inst` failed to encode (!encoded), or was encoded as `e`
+  // at the end of the code with a pc-relative field (a fixup or relocation).
+  void EmitRest(const Inst& inst, bool encoded, const EncodedFields& e);
   void Fail(absl::Status status);
   bool CheckLabel(Label label);
   // Encodes and appends; false (and Fail) on error.
