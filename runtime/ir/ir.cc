@@ -82,18 +82,30 @@ void Function::ResolveAllAliases() {
   // Only the operands and block arguments of instructions in the layout:
   // the pool also holds results (never aliases while their instruction is
   // in a block) and the operands of removed instructions (never read).
+  // The bounds are read into locals once: the stores into the pool could
+  // otherwise alias them, and the loops would reload them.
   Value* const pool = value_pool.data();
+  const ValueData* const vals = values.data();
+  const InstData* const all_insts = insts.data();
+  const BlockCall* const calls = block_calls.data();
+  auto resolve_range = [pool, vals](uint32_t begin, uint32_t end) {
+    for (uint32_t k = begin; k < end; ++k) {
+      uint32_t v = pool[k].index;
+      if (vals[v].kind != ValueData::Kind::kAlias) continue;
+      do v = vals[v].def;
+      while (vals[v].kind == ValueData::Kind::kAlias);
+      pool[k] = Value(v);
+    }
+  };
   for (Block b : layout) {
     for (Inst i : blocks[b.index].insts) {
-      const InstData& d = insts[i.index];
-      for (uint32_t k = d.args_begin; k < d.args_begin + d.args_count; ++k) {
-        pool[k] = Resolve(pool[k]);
-      }
-      for (uint32_t t = d.targets_begin; t < d.targets_begin + d.targets_count; ++t) {
-        const BlockCall& c = block_calls[t];
-        for (uint32_t k = c.args_begin; k < c.args_begin + c.args_count; ++k) {
-          pool[k] = Resolve(pool[k]);
-        }
+      const InstData& d = all_insts[i.index];
+      const uint32_t args_begin = d.args_begin, args_count = d.args_count;
+      const uint32_t targets_begin = d.targets_begin, targets_count = d.targets_count;
+      resolve_range(args_begin, args_begin + args_count);
+      for (uint32_t t = targets_begin; t < targets_begin + targets_count; ++t) {
+        const uint32_t begin = calls[t].args_begin, count = calls[t].args_count;
+        resolve_range(begin, begin + count);
       }
     }
   }
@@ -109,11 +121,25 @@ void Function::RemoveInst(Inst i) {
 
 std::vector<uint32_t> CountUses(const Function& f) {
   std::vector<uint32_t> uses(f.values.size(), 0);
+  uint32_t* const count = uses.data();
+  const Value* const pool = f.value_pool.data();
+  const ValueData* const vals = f.values.data();
+  const InstData* const insts = f.insts.data();
+  const BlockCall* const calls = f.block_calls.data();
+  auto count_range = [count, pool, vals](uint32_t begin, uint32_t end) {
+    for (uint32_t k = begin; k < end; ++k) {
+      uint32_t v = pool[k].index;
+      while (vals[v].kind == ValueData::Kind::kAlias) v = vals[v].def;
+      ++count[v];
+    }
+  };
   for (Block b : f.layout) {
-    for (Inst i : f.block(b).insts) {
-      for (Value v : f.Args(i)) ++uses[f.Resolve(v).index];
-      for (const BlockCall& c : f.Targets(i)) {
-        for (Value v : f.CallArgs(c)) ++uses[f.Resolve(v).index];
+    for (Inst i : f.blocks[b.index].insts) {
+      const InstData& d = insts[i.index];
+      const uint32_t targets_begin = d.targets_begin, targets_count = d.targets_count;
+      count_range(d.args_begin, d.args_begin + d.args_count);
+      for (uint32_t t = targets_begin; t < targets_begin + targets_count; ++t) {
+        count_range(calls[t].args_begin, calls[t].args_begin + calls[t].args_count);
       }
     }
   }

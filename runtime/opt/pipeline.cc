@@ -36,6 +36,8 @@ constexpr Pass kPasses[] = {
 // removal made unreachable.
 constexpr size_t kGvnIndex = 2;
 static_assert(kPasses[kGvnIndex].name == "gvn");
+constexpr size_t kDceIndex = 3;
+static_assert(kPasses[kDceIndex].name == "dce");
 
 absl::Status Verify(const ir::Function& f, absl::string_view when) {
   absl::Status s = ir::VerifyFunction(f);
@@ -85,13 +87,20 @@ absl::Status Optimize(ir::Function& f, const OptimizeOptions& options, PassConte
   // returned false.
   constexpr uint64_t kNever = ~uint64_t{0};
   uint64_t num_changes = 0;
+  // GVN counts only the changes of the other passes than DCE: what DCE
+  // removes after GVN is dead (instructions, and parameters that nothing
+  // live reads), and the blocks it drops became unreachable before GVN ran
+  // (Optimize drops those first, GVN changes no branch), so no remaining
+  // instruction gets a new twin and no remaining parameter a single source.
+  uint64_t num_changes_for_gvn = 0;
   uint64_t clean_at[std::size(kPasses)];
   std::fill(std::begin(clean_at), std::end(clean_at), kNever);
   for (int round = 0; round < options.max_iterations; ++round) {
     bool changed = false;
     for (size_t k = 0; k < std::size(kPasses); ++k) {
       const Pass& pass = kPasses[k];
-      if (clean_at[k] == num_changes) {
+      const uint64_t& counter = k == kGvnIndex ? num_changes_for_gvn : num_changes;
+      if (clean_at[k] == counter) {
         if (options.verify) {
           // Check the premise of skipping: the pass would change nothing.
           ir::Function copy = f;
@@ -109,17 +118,19 @@ absl::Status Optimize(ir::Function& f, const OptimizeOptions& options, PassConte
       if (k == kGvnIndex && RemoveUnreachableBlocks(f, ctx)) {
         changed = true;
         ++num_changes;
+        ++num_changes_for_gvn;
       }
       ctx.at_fixed_point = false;
       if (pass.run_in(f, ctx)) {
         changed = true;
         ++num_changes;
+        if (k != kDceIndex) ++num_changes_for_gvn;
         // A pass that says it reached its own fixed point (DCE always, GVN
         // mostly) is skipped like one that changed nothing; `verify` checks
         // that premise too.
-        clean_at[k] = ctx.at_fixed_point ? num_changes : kNever;
+        clean_at[k] = ctx.at_fixed_point ? counter : kNever;
       } else {
-        clean_at[k] = num_changes;
+        clean_at[k] = counter;
       }
       if (options.verify) {
         if (absl::Status s = Verify(f, absl::StrCat("after ", pass.name)); !s.ok()) return s;

@@ -24,15 +24,13 @@ class CheckEliminator {
       : f_(f),
         ctx_(ctx),
         cfg_(ctx.Cfg(f)),
-        has_fact_(ctx.flags_a),
-        fact_nonzero_(ctx.flags_b),
+        fact_(ctx.flags_a),
         learnt_(ctx.u32_a),
         scope_begin_(ctx.u32_b),
         removed_(ctx.removed),
         removed_in_(ctx.blocks) {
     removed_in_.clear();
-    has_fact_.assign(f.values.size(), false);
-    fact_nonzero_.assign(f.values.size(), false);
+    fact_.assign(f.values.size(), kUnknown);
     learnt_.clear();
     scope_begin_.clear();
     removed_.assign(f.insts.size(), false);
@@ -43,7 +41,7 @@ class CheckEliminator {
         cfg_, ctx_.walk_stack, [this](Block b) { Enter(b); },
         [this](Block) {
           // Forget what this block learnt.
-          for (size_t k = scope_begin_.back(); k < learnt_.size(); ++k) has_fact_[learnt_[k]] = false;
+          for (size_t k = scope_begin_.back(); k < learnt_.size(); ++k) fact_[learnt_[k]] = kUnknown;
           learnt_.resize(scope_begin_.back());
           scope_begin_.pop_back();
         });
@@ -70,7 +68,7 @@ class CheckEliminator {
   std::optional<bool> Known(Value v, int depth = 0) const {
     v = f_.Resolve(v);
     if (const std::optional<uint64_t> c = IntConstant(f_, v)) return *c != 0;
-    if (has_fact_[v.index]) return fact_nonzero_[v.index];
+    if (fact_[v.index] != kUnknown) return fact_[v.index] == kNonZero;
     if (depth >= kMaxDepth) return std::nullopt;
     if (const auto test = ZeroTest(v)) {
       const std::optional<bool> x = Known(test->first, depth + 1);
@@ -82,9 +80,13 @@ class CheckEliminator {
 
   void Learn(Value v, bool nonzero, int depth = 0) {
     v = f_.Resolve(v);
-    if (IntConstant(f_, v) || has_fact_[v.index]) return;
-    has_fact_[v.index] = true;
-    fact_nonzero_[v.index] = nonzero;
+    if (IntConstant(f_, v) || fact_[v.index] != kUnknown) return;
+    LearnNew(v, nonzero, depth);
+  }
+
+  // Learn for a resolved v that is neither a constant nor known yet.
+  void LearnNew(Value v, bool nonzero, int depth) {
+    fact_[v.index] = nonzero ? kNonZero : kZero;
     learnt_.push_back(v.index);
     if (depth >= kMaxDepth) return;
     if (const auto test = ZeroTest(v)) Learn(test->first, test->second ? !nonzero : nonzero, depth + 1);
@@ -115,14 +117,16 @@ class CheckEliminator {
     const InstData& d = f_.inst(i);
     switch (d.op) {
       case IrOpcode::kTrapIf: {
-        const Value c = f_.Args(i)[0];
+        // Known(c) is empty only if c is neither a constant nor known:
+        // then Learn's own checks would pass.
+        const Value c = f_.Resolve(f_.Args(i)[0]);
         const std::optional<bool> k = Known(c);
         if (k == false) {
           removed_[i.index] = true;
           MarkBlock(i);
           changed_ = true;
         } else if (!k) {
-          Learn(c, false);
+          LearnNew(c, false, 0);
         }
         break;
       }
@@ -165,9 +169,9 @@ class CheckEliminator {
   // Kept as the walk started: rewriting a brif does not change which
   // blocks dominate which for the rest of the walk.
   const ir::ControlFlowGraph& cfg_;
-  // Facts by value index: known, and then whether non-zero.
-  Flags& has_fact_;
-  Flags& fact_nonzero_;
+  // Facts by value index.
+  enum : uint8_t { kUnknown, kZero, kNonZero };
+  Flags& fact_;
   // The values with facts, in the order learnt, and where each open
   // dominator-tree scope's part of that list begins.
   std::vector<uint32_t>& learnt_;
