@@ -202,6 +202,24 @@ class Function {
     while (values[v.index].kind == ValueData::Kind::kAlias) v = Value(values[v.index].def);
     return v;
   }
+  // Whether block parameter `param` (number `k` of its block) is trivial
+  // (Braun et al. 2013): the one value, resolved, that every call in
+  // `incoming` (indexes into block_calls, the calls reaching the block)
+  // passes as argument `k` other than `param` itself. An invalid Value when
+  // two calls pass different values, a call passes fewer than k + 1
+  // arguments, or every call passes `param`.
+  Value SoleIncomingArg(absl::Span<const uint32_t> incoming, uint32_t k, Value param) const {
+    Value same;
+    for (uint32_t call : incoming) {
+      const BlockCall& c = block_calls[call];
+      if (k >= c.args_count) return Value();
+      const Value a = Resolve(value_pool[c.args_begin + k]);
+      if (a == param) continue;
+      if (same.valid() && a != same) return Value();
+      same = a;
+    }
+    return same;
+  }
   // Makes `from` an alias of `to`: every use of `from` now means `to`.
   // The instruction that defined `from` must be removed or have other results.
   void ReplaceUses(Value from, Value to);

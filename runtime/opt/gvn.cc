@@ -126,9 +126,6 @@ bool PropagateBlockParamCopies(Function& f, PassContext& ctx) {
   affected.clear();
   is_affected.assign(f.blocks.size(), false);
   ValueData* const values = f.values.data();
-  const Value* const pool = f.value_pool.data();
-  const BlockCall* const calls = f.block_calls.data();
-  constexpr uint32_t kNone = Value::kInvalid;
   const absl::Span<const Block> rpo = cfg.ReversePostOrder();
   bool changed = false;
   for (bool progress = true; progress;) {
@@ -142,27 +139,11 @@ bool PropagateBlockParamCopies(Function& f, PassContext& ctx) {
         // Parameters made aliases here (the only ones: passes remove the
         // parameters they alias) are done.
         if (values[p].kind != ValueData::Kind::kParam) continue;
-        uint32_t same = kNone;
-        bool trivial = true;
-        for (uint32_t call : incoming) {
-          const BlockCall& c = calls[call];
-          if (k >= c.args_count) {
-            trivial = false;
-            break;
-          }
-          uint32_t a = pool[c.args_begin + k].index;
-          while (values[a].kind == ValueData::Kind::kAlias) a = values[a].def;
-          if (a == p) continue;
-          if (same != kNone && a != same) {
-            trivial = false;
-            break;
-          }
-          same = a;
-        }
-        // `same` is invalid when the block is only reached from itself;
-        // such a block is unreachable and not visited.
-        if (!trivial || same == kNone) continue;
-        f.ReplaceUses(Value(p), Value(same));
+        // Invalid when the block is only reached from itself (such a block is
+        // unreachable and not visited) or the parameter is not trivial.
+        const Value same = f.SoleIncomingArg(incoming, k, params[k]);
+        if (!same.valid()) continue;
+        f.ReplaceUses(Value(p), same);
         dead[p] = true;
         if (!is_affected[b.index]) {
           is_affected[b.index] = true;

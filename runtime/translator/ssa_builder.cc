@@ -349,7 +349,6 @@ void SsaBuilder::RemoveTrivialParams() {
   }
   if (param_blocks_.empty()) return;
   ir::ValueData* const values = f_->values.data();
-  const ir::Value* const pool = f_->value_pool.data();
   const uint32_t* const incoming = incoming_calls_.data();
   bool removed = false;
   for (bool progress = true; progress;) {
@@ -359,28 +358,14 @@ void SsaBuilder::RemoveTrivialParams() {
       for (uint32_t k = 0; k < params.size(); ++k) {
         const uint32_t p = params[k].index;
         if (values[p].kind != ir::ValueData::Kind::kParam) continue;  // removed already
-        uint32_t same = kNone;
-        bool trivial = true;
-        for (uint32_t i = pb.calls_begin; i < pb.calls_end; ++i) {
-          const ir::BlockCall& c = calls[incoming[i]];
-          if (k >= c.args_count) {
-            trivial = false;
-            break;
-          }
-          uint32_t a = pool[c.args_begin + k].index;
-          while (values[a].kind == ir::ValueData::Kind::kAlias) a = values[a].def;
-          if (a == p) continue;
-          if (same != kNone && a != same) {
-            trivial = false;
-            break;
-          }
-          same = a;
-        }
-        // `same` stays kNone only for a block reached from itself alone,
-        // which the translator does not make.
-        if (!trivial || same == kNone) continue;
+        // Invalid only for a block reached from itself alone (which the
+        // translator does not make) or a parameter that is not trivial.
+        const ir::Value same = f_->SoleIncomingArg(
+            absl::MakeConstSpan(incoming + pb.calls_begin, pb.calls_end - pb.calls_begin), k,
+            params[k]);
+        if (!same.valid()) continue;
         values[p].kind = ir::ValueData::Kind::kAlias;
-        values[p].def = same;
+        values[p].def = same.index;
         pb.changed = progress = removed = true;
       }
     }
