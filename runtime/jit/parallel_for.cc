@@ -12,6 +12,25 @@
 #include <vector>
 
 namespace wasm {
+namespace {
+
+// fn(0) .. fn(n - 1), each index claimed once from the shared counter by
+// whichever thread calls Work next.
+struct ClaimLoop {
+  size_t n;
+  absl::FunctionRef<void(size_t)> fn;
+  absl::FunctionRef<bool()> stop;
+  std::atomic<size_t> next{0};
+
+  void Work() {
+    for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
+      if (stop()) return;
+      fn(i);
+    }
+  }
+};
+
+}  // namespace
 
 int ResolveThreads(int threads) {
   if (threads > 0) return threads;
@@ -21,13 +40,8 @@ int ResolveThreads(int threads) {
 
 void ParallelFor(size_t n, int threads, absl::FunctionRef<void(size_t)> fn,
                  absl::FunctionRef<bool()> stop) {
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
-      if (stop()) return;
-      fn(i);
-    }
-  };
+  ClaimLoop loop{n, fn, stop};
+  auto work = [&] { loop.Work(); };
   const size_t extra = threads > 1 ? std::min<size_t>(threads - 1, n > 0 ? n - 1 : 0) : 0;
   std::vector<std::thread> helpers;
   helpers.reserve(extra);
@@ -42,19 +56,7 @@ void ParallelFor(size_t n, int threads, absl::FunctionRef<void(size_t)> fn,
   for (std::thread& t : helpers) t.join();
 }
 
-struct ThreadPool::Loop {
-  size_t n;
-  absl::FunctionRef<void(size_t)> fn;
-  absl::FunctionRef<bool()> stop;
-  std::atomic<size_t> next{0};
-
-  void Work() {
-    for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
-      if (stop()) return;
-      fn(i);
-    }
-  }
-};
+struct ThreadPool::Loop : ClaimLoop {};
 
 ThreadPool::ThreadPool(int helpers, void (*on_start)()) {
   // Started with the mask they keep (they inherit it).
@@ -107,7 +109,7 @@ void ThreadPool::HelperMain(void (*on_start)()) {
 void ThreadPool::ParallelFor(size_t n, absl::FunctionRef<void(size_t)> fn,
                              absl::FunctionRef<bool()> stop) {
   std::lock_guard<std::mutex> one_loop(loop_mutex_);
-  Loop loop{n, fn, stop};
+  Loop loop{{n, fn, stop}};
   if (threads_.empty() || n <= 1) {
     loop.Work();
     return;
