@@ -24,6 +24,8 @@
 #include "runtime/bench/generate_module.h"
 #include "runtime/jit/compiled_module.h"
 #include "runtime/opt/pipeline.h"
+#include "runtime/reader.h"
+#include "runtime/section_decoder.h"
 #include "runtime/translator/translator.h"
 #include "runtime/validator.h"
 
@@ -42,20 +44,17 @@ double BestSeconds(int runs, F&& f) {
   return best;
 }
 
-// The size of the code section (id 10) of a module that has already been
-// validated, or 0.
+// The size of the code section of a module that has already been validated,
+// or 0.
 size_t CodeSectionBytes(const std::vector<uint8_t>& bytes) {
-  size_t pos = 8;
-  while (pos < bytes.size()) {
-    const uint8_t id = bytes[pos++];
-    uint64_t size = 0;
-    for (int shift = 0; pos < bytes.size(); shift += 7) {
-      const uint8_t b = bytes[pos++];
-      size |= uint64_t{b & 0x7fu} << shift;
-      if (!(b & 0x80)) break;
-    }
-    if (id == 10) return size;
-    pos += size;
+  wasm::Reader r(bytes, 8, bytes.size(), /*whole_module=*/true);
+  const wasm::SectionDecoder sections(nullptr);
+  while (!r.AtEnd()) {
+    uint8_t id = 0;
+    uint32_t size = 0;
+    if (!sections.ReadSectionHeader(r, &id, &size).ok()) return 0;
+    if (id == wasm::kCodeSection) return size;
+    if (!r.Skip(size).ok()) return 0;
   }
   return 0;
 }
