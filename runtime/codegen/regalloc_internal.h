@@ -251,8 +251,11 @@ class Allocator {
   // before its first use after `after` that wants a register; the rest is
   // queued.
   void SpillUntilNextUse(uint32_t i, uint32_t after);
-  // Spill cost of taking `i`'s register at `pos`, and its next use (kNone).
-  uint64_t SpillCost(const Interval& it, uint32_t pos) const;
+  // The first of `it`'s uses at `pos` or later (nullptr: none).
+  const UsePos* FirstUseFrom(const Interval& it, uint32_t pos) const;
+  // Spill cost of taking an interval's register at `pos`, given its first
+  // use from pos on (FirstUseFrom).
+  uint64_t SpillCostOf(const UsePos* next, uint32_t pos) const;
   enum class UseFilter : uint8_t { kAll, kWantsReg };
   uint32_t NextUse(const Interval& it, uint32_t pos, UseFilter filter) const;
   uint32_t LastRealUseBefore(const Interval& it, uint32_t pos) const;
@@ -400,6 +403,7 @@ class Allocator {
   // d in [1, split_max_depth_] (row d - 1) the nearest block before / after
   // each whose start's split depth is below d (kNone: none).
   std::vector<uint32_t> split_layout_, split_layout_index_, split_prev_lower_, split_next_lower_;
+  std::vector<uint32_t> split_start_depth_;  // per layout index: SplitDepth at the block's start
   uint32_t split_max_depth_ = 0;
   // Scan's and AllocateBlocked's scratch.
   std::vector<uint32_t> still_active_, still_inactive_, evict_active_, evict_inactive_;

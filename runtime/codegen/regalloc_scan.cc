@@ -61,12 +61,15 @@ void Allocator::Scan() {
     std::vector<uint32_t>& layout = split_layout_;
     layout.clear();
     split_layout_index_.resize(code_->num_blocks());
+    std::vector<uint32_t>& start_depth = split_start_depth_;  // per layout index
+    start_depth.clear();
     uint32_t max_depth = 0;
     for (uint32_t b : order_) {
       if (code_->block(b).insts.empty()) continue;
       split_layout_index_[b] = static_cast<uint32_t>(layout.size());
       layout.push_back(b);
-      max_depth = std::max(max_depth, SplitDepth(2 * block_first_[b]));
+      start_depth.push_back(SplitDepth(2 * block_first_[b]));
+      max_depth = std::max(max_depth, start_depth.back());
     }
     const uint32_t nq = static_cast<uint32_t>(layout.size());
     split_max_depth_ = max_depth;
@@ -79,12 +82,12 @@ void Allocator::Scan() {
       uint32_t last = kNone;
       for (uint32_t q = 0; q < nq; ++q) {
         prev[q] = last;
-        if (SplitDepth(2 * block_first_[layout[q]]) < d) last = q;
+        if (start_depth[q] < d) last = q;
       }
       last = kNone;
       for (uint32_t q = nq; q-- > 0;) {
         next[q] = last;
-        if (SplitDepth(2 * block_first_[layout[q]]) < d) last = q;
+        if (start_depth[q] < d) last = q;
       }
     }
   }
@@ -310,10 +313,13 @@ void Allocator::AllocateBlocked(uint32_t cur) {
   };
   Choice best;
   // The split for a fixed range met at `blocked` depends on that position
-  // only, and the call-clobbered registers usually meet the same call: the
-  // last one is kept (split_blocked -> split_at), and cur's first use that
-  // wants a register is looked up once.
-  uint32_t split_blocked = kNone, split_at = kNone;
+  // only, and registers often meet the same ones (the call-clobbered ones
+  // the same call, the argument ones their argument moves): each position's
+  // split is worked out once (split_memo). It is at or before `blocked`, so
+  // it is needed only when cur has a use that wants a register before
+  // `blocked` (looked up once); otherwise the register is of no use.
+  std::array<std::pair<uint32_t, uint32_t>, 32> split_memo;  // (blocked, split)
+  size_t split_memo_size = 0;
   uint32_t first_use = kNone;
   bool first_use_known = false;
   for (x64::Reg r : Candidates(cls)) {
@@ -323,26 +329,29 @@ void Allocator::AllocateBlocked(uint32_t cur) {
     const uint32_t blocked = FixedIntersection(r, it, pos);
     if (blocked != kNone && blocked <= pos) continue;
     if (blocked != kNone && blocked < it.last()) {
-      if (blocked != split_blocked) {
-        split_blocked = blocked;
-        split_at = kNone;
+      if (!first_use_known) {
+        first_use = NextUse(it, pos, UseFilter::kWantsReg);
+        first_use_known = true;
+      }
+      if (first_use == kNone || first_use >= blocked) continue;
+      size_t m = 0;
+      while (m < split_memo_size && split_memo[m].first != blocked) ++m;
+      if (m == split_memo_size) {
+        uint32_t split_at = kNone;
         const uint32_t last_use = LastRealUseBefore(it, blocked);
         if (last_use != kNone && last_use >= pos) {
           split_at = SplitPosition(it, last_use + 1, blocked, Prefer::kEarliest);
         }
         if (split_at == kNone) split_at = SplitPosition(it, pos + 1, blocked, Prefer::kLatest);
+        split_memo[split_memo_size++] = {blocked, split_at};
       }
-      c.split = split_at;
-      if (c.split == kNone) continue;
-      if (!first_use_known) {
-        first_use = NextUse(it, pos, UseFilter::kWantsReg);
-        first_use_known = true;
-      }
-      if (first_use == kNone || first_use >= c.split) continue;
+      c.split = split_memo[m].second;
+      if (c.split == kNone || first_use >= c.split) continue;
     }
     auto consider = [&](uint32_t a) {
-      c.cost += SpillCost(intervals_[a], pos);
-      c.nearest = std::min(c.nearest, NextUse(intervals_[a], pos, UseFilter::kAll));
+      const UsePos* u = FirstUseFrom(intervals_[a], pos);
+      c.cost += SpillCostOf(u, pos);
+      if (u != nullptr) c.nearest = std::min(c.nearest, u->pos);
     };
     const int ri = r.index();
     for (uint32_t a : active_) {
@@ -359,8 +368,9 @@ void Allocator::AllocateBlocked(uint32_t cur) {
       best = c;
     }
   }
-  const uint64_t cur_cost = SpillCost(intervals_[cur], pos);
-  const uint32_t cur_next = NextUse(intervals_[cur], pos, UseFilter::kAll);
+  const UsePos* const cur_use = FirstUseFrom(intervals_[cur], pos);
+  const uint64_t cur_cost = SpillCostOf(cur_use, pos);
+  const uint32_t cur_next = cur_use == nullptr ? kNone : cur_use->pos;
   if (!best.reg.is_valid() || cur_cost < best.cost ||
       (cur_cost == best.cost && cur_next > best.nearest)) {
     SpillUntilNextUse(cur, pos);
@@ -530,7 +540,7 @@ uint32_t Allocator::SplitPosition(const Interval& it, uint32_t lo, uint32_t hi,
           break;
         }
       }
-      if (first >= j_lo) consider(first, SplitDepth(2 * first));
+      if (first >= j_lo) consider(first, split_start_depth_[split_layout_index_[b]]);
       if (best_depth == 0 || first <= j_lo || first == 0) break;
       // The blocks between whose every split depth is at least best_depth
       // cannot improve on best (ties go to the latest).
@@ -551,7 +561,7 @@ uint32_t Allocator::SplitPosition(const Interval& it, uint32_t lo, uint32_t hi,
       const uint32_t b = block_of_inst_[j];
       const uint32_t first = block_first_[b];
       const uint32_t end = first + static_cast<uint32_t>(code_->block(b).insts.size());
-      if (j == first) consider(first, SplitDepth(2 * first));
+      if (j == first) consider(first, split_start_depth_[split_layout_index_[b]]);
       for (uint32_t k = std::max(j, first + 1); k < end && k <= j_hi; ++k) {
         if (LegalSplit(it, 2 * k)) {
           consider(k, depth_[b]);
@@ -573,31 +583,46 @@ uint32_t Allocator::SplitPosition(const Interval& it, uint32_t lo, uint32_t hi,
   return best;
 }
 
+const UsePos* Allocator::FirstUseFrom(const Interval& it, uint32_t pos) const {
+  // A few steps, then a binary search (long intervals have many uses).
+  const UsePos* u = use_pool_.data() + it.use_begin;
+  const UsePos* const end = use_pool_.data() + it.use_end;
+  for (int step = 0; step < 4; ++step, ++u) {
+    if (u == end) return nullptr;
+    if (u->pos >= pos) return u;
+  }
+  u = std::lower_bound(u, end, pos, [](const UsePos& x, uint32_t p) { return x.pos < p; });
+  return u == end ? nullptr : u;
+}
+
 uint32_t Allocator::NextUse(const Interval& it, uint32_t pos, UseFilter filter) const {
-  for (const UsePos& u : Uses(it)) {
-    if (u.pos >= pos && (filter == UseFilter::kAll || u.wants_reg())) return u.pos;
+  const UsePos* u = FirstUseFrom(it, pos);
+  if (u == nullptr) return kNone;
+  if (filter == UseFilter::kAll) return u->pos;
+  const UsePos* const end = use_pool_.data() + it.use_end;
+  for (; u != end; ++u) {
+    if (u->wants_reg()) return u->pos;
   }
   return kNone;
 }
 
 uint32_t Allocator::LastRealUseBefore(const Interval& it, uint32_t pos) const {
-  uint32_t last = kNone;
-  for (const UsePos& u : Uses(it)) {
-    if (u.pos >= pos) break;
-    if (u.real()) last = u.pos;
+  const UsePos* const begin = use_pool_.data() + it.use_begin;
+  const UsePos* u = FirstUseFrom(it, pos);
+  if (u == nullptr) u = use_pool_.data() + it.use_end;
+  while (u != begin) {
+    --u;
+    if (u->real()) return u->pos;
   }
-  return last;
+  return kNone;
 }
 
-uint64_t Allocator::SpillCost(const Interval& it, uint32_t pos) const {
+uint64_t Allocator::SpillCostOf(const UsePos* next, uint32_t pos) const {
+  if (next == nullptr) return 0;
+  // Inside the loop nest around pos: a reload at the use's depth. Beyond
+  // it: a reload that can be placed outside the loop.
   const uint32_t horizon = outer_loop_end_[BlockOfPos(pos)];
-  for (const UsePos& u : Uses(it)) {
-    if (u.pos < pos) continue;
-    // Inside the loop nest around pos: a reload at the use's depth. Beyond
-    // it: a reload that can be placed outside the loop.
-    return horizon != kNone && u.pos < horizon ? u.weight : 1;
-  }
-  return 0;
+  return horizon != kNone && next->pos < horizon ? next->weight : 1;
 }
 
 }  // namespace wasm::codegen::regalloc
