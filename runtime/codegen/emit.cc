@@ -55,13 +55,13 @@ class Emitter {
           break;
         }
       }
-      const std::vector<Edit>& edits = alloc_.edits[b];
+      const absl::Span<const Edit> edits = alloc_.Edits(b);
       size_t e = 0;
       for (size_t k = 0; k < mb.insts.size(); ++k) {
         held_.clear();
         const size_t first_edit = e;
         for (; e < edits.size() && edits[e].inst == k && edits[e].where == Edit::Where::kBefore; ++e) {
-          EmitMoves(edits[e].moves);
+          EmitMoves(alloc_.Moves(edits[e]));
         }
         NoteHeldRegisters(edits, first_edit, e);
         const MachInst& mi = mb.insts[k];
@@ -71,7 +71,7 @@ class Emitter {
         }
         RETURN_IF_ERROR(EmitInst(mi, b, static_cast<uint32_t>(k)));
         for (; e < edits.size() && edits[e].inst == k && edits[e].where == Edit::Where::kAfter; ++e) {
-          EmitMoves(edits[e].moves);
+          EmitMoves(alloc_.Moves(edits[e]));
         }
       }
     }
@@ -165,7 +165,7 @@ class Emitter {
     bool any = false;
     for (uint32_t b = 1; b < nb; ++b) {  // the entry block follows the prologue
       const MachBlock& mb = code_.block(b);
-      if (!alloc_.edits[b].empty() || mb.insts.empty() ||
+      if (!alloc_.Edits(b).empty() || mb.insts.empty() ||
           mb.insts.back().kind != MachInst::Kind::kJmp) {
         continue;
       }
@@ -236,7 +236,7 @@ class Emitter {
   }
 
   // One parallel move of the allocator (split, edge or store moves).
-  void EmitMoves(const std::vector<AllocMove>& moves) {
+  void EmitMoves(absl::Span<const AllocMove> moves) {
     gpr_moves_.clear();
     xmm_moves_.clear();
     for (const AllocMove& m : moves) {
@@ -250,15 +250,15 @@ class Emitter {
   // After the allocator's moves before an instruction: values just stored
   // from a register to their slot that the moves left in that register. The
   // instruction may read them there instead of reloading them.
-  void NoteHeldRegisters(const std::vector<Edit>& edits, size_t from, size_t to) {
+  void NoteHeldRegisters(absl::Span<const Edit> edits, size_t from, size_t to) {
     x64::RegSet written;
     for (size_t i = from; i < to; ++i) {
-      for (const AllocMove& m : edits[i].moves) {
+      for (const AllocMove& m : alloc_.Moves(edits[i])) {
         if (m.to.is_reg()) written.Add(m.to.reg);
       }
     }
     for (size_t i = from; i < to; ++i) {
-      for (const AllocMove& m : edits[i].moves) {
+      for (const AllocMove& m : alloc_.Moves(edits[i])) {
         if (m.from.is_reg() && m.to.is_slot() && !written.Contains(m.from.reg)) {
           SetHeld(m.vreg.index, m.from.reg);
         }
@@ -669,11 +669,11 @@ absl::Status CompileFunctionAt(const ir::Function& f, const ModuleCodegenContext
   if (ctx.dump.vcode) {
     std::cerr << "=== allocation " << f.name << " (" << alloc.num_spill_slots << " slots)\n"
               << PrintAllocation(alloc) << "\n";
-    for (uint32_t b = 0; b < alloc.edits.size(); ++b) {
-      for (const Edit& e : alloc.edits[b]) {
+    for (uint32_t b = 0; b < alloc.num_edit_blocks(); ++b) {
+      for (const Edit& e : alloc.Edits(b)) {
         std::cerr << lowered.vcode.block(b).name() << " #" << e.inst
                   << (e.where == Edit::Where::kBefore ? " before:" : " after:");
-        for (const AllocMove& m : e.moves) {
+        for (const AllocMove& m : alloc.Moves(e)) {
           auto name = [](const Location& l) {
             return l.is_reg() ? std::string(x64::RegName(l.reg)) : absl::StrCat("slot", l.slot);
           };

@@ -141,12 +141,13 @@ struct AllocMove {
 };
 
 // Moves the emitter inserts before or after instruction `inst` of a block;
-// all of one Edit's moves are one parallel move.
+// all of one Edit's moves are one parallel move: RegAllocResult::moves
+// [moves_begin, moves_end) (RegAllocResult::Moves).
 struct Edit {
   enum class Where : uint8_t { kBefore, kAfter };
   uint32_t inst = 0;
   Where where = Where::kBefore;
-  std::vector<AllocMove> moves;
+  uint32_t moves_begin = 0, moves_end = 0;
 };
 
 struct RegAllocResult {
@@ -156,8 +157,13 @@ struct RegAllocResult {
   std::vector<uint32_t> parts_begin;         // per vreg, + the end
   std::vector<uint32_t> block_base;          // per block: its first instruction's number
   std::vector<uint32_t> loop_depth;          // per block
-  // Per block, sorted by (inst, where); several Edits at one point run in order.
-  std::vector<std::vector<Edit>> edits;
+  // Every block's Edits, by block: block b's are edits[edits_begin[b],
+  // edits_begin[b + 1]) (Edits(b)), sorted by (inst, where); several Edits at
+  // one point run in order. Their moves, in one buffer (few allocations per
+  // function).
+  std::vector<Edit> edits;
+  std::vector<uint32_t> edits_begin;  // per block, + the end
+  std::vector<AllocMove> moves;
   uint32_t num_spill_slots = 0;
   uint32_t num_spilled_vregs = 0;  // vregs with a stack part
   uint32_t num_split_vregs = 0;    // vregs with more than one part
@@ -183,6 +189,15 @@ struct RegAllocResult {
     if (parts_begin[v + 1] - first != 1) return AtSplit(v, pos);
     const LivePart& p = parts[first];
     return p.begin <= pos && pos < p.end ? p.loc : Location();
+  }
+  absl::Span<const Edit> Edits(uint32_t b) const {
+    return absl::MakeConstSpan(edits).subspan(edits_begin[b], edits_begin[b + 1] - edits_begin[b]);
+  }
+  uint32_t num_edit_blocks() const {
+    return edits_begin.empty() ? 0 : static_cast<uint32_t>(edits_begin.size() - 1);
+  }
+  absl::Span<const AllocMove> Moves(const Edit& e) const {
+    return absl::MakeConstSpan(moves).subspan(e.moves_begin, e.moves_end - e.moves_begin);
   }
   absl::Span<const LivePart> Parts(uint32_t v) const {
     return absl::MakeConstSpan(parts).subspan(parts_begin[v], parts_begin[v + 1] - parts_begin[v]);

@@ -435,7 +435,7 @@ class Allocator {
     uint64_t weight;
   };
   std::vector<PendingMove> resolve_pending_;
-  std::vector<uint32_t> resolve_kept_, resolve_edit_count_;
+  std::vector<uint32_t> resolve_kept_;
   std::vector<uint8_t> resolve_slot_valid_;           // per vreg
   std::vector<uint64_t> resolve_transition_weight_;  // per vreg
   // AssignSlots' scratch.

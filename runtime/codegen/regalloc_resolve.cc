@@ -379,28 +379,27 @@ absl::Status Allocator::Resolve() {
   sorted.clear();
   for (uint32_t i : kept) sorted.push_back({key(i), i});
   std::sort(sorted.begin(), sorted.end());
-  result_.edits.assign(nb, {});
-  // Each block's edit list gets its final size up front.
-  std::vector<uint32_t>& edit_count = resolve_edit_count_;
-  edit_count.assign(nb, 0);
-  for (size_t i = 0; i < sorted.size(); ++i) {
-    if (i == 0 || sorted[i].first != sorted[i - 1].first) ++edit_count[pending[sorted[i].second].block];
-  }
-  for (uint32_t b = 0; b < nb; ++b) {
-    if (edit_count[b] != 0) result_.edits[b].reserve(edit_count[b]);
-  }
+  // The Edits come out by block (the key's high bits); edits_begin counts
+  // them per block, then becomes the prefix sums.
+  std::vector<uint32_t>& edits_begin = result_.edits_begin;
+  edits_begin.assign(nb + 1, 0);
+  result_.moves.reserve(sorted.size());
   for (size_t i = 0; i < sorted.size();) {
     const Pending& first = pending[sorted[i].second];
     Edit e;
     e.inst = first.inst;
     e.where = first.order == 2 ? Edit::Where::kAfter : Edit::Where::kBefore;
+    e.moves_begin = static_cast<uint32_t>(result_.moves.size());
     size_t j = i;
-    while (j < sorted.size() && sorted[j].first == sorted[i].first) ++j;
-    e.moves.reserve(j - i);
-    for (size_t k = i; k < j; ++k) e.moves.push_back(pending[sorted[k].second].move);
-    result_.edits[first.block].push_back(std::move(e));
+    for (; j < sorted.size() && sorted[j].first == sorted[i].first; ++j) {
+      result_.moves.push_back(pending[sorted[j].second].move);
+    }
+    e.moves_end = static_cast<uint32_t>(result_.moves.size());
+    result_.edits.push_back(e);
+    ++edits_begin[first.block + 1];
     i = j;
   }
+  for (uint32_t b = 0; b < nb; ++b) edits_begin[b + 1] += edits_begin[b];
   result_.block_base.assign(block_first_.begin(), block_first_.begin() + nb);
   result_.loop_depth = depth_;
   return absl::OkStatus();

@@ -156,11 +156,11 @@ std::string LocName(const Location& l) {
 // The VCode, the allocation and its edits, for failure messages.
 std::string Dump(const VCode& code, const RegAllocResult& r) {
   std::string s = PrintVCode(code) + "allocation: " + PrintAllocation(r) + "\nedits:\n";
-  for (uint32_t b = 0; b < r.edits.size(); ++b) {
-    for (const Edit& e : r.edits[b]) {
+  for (uint32_t b = 0; b < r.num_edit_blocks(); ++b) {
+    for (const Edit& e : r.Edits(b)) {
       absl::StrAppend(&s, "  ", code.block(b).name(), " #", e.inst,
                       e.where == Edit::Where::kBefore ? " before:" : " after:");
-      for (const AllocMove& m : e.moves) {
+      for (const AllocMove& m : r.Moves(e)) {
         absl::StrAppend(&s, " ", VRegName(m.vreg), " ", LocName(m.from), "->", LocName(m.to));
       }
       absl::StrAppend(&s, "\n");
@@ -291,11 +291,9 @@ block0(v0: i32, v1: i32):
   // Some value has parts in two different registers, joined by a
   // register-to-register move.
   bool moved = false;
-  for (const auto& block_edits : r->edits) {
-    for (const Edit& e : block_edits) {
-      for (const AllocMove& m : e.moves) {
-        if (m.from.is_reg() && m.to.is_reg() && !(m.from == m.to)) moved = true;
-      }
+  for (const Edit& e : r->edits) {
+    for (const AllocMove& m : r->Moves(e)) {
+      if (m.from.is_reg() && m.to.is_reg() && !(m.from == m.to)) moved = true;
     }
   }
   EXPECT_TRUE(moved) << dump;
@@ -448,7 +446,7 @@ block2:
   bool edge_moves = false;
   for (uint32_t b = 0; b < code.num_blocks(); ++b) {
     const MachBlock& mb = code.block(b);
-    if (mb.name().rfind("edge", 0) != 0 || r->edits[b].empty()) continue;
+    if (mb.name().rfind("edge", 0) != 0 || r->Edits(b).empty()) continue;
     ASSERT_EQ(mb.succs.size(), 1u);
     if (code.block(mb.succs[0]).name() == "block2") edge_moves = true;
   }
