@@ -81,8 +81,10 @@ void Allocator::AssignSlots() {
     const Ranges& gr = group_ranges[g];
     uint32_t chosen = kNone;
     for (uint32_t s = 0; s < num_slots && chosen == kNone; ++s) {
-      // (A slot whose last range ends by g's start is free.)
-      if (slot_ranges[s].back().to <= gr.front().from || !Intersects(slot_ranges[s], gr)) {
+      // (A slot whose last range ends by g's start is free. Otherwise its
+      // ranges that end by then are skipped by a binary search.)
+      if (slot_ranges[s].back().to <= gr.front().from ||
+          FirstIntersectionFrom(slot_ranges[s], 0, gr, gr.front().from) == kNone) {
         chosen = s;
       }
     }
@@ -230,9 +232,14 @@ absl::Status Allocator::Resolve() {
   // first_layout[(pos + 1) / 2] (starts are even and ascending).
   std::vector<uint32_t>& first_layout = resolve_first_layout_;
   first_layout.resize(num_insts_ + 1);
-  for (uint32_t j = 0, i = 0; j <= num_insts_; ++j) {
-    while (i < nl && starts[i] < 2 * j) ++i;
-    first_layout[j] = i;
+  {
+    // Layout index i is the answer for the j up to starts[i] / 2 that an
+    // earlier one did not take.
+    uint32_t j = 0;
+    for (uint32_t i = 0; i < nl; ++i) {
+      for (const uint32_t last = std::min(starts[i] / 2, num_insts_); j <= last; ++j) first_layout[j] = i;
+    }
+    for (; j <= num_insts_; ++j) first_layout[j] = nl;
   }
   auto layout_at_or_after = [&](uint32_t pos) -> uint32_t {
     const uint32_t j = pos / 2 + (pos & 1);
