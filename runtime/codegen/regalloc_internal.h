@@ -217,7 +217,8 @@ class Allocator {
   const std::vector<x64::Reg>& Candidates(x64::RegClass cls) const;
   bool TryAllocateFree(uint32_t cur);
   void AllocateBlocked(uint32_t cur);
-  // FirstIntersection(fixed_[r], it.ranges, pos) for the scan's current pos.
+  // FirstIntersection(fixed_[r], it.ranges, pos) for the scan's current pos
+  // (it's start).
   uint32_t FixedIntersection(x64::Reg r, const Interval& it, uint32_t pos) {
     return FixedIntersection(r.index(), it, pos);
   }
@@ -231,8 +232,12 @@ class Allocator {
     uint32_t& c = fixed_cursor_[reg_index];
     while (c < f.size() && f[c].to <= pos) ++c;
     if (c == f.size() || f[c].from >= it.last()) return kNone;
-    // One range from pos on (the common case): f[c] meets it.
-    if (it.ranges.size() == 1 && it.ranges[0].from <= pos) return std::max(f[c].from, pos);
+    // f[c] meets it's first range, which holds pos (pos is it's start when
+    // the scan asks): the common case (one range from pos on), and f's
+    // earlier ranges end by pos.
+    if (it.ranges[0].from <= pos && (it.ranges.size() == 1 || f[c].from < it.ranges[0].to)) {
+      return std::max(f[c].from, pos);
+    }
     return FirstIntersectionFrom(f, c, it.ranges, pos);
   }
   // Splits interval `i` at even position `s`: `i` keeps [begin, s), the
