@@ -346,9 +346,11 @@ void Allocator::ComputeSafePoints() {
       return false;
     };
     bool tail = false;
+    uint8_t* const safe = safe_.data() + block_first_[b];
     for (size_t k = 0; k < insts.size(); ++k) {
       const MachInst& mi = insts[k];
-      safe_[block_first_[b] + k] = open_labels_.empty() && !tail;
+      // (safe_ is 1 until here: only the unsafe ones are written.)
+      if (tail || !open_labels_.empty()) safe[k] = 0;
       switch (mi.kind) {
         case MachInst::Kind::kBind:
           open_labels_.erase(std::remove(open_labels_.begin(), open_labels_.end(), mi.label.id()),
