@@ -388,7 +388,9 @@ void Allocator::ComputeLiveness() {
   // by instruction number (blocks in allocation order); each block's
   // upward-exposed uses (gen) and first defs (kill) as events; per vreg,
   // how many use positions BuildIntervals gives it (in use_begin_[v + 1]).
-  ops_.clear();
+  // (ops_ only grows, in chunks: its size is room, not content; an
+  // instruction's operands are written straight in, with no check each.)
+  uint32_t num_ops = 0;
   use_begin_.assign(nv + 1, 0);
   ops_begin_.resize(num_insts_ + 1);
   live_events_.clear();
@@ -397,13 +399,21 @@ void Allocator::ComputeLiveness() {
   uint32_t j = 0;
   for (uint32_t b : order_) {
     for (const MachInst& mi : code_->block(b).insts) {
-      const size_t begin = ops_.size();
-      ops_begin_[j++] = static_cast<uint32_t>(begin);
+      const uint32_t begin = num_ops;
+      ops_begin_[j++] = begin;
+      // At most two per operand spec (a memory operand's base and index),
+      // or a parallel move's sources and destinations.
+      const size_t room = mi.kind == MachInst::Kind::kParallelMove ? 2 * size_t{mi.moves_count}
+                                                                  : 2 * size_t{x64::kMaxSpecs};
+      if (ops_.size() < begin + room) ops_.resize(std::max(2 * ops_.size(), begin + room));
+      VOperand* const out = ops_.data() + begin;
+      uint32_t count = 0;
       // (extra_uses/defs are physical registers: BuildIntervals takes them
       // from mi.)
-      ForEachExplicitVOperand(*code_, mi, [&](const VOperand& op) { ops_.push_back(op); });
+      ForEachExplicitVOperand(*code_, mi, [&](const VOperand& op) { out[count++] = op; });
+      num_ops += count;
       // Defs of an instruction take effect after all its uses.
-      const absl::Span<const VOperand> ops = absl::MakeConstSpan(ops_).subspan(begin);
+      const absl::Span<const VOperand> ops(out, count);
       for (const VOperand& op : ops) {
         if (!op.vreg.valid()) continue;
         const uint32_t v = op.vreg.index;
@@ -425,7 +435,7 @@ void Allocator::ComputeLiveness() {
       }
     }
   }
-  ops_begin_[num_insts_] = static_cast<uint32_t>(ops_.size());
+  ops_begin_[num_insts_] = num_ops;
   // A vreg in no block's gen set is in no live-in or live-out set (the
   // least fixed point): the sets are over the others alone.
   globals_.clear();
