@@ -346,9 +346,11 @@ void Allocator::ComputeSafePoints() {
       return false;
     };
     bool tail = false;
+    uint8_t* const safe = safe_.data() + block_first_[b];
     for (size_t k = 0; k < insts.size(); ++k) {
       const MachInst& mi = insts[k];
-      safe_[block_first_[b] + k] = open_labels_.empty() && !tail;
+      // (safe_ is 1 until here: only the unsafe ones are written.)
+      if (tail || !open_labels_.empty()) safe[k] = 0;
       switch (mi.kind) {
         case MachInst::Kind::kBind:
           open_labels_.erase(std::remove(open_labels_.begin(), open_labels_.end(), mi.label.id()),
@@ -382,55 +384,86 @@ void Allocator::ComputeSafePoints() {
 void Allocator::ComputeLiveness() {
   const uint32_t nb = code_->num_blocks();
   const uint32_t nv = code_->num_vregs();
-  // (Rows are zeroed as their blocks come: every block is in order_.)
-  gen_.ResetUninitialized(nb, nv);
-  kill_.ResetUninitialized(nb, nv);
-  const uint32_t nw = gen_.words_per_row();
   // Every instruction's operands, listed once for liveness and intervals,
   // by instruction number (blocks in allocation order); each block's
-  // upward-exposed uses (gen) and defs (kill) as they come; per vreg, how
-  // many use positions BuildIntervals gives it (in use_begin_[v + 1]).
-  ops_.clear();
+  // upward-exposed uses (gen) and first defs (kill) as events; per vreg,
+  // how many use positions BuildIntervals gives it (in use_begin_[v + 1]).
+  // (ops_ only grows, in chunks: its size is room, not content; an
+  // instruction's operands are written straight in, with no check each.)
+  uint32_t num_ops = 0;
   use_begin_.assign(nv + 1, 0);
   ops_begin_.resize(num_insts_ + 1);
+  live_events_.clear();
+  def_stamp_.assign(nv, kNone);
+  global_index_.assign(nv, kNone);
   uint32_t j = 0;
   for (uint32_t b : order_) {
-    uint64_t* gen = gen_.Row(b);
-    uint64_t* kill = kill_.Row(b);
-    std::fill(gen, gen + nw, 0);
-    std::fill(kill, kill + nw, 0);
     for (const MachInst& mi : code_->block(b).insts) {
-      const size_t begin = ops_.size();
-      ops_begin_[j++] = static_cast<uint32_t>(begin);
+      const uint32_t begin = num_ops;
+      ops_begin_[j++] = begin;
+      // At most two per operand spec (a memory operand's base and index),
+      // or a parallel move's sources and destinations.
+      const size_t room = mi.kind == MachInst::Kind::kParallelMove ? 2 * size_t{mi.moves_count}
+                                                                  : 2 * size_t{x64::kMaxSpecs};
+      if (ops_.size() < begin + room) ops_.resize(std::max(2 * ops_.size(), begin + room));
+      VOperand* const out = ops_.data() + begin;
+      uint32_t count = 0;
       // (extra_uses/defs are physical registers: BuildIntervals takes them
       // from mi.)
-      ForEachExplicitVOperand(*code_, mi, [&](const VOperand& op) { ops_.push_back(op); });
+      ForEachExplicitVOperand(*code_, mi, [&](const VOperand& op) { out[count++] = op; });
+      num_ops += count;
       // Defs of an instruction take effect after all its uses.
-      const absl::Span<const VOperand> ops = absl::MakeConstSpan(ops_).subspan(begin);
+      const absl::Span<const VOperand> ops(out, count);
       for (const VOperand& op : ops) {
         if (!op.vreg.valid()) continue;
         const uint32_t v = op.vreg.index;
         ++use_begin_[v + 1];
         if (op.access == x64::Access::kUse || op.access == x64::Access::kUseDef) {
-          if (!((kill[v / 64] >> (v % 64)) & 1)) gen[v / 64] |= uint64_t{1} << (v % 64);
+          if (def_stamp_[v] != b) {
+            global_index_[v] = 0;  // (numbered below)
+            live_events_.push_back({b, v});
+          }
           if (op.access == x64::Access::kUseDef) ++use_begin_[v + 1];
         }
       }
       for (const VOperand& op : ops) {
-        if (op.vreg.valid() && (op.access == x64::Access::kDef || op.access == x64::Access::kUseDef)) {
-          kill[op.vreg.index / 64] |= uint64_t{1} << (op.vreg.index % 64);
+        if (op.vreg.valid() && (op.access == x64::Access::kDef || op.access == x64::Access::kUseDef) &&
+            def_stamp_[op.vreg.index] != b) {
+          def_stamp_[op.vreg.index] = b;
+          live_events_.push_back({b, op.vreg.index | kKillEvent});
         }
       }
     }
   }
-  ops_begin_[num_insts_] = static_cast<uint32_t>(ops_.size());
+  ops_begin_[num_insts_] = num_ops;
+  // A vreg in no block's gen set is in no live-in or live-out set (the
+  // least fixed point): the sets are over the others alone.
+  globals_.clear();
+  for (uint32_t v = 0; v < nv; ++v) {
+    if (global_index_[v] == kNone) continue;
+    global_index_[v] = static_cast<uint32_t>(globals_.size());
+    globals_.push_back(v);
+  }
+  const uint32_t ng = static_cast<uint32_t>(globals_.size());
+  gen_.Reset(nb, ng);
+  kill_.Reset(nb, ng);
+  const uint32_t nw = gen_.words_per_row();
+  for (const auto& [b, e] : live_events_) {
+    const uint32_t g = global_index_[e & ~kKillEvent];
+    if (g == kNone) continue;
+    if (e & kKillEvent) {
+      kill_.Set(b, g);
+    } else {
+      gen_.Set(b, g);
+    }
+  }
   // Backward dataflow to the (unique, least) fixed point, word by word:
   // sweeps in reverse allocation order over the blocks whose successors'
   // live-in sets changed (at first all). The first sweep writes every row;
   // until then a block's live-in set reads as the empty zero_row_ (dirty
   // 2: not visited yet).
-  live_in_.ResetUninitialized(nb, nv);
-  live_out_.ResetUninitialized(nb, nv);
+  live_in_.ResetUninitialized(nb, ng);
+  live_out_.ResetUninitialized(nb, ng);
   zero_row_.assign(nw, 0);
   const uint64_t* const zero = zero_row_.data();
   std::vector<uint8_t>& dirty = dfs_state_;
@@ -488,7 +521,7 @@ void Allocator::ComputeLiveness() {
 void Allocator::ComputeLoopPseudoUses() {
   const uint32_t nb = code_->num_blocks();
   const uint32_t nw = live_in_.words_per_row();
-  loop_wanted_.Reset(num_loops_, code_->num_vregs());
+  loop_wanted_.Reset(num_loops_, static_cast<uint32_t>(globals_.size()));
   latch_loops_begin_.assign(nb + 2, 0);
   for (uint32_t l = 0; l < num_loops_; ++l) {
     const Loop& loop = loops_[l];
@@ -506,7 +539,7 @@ void Allocator::ComputeLoopPseudoUses() {
       ++latch_loops_begin_[latch + 2];
       // (BuildIntervals' pseudo-uses: at the latch's last instruction.)
       if (!code_->block(latch).insts.empty()) {
-        loop_wanted_.ForEach(l, [&](uint32_t v) { ++use_begin_[v + 1]; });
+        loop_wanted_.ForEach(l, [&](uint32_t g) { ++use_begin_[globals_[g] + 1]; });
       }
     }
   }
@@ -622,7 +655,7 @@ void Allocator::BuildIntervals() {
         multi_def.push_back(v);
       }
     };
-    live_out_.ForEach(b, [&](uint32_t v) { end[v] = to; });
+    live_out_.ForEach(b, [&](uint32_t g) { end[globals_[g]] = to; });
     const auto& insts = code_->block(b).insts;
     for (size_t k = insts.size(); k-- > 0;) {
       const MachInst& mi = insts[k];
@@ -706,8 +739,8 @@ void Allocator::BuildIntervals() {
       // real uses there (records go by decreasing position).
       if (k + 1 == insts.size()) {
         for (uint32_t i = latch_loops_begin_[b]; i < latch_loops_begin_[b + 1]; ++i) {
-          loop_wanted_.ForEach(latch_loops_[i], [&](uint32_t v) {
-            add_use(v, {pos, static_cast<uint32_t>(w), UsePos::Kind::kLoop});
+          loop_wanted_.ForEach(latch_loops_[i], [&](uint32_t g) {
+            add_use(globals_[g], {pos, static_cast<uint32_t>(w), UsePos::Kind::kLoop});
           });
         }
       }
@@ -724,7 +757,8 @@ void Allocator::BuildIntervals() {
         fixed_use(__builtin_ctz(bits));
       }
     }
-    live_in_.ForEach(b, [&](uint32_t v) {
+    live_in_.ForEach(b, [&](uint32_t g) {
+      const uint32_t v = globals_[g];
       record(v, {from, static_cast<uint32_t>(end[v])});
       end[v] = -1;
     });

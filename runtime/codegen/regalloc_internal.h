@@ -335,10 +335,26 @@ class Allocator {
     return absl::MakeConstSpan(ops_).subspan(ops_begin_[inst], ops_begin_[inst + 1] - ops_begin_[inst]);
   }
 
-  // Liveness and intervals.
-  BitMatrix gen_, kill_, live_in_, live_out_;  // per block
+  // Liveness and intervals. Only a global vreg (one read in some block
+  // before any def there: upward-exposed) can be live into or out of a
+  // block; the others are block-local temporaries. The liveness sets are
+  // over the globals alone, by their dense index (global_index_[v], kNone
+  // for a local vreg; globals_[g] is the vreg; by increasing vreg).
+  std::vector<uint32_t> global_index_, globals_;
+  BitMatrix gen_, kill_, live_in_, live_out_;  // per block, over globals
   std::vector<uint64_t> zero_row_;  // ComputeLiveness: an empty row
-  // Per loop: the vregs given a pseudo-use at the end of each latch; per
+  // ComputeLiveness: per vreg, the block of its latest def so far; the
+  // upward-exposed uses (gen) and first defs in a block (kill) as
+  // (block, vreg) pairs, the kill ones with kKillEvent set in the vreg.
+  static constexpr uint32_t kKillEvent = 0x80000000u;
+  std::vector<uint32_t> def_stamp_;
+  std::vector<std::pair<uint32_t, uint32_t>> live_events_;
+  // Whether `v` is live into block b.
+  bool LiveIn(uint32_t b, uint32_t v) const {
+    const uint32_t g = global_index_[v];
+    return g != kNone && live_in_.Test(b, g);
+  }
+  // Per loop: the globals given a pseudo-use at the end of each latch; per
   // block: the loops it is a latch of (latch_loops_[latch_loops_begin_[b], [b + 1])).
   BitMatrix loop_wanted_;
   std::vector<uint32_t> latch_loops_, latch_loops_begin_;

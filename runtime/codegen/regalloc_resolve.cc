@@ -293,7 +293,7 @@ absl::Status Allocator::Resolve() {
           continue;
         }
         const uint32_t s = order_[node - size];
-        if (!live_in_.Test(s, v)) continue;
+        if (!LiveIn(s, v)) continue;
         for (uint32_t e = in_begin[s]; e < in_begin[s + 1]; ++e) {
           const EdgeIn& in = in_edges[e];
           if (in.end_pos >= lo && in.end_pos < hi) continue;  // the same part
@@ -337,7 +337,7 @@ absl::Status Allocator::Resolve() {
   };
   auto finalizable = [&](uint32_t v) {
     const uint32_t b = def_block_[v];
-    return b != kNone && b != kMultiple && !live_in_.Test(b, v) && safe_[last_def_[v] / 2];
+    return b != kNone && b != kMultiple && !LiveIn(b, v) && safe_[last_def_[v] / 2];
   };
   std::vector<uint8_t>& slot_valid_after_def = resolve_slot_valid_;
   slot_valid_after_def.assign(nv, 0);
