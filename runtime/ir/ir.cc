@@ -160,9 +160,15 @@ void FunctionStorage::Recycle(Function f) {
       f.values.capacity() > kKeepLimit || f.blocks.capacity() > kKeepLimit) {
     return;
   }
+  // A block's lists are kept unless long, for at most kKeepBlocks blocks:
+  // what is kept stays bounded (about 40 MB at worst) however many functions
+  // with long blocks pass.
+  constexpr size_t kKeepBlockLimit = 1024;
+  constexpr size_t kKeepBlocks = size_t{1} << 13;
   for (BlockData& b : f.blocks) {
     if (b.insts.capacity() == 0 && b.params.capacity() == 0) continue;
-    if (blocks_.size() >= kKeepLimit) break;
+    if (b.insts.capacity() > kKeepBlockLimit || b.params.capacity() > kKeepBlockLimit) continue;
+    if (blocks_.size() >= kKeepBlocks) break;
     b.insts.clear();
     b.params.clear();
     blocks_.push_back(std::move(b));
