@@ -146,10 +146,53 @@ std::vector<uint32_t> CountUses(const Function& f) {
   return uses;
 }
 
+// --- FunctionStorage -------------------------------------------------------------
+
+Function FunctionStorage::Take() {
+  Function f = std::move(spare_);
+  spare_ = Function();
+  return f;
+}
+
+void FunctionStorage::Recycle(Function f) {
+  constexpr size_t kKeepLimit = size_t{1} << 16;
+  if (f.insts.capacity() > kKeepLimit || f.value_pool.capacity() > kKeepLimit ||
+      f.values.capacity() > kKeepLimit || f.blocks.capacity() > kKeepLimit) {
+    return;
+  }
+  // A block's lists are kept unless long, for at most kKeepBlocks blocks:
+  // what is kept stays bounded (about 40 MB at worst) however many functions
+  // with long blocks pass.
+  constexpr size_t kKeepBlockLimit = 1024;
+  constexpr size_t kKeepBlocks = size_t{1} << 13;
+  for (BlockData& b : f.blocks) {
+    if (b.insts.capacity() == 0 && b.params.capacity() == 0) continue;
+    if (b.insts.capacity() > kKeepBlockLimit || b.params.capacity() > kKeepBlockLimit) continue;
+    if (blocks_.size() >= kKeepBlocks) break;
+    b.insts.clear();
+    b.params.clear();
+    blocks_.push_back(std::move(b));
+  }
+  f.name.clear();
+  f.signature.params.clear();
+  f.signature.results.clear();
+  f.layout.clear();
+  f.insts.clear();
+  f.values.clear();
+  f.blocks.clear();
+  f.value_pool.clear();
+  f.block_calls.clear();
+  spare_ = std::move(f);
+}
+
 // --- FunctionBuilder -------------------------------------------------------------
 
 Block FunctionBuilder::CreateBlock() {
-  f_->blocks.emplace_back();
+  if (storage_ != nullptr) {
+    f_->blocks.push_back(storage_->TakeBlock());
+  } else {
+    f_->blocks.emplace_back();
+  }
   in_layout_.push_back(false);
   return Block(static_cast<uint32_t>(f_->blocks.size() - 1));
 }

@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -253,11 +254,43 @@ class Function {
 // values (a use of an alias counts for the value it stands for).
 std::vector<uint32_t> CountUses(const Function& f);
 
+// The arrays of finished functions, kept to build the next ones in: a thread
+// that builds function after function gives each back when done with it, and
+// builds the next in the arrays Take returns (and its blocks' lists in
+// TakeBlock's), which allocate only when a function outgrows them.
+//
+//   FunctionStorage storage;
+//   Function f = storage.Take();
+//   FunctionBuilder b(&f, &storage);
+//   ...
+//   storage.Recycle(std::move(f));
+class FunctionStorage {
+ public:
+  // An empty Function in the kept arrays (new ones when none are kept).
+  Function Take();
+  // An empty block whose lists have the capacity of a recycled block's.
+  BlockData TakeBlock() {
+    if (blocks_.empty()) return BlockData();
+    BlockData b = std::move(blocks_.back());
+    blocks_.pop_back();
+    return b;
+  }
+  // Keeps the arrays of `f` and of its blocks, emptied; frees those of a
+  // big function instead (so as not to hold its memory for good).
+  void Recycle(Function f);
+
+ private:
+  Function spare_;
+  std::vector<BlockData> blocks_;
+};
+
 // Appends instructions to a Function. Blocks are created detached and enter
-// the layout when first switched to.
+// the layout when first switched to. With a FunctionStorage, new blocks take
+// their lists from it.
 class FunctionBuilder {
  public:
-  explicit FunctionBuilder(Function* f) : f_(f) {}
+  explicit FunctionBuilder(Function* f, FunctionStorage* storage = nullptr)
+      : f_(f), storage_(storage) {}
 
   Block CreateBlock();
   Value AppendBlockParam(Block b, Type t);
@@ -305,6 +338,7 @@ class FunctionBuilder {
   uint32_t AddBlockCall(Block b, absl::Span<const Value> args);
 
   Function* f_;
+  FunctionStorage* storage_;
   Block current_;
   std::vector<bool> in_layout_;
 };

@@ -89,6 +89,7 @@ FunctionResult CompileOne(const Module& m, uint32_t d, const codegen::ModuleCode
   t0 = Clock::now();
   r.code = codegen::CompileFunctionCode(*f, ctx);
   r.codegen_seconds = Since(t0);
+  RecycleFunction(*std::move(f));
   return r;
 }
 

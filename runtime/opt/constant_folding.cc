@@ -121,6 +121,10 @@ class ConstantFolder {
       }
     }
     RemoveMarkedIn(f_, removed_, removed_in_);
+    // A second run would fold nothing more: each instruction was folded
+    // with its operands' final state (a definition is visited before its
+    // uses), and the blocks it made unreachable only drop out of the walk.
+    ctx_.at_fixed_point = true;
     return changed;
   }
 

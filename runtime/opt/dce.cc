@@ -31,6 +31,9 @@ bool RemoveUnreachableBlocks(Function& f, PassContext& ctx) {
 
 bool RunDce(Function& f, PassContext& ctx) {
   bool changed = RemoveUnreachableBlocks(f, ctx);
+  // Fewer predecessors can tell redundant-check removal more; fewer block
+  // arguments can make two branches of a brif the same for folding.
+  bool enables_folding = changed;
   if (f.layout.empty()) return changed;
   // The branches into each block, as indexes into f.block_calls.
   ctx.ComputeIncoming(f);
@@ -127,7 +130,12 @@ bool RunDce(Function& f, PassContext& ctx) {
     }
     if (any) affected.push_back(b);
   }
-  if (!affected.empty()) changed |= RemoveBlockParams(f, ctx, affected, dead_params);
+  if (!affected.empty() && RemoveBlockParams(f, ctx, affected, dead_params)) {
+    changed = enables_folding = true;
+  }
+  // Dead instructions only: what folding and check removal look at (live
+  // instructions and their operands' definitions) is unchanged.
+  ctx.may_enable_folding = enables_folding;
   // What is left is live (the mark phase followed every use), removing the
   // parameters only dropped arguments that nothing marked, and no edge
   // between reachable blocks changed: a second run would remove nothing.

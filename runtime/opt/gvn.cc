@@ -111,6 +111,99 @@ inline Key MakeKey(const Function& f, const InstData& d, uint8_t bits) {
               (bits & kUsesImm64) ? d.imm64 : 0}};
 }
 
+// What NumberValues merged, by value (the results it made aliases).
+enum : uint8_t { kNotMerged, kMergedConstant, kMergedOther };
+
+// Whether `d`, an instruction that constant folding or redundant-check
+// removal can simplify once two of its operands are the same value, or once
+// a fact is known of an operand, uses a value that `merged` marks (directly
+// or through aliases). Those two passes see nothing else of a merge: a
+// merged value and its twin are both constants or neither. And constants
+// matter only where two of them can be the same: a select's arms and branch
+// arguments (an instruction whose operands are all constants has been
+// folded, the passes know all about a constant operand already, and no two
+// different operands become the same when only one is a constant).
+bool UsesMergedValue(const Function& f, const InstData& d, const Flags& merged);
+
+// The merges whose values UsesMergedValue looks for in an opcode's operands,
+// as bits: 1 << kMergedConstant, 1 << kMergedOther.
+constexpr uint8_t MergeRelevance(IrOpcode op) {
+  switch (op) {
+    case IrOpcode::kIsub:
+    case IrOpcode::kBand:
+    case IrOpcode::kBor:
+    case IrOpcode::kBxor:
+    case IrOpcode::kSdiv:
+    case IrOpcode::kUdiv:
+    case IrOpcode::kSrem:
+    case IrOpcode::kUrem:
+    case IrOpcode::kIcmp:
+    case IrOpcode::kTrapIf:
+      return 1 << kMergedOther;
+    case IrOpcode::kSelect:
+    case IrOpcode::kBrIf:
+    case IrOpcode::kBrTable:
+      return 1 << kMergedConstant | 1 << kMergedOther;
+    default:
+      return 0;
+  }
+}
+struct MergeRelevanceTable {
+  uint8_t bits[ir::kNumIrOpcodes];
+};
+constexpr MergeRelevanceTable MakeMergeRelevanceTable() {
+  MergeRelevanceTable t{};
+  for (size_t i = 0; i < ir::kNumIrOpcodes; ++i) t.bits[i] = MergeRelevance(static_cast<IrOpcode>(i));
+  return t;
+}
+constexpr MergeRelevanceTable kMergeRelevance = MakeMergeRelevanceTable();
+
+bool UsesMergedValue(const Function& f, const InstData& d, const Flags& merged) {
+  const ValueData* const values = f.values.data();
+  const Value* const pool = f.value_pool.data();
+  // Whether one of the values pool[begin, begin + count) is merged as
+  // `kind` or more.
+  auto any_merged = [values, pool, &merged](uint32_t begin, uint32_t count, uint8_t kind) {
+    for (uint32_t k = begin; k < begin + count; ++k) {
+      for (uint32_t v = pool[k].index; values[v].kind == ValueData::Kind::kAlias; v = values[v].def) {
+        if (merged[v] >= kind) return true;
+      }
+    }
+    return false;
+  };
+  switch (d.op) {
+    // x op x (folding), a divisor known non-zero (check removal).
+    case IrOpcode::kIsub:
+    case IrOpcode::kBand:
+    case IrOpcode::kBor:
+    case IrOpcode::kBxor:
+    case IrOpcode::kSdiv:
+    case IrOpcode::kUdiv:
+    case IrOpcode::kSrem:
+    case IrOpcode::kUrem:
+    // icmp x, x; the zero tests that facts go through.
+    case IrOpcode::kIcmp:
+    // A known condition.
+    case IrOpcode::kTrapIf:
+      return any_merged(d.args_begin, d.args_count, kMergedOther);
+    case IrOpcode::kSelect:
+      // A known condition; the same arms.
+      return any_merged(d.args_begin, 1, kMergedOther) ||
+             any_merged(d.args_begin + 1, d.args_count - 1, kMergedConstant);
+    case IrOpcode::kBrIf:
+    case IrOpcode::kBrTable:
+      // A known condition; branches that became the same.
+      if (any_merged(d.args_begin, d.args_count, kMergedOther)) return true;
+      for (uint32_t t = d.targets_begin; t < d.targets_begin + d.targets_count; ++t) {
+        const BlockCall& c = f.block_calls[t];
+        if (any_merged(c.args_begin, c.args_count, kMergedConstant)) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 bool PropagateBlockParamCopies(Function& f, PassContext& ctx) {
@@ -186,16 +279,28 @@ bool NumberValues(Function& f, PassContext& ctx) {
   scope_begin.clear();
   Flags& removed = ctx.removed;
   removed.assign(f.insts.size(), false);
+  // By value: the results made aliases of their twins.
+  Flags& merged = ctx.flags_a;
+  merged.assign(f.values.size(), kNotMerged);
   std::vector<Block>& removed_in = ctx.blocks;  // the blocks of the removed instructions
   removed_in.clear();
   const InstData* const insts = f.insts.data();
   bool changed = false;
+  bool uses_merged = false;  // UsesMergedValue of an instruction visited
+  // The kinds of merges done (bit 1 << kind), while none is known to be used.
+  uint8_t merged_kinds = 0;
   WalkDominatorTree(
       cfg, ctx.walk_stack,
       [&](Block b) {
         scope_begin.push_back(num_seen);
         for (Inst i : f.block(b).insts) {
           const InstData& d = insts[i.index];
+          // The merges that reach d's operands are done: their definitions
+          // dominate it, and were visited before.
+          if (kMergeRelevance.bits[static_cast<uint8_t>(d.op)] & merged_kinds) {
+            uses_merged = UsesMergedValue(f, d, merged);
+            if (uses_merged) merged_kinds = 0;  // known: stop looking
+          }
           const uint8_t bits = kKeyBits.bits[static_cast<uint8_t>(d.op)];
           if (!(bits & kEligible) || d.args_count > 3) continue;
           const Key key = MakeKey(f, d, bits);
@@ -207,6 +312,10 @@ bool NumberValues(Function& f, PassContext& ctx) {
             const PassContext::GvnEntry& twin = seen[static_cast<uint32_t>(entry) - 1];
             if (twin.key[0] == key.words[0] && twin.key[1] == key.words[1] &&
                 twin.key[2] == key.words[2]) {
+              const uint8_t kind =
+                  OpcodeFormat(d.op) == Format::kConst ? kMergedConstant : kMergedOther;
+              merged[f.Result(i).index] = kind;
+              if (!uses_merged) merged_kinds |= 1 << kind;
               ReplaceInstWithValue(f, i, twin.value, removed);
               if (removed_in.empty() || removed_in.back() != b) removed_in.push_back(b);
               changed = found = true;
@@ -226,18 +335,22 @@ bool NumberValues(Function& f, PassContext& ctx) {
         scope_begin.pop_back();
       });
   RemoveMarkedIn(f, removed, removed_in);
+  ctx.may_enable_folding = uses_merged;
   return changed;
 }
 
 bool RunGvn(Function& f, PassContext& ctx) {
   const bool copies = PropagateBlockParamCopies(f, ctx);
   const bool numbered = NumberValues(f, ctx);
+  // A copy can make a parameter's uses constants: it may give folding work.
+  const bool enables_folding = copies || ctx.may_enable_folding;
   // Merging values may have made more parameters trivial. (Copy propagation
   // has just reached its fixed point: without merges it would find nothing.)
   const bool more_copies = numbered && PropagateBlockParamCopies(f, ctx);
   // Value numbering has reached its fixed point too (it follows its own
   // merges in the walk), so only new copies can give a second run work.
   ctx.at_fixed_point = !more_copies;
+  ctx.may_enable_folding = enables_folding || more_copies;
   return copies || numbered;
 }
 

@@ -38,6 +38,11 @@ constexpr size_t kGvnIndex = 2;
 static_assert(kPasses[kGvnIndex].name == "gvn");
 constexpr size_t kDceIndex = 3;
 static_assert(kPasses[kDceIndex].name == "dce");
+// The two passes that PassContext::may_enable_folding speaks for.
+constexpr size_t kFoldingIndex = 0;
+static_assert(kPasses[kFoldingIndex].name == "constant_folding");
+constexpr size_t kChecksIndex = 1;
+static_assert(kPasses[kChecksIndex].name == "redundant_checks");
 
 absl::Status Verify(const ir::Function& f, absl::string_view when) {
   absl::Status s = ir::VerifyFunction(f);
@@ -93,13 +98,19 @@ absl::Status Optimize(ir::Function& f, const OptimizeOptions& options, PassConte
   // (Optimize drops those first, GVN changes no branch), so no remaining
   // instruction gets a new twin and no remaining parameter a single source.
   uint64_t num_changes_for_gvn = 0;
+  // Constant folding and check removal count only the changes that may give
+  // them work (PassContext::may_enable_folding): not GVN's merges of values
+  // that nothing they simplify uses, nor DCE's removal of dead instructions.
+  uint64_t num_changes_for_folding = 0;
   uint64_t clean_at[std::size(kPasses)];
   std::fill(std::begin(clean_at), std::end(clean_at), kNever);
   for (int round = 0; round < options.max_iterations; ++round) {
     bool changed = false;
     for (size_t k = 0; k < std::size(kPasses); ++k) {
       const Pass& pass = kPasses[k];
-      const uint64_t& counter = k == kGvnIndex ? num_changes_for_gvn : num_changes;
+      const uint64_t& counter = k == kGvnIndex ? num_changes_for_gvn
+                                : (k == kFoldingIndex || k == kChecksIndex) ? num_changes_for_folding
+                                                                            : num_changes;
       if (clean_at[k] == counter) {
         if (options.verify) {
           // Check the premise of skipping: the pass would change nothing.
@@ -119,12 +130,15 @@ absl::Status Optimize(ir::Function& f, const OptimizeOptions& options, PassConte
         changed = true;
         ++num_changes;
         ++num_changes_for_gvn;
+        ++num_changes_for_folding;
       }
       ctx.at_fixed_point = false;
+      ctx.may_enable_folding = true;
       if (pass.run_in(f, ctx)) {
         changed = true;
         ++num_changes;
         if (k != kDceIndex) ++num_changes_for_gvn;
+        if (ctx.may_enable_folding) ++num_changes_for_folding;
         // A pass that says it reached its own fixed point (DCE always, GVN
         // mostly) is skipped like one that changed nothing; `verify` checks
         // that premise too.

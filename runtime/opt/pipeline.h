@@ -24,7 +24,9 @@
 // pass that changed nothing, or that says it reached its own fixed point
 // (PassContext::at_fixed_point), is skipped until another pass changes
 // something (it would change nothing again), which gives the same result as
-// running every pass of every round.
+// running every pass of every round. Constant folding and redundant-check
+// removal count only the changes that can give them work
+// (PassContext::may_enable_folding).
 #ifndef RUNTIME_OPT_PIPELINE_H_
 #define RUNTIME_OPT_PIPELINE_H_
 

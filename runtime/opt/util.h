@@ -226,6 +226,12 @@ class PassContext {
   // clears it before each pass and then skips the pass until another one
   // changes something.
   bool at_fixed_point = false;
+  // Cleared by a pass that changed the function when none of its changes
+  // can give constant folding or redundant-check removal new work (GVN when
+  // it only merged values that no instruction those passes simplify uses,
+  // DCE when it only removed dead instructions); Optimize sets it before
+  // each pass and then keeps skipping those two passes as before.
+  bool may_enable_folding = true;
 
   // Scratch buffers, kept from pass to pass (and, in Optimize, from function
   // to function) so that they are allocated once. Each pass sizes and clears

@@ -68,8 +68,11 @@ void SsaBuilder::GrowRows(uint32_t min_rows) {
 }
 
 void SsaBuilder::GrowBlocks(uint32_t index) {
-  size_t size = std::max<size_t>(f_->blocks.capacity(), size_t{index} + 1);
-  if (size < 2 * blocks_.size()) size = 2 * blocks_.size();
+  // Doubling (blocks_ keeps its capacity from function to function, so this
+  // rarely allocates). Not the capacity of the function's block array: a
+  // recycled one (ir::FunctionStorage) has the largest function's.
+  size_t size = std::max<size_t>(size_t{index} + 1, 2 * blocks_.size());
+  if (size < kMinBlocks) size = kMinBlocks;
   blocks_.resize(size);
 }
 

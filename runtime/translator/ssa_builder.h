@@ -120,6 +120,8 @@ class SsaBuilder {
   static constexpr uint32_t kNone = 0xffffffffu;
   // Above this many (block, local) entries the definitions go to a hash map.
   static constexpr size_t kMaxDenseDefs = size_t{1} << 22;
+  // The first size of blocks_.
+  static constexpr size_t kMinBlocks = 16;
 
   struct BlockState {
     uint32_t first_edge = kNone;  // into edges_, in the order added

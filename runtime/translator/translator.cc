@@ -1,5 +1,6 @@
 #include "runtime/translator/translator.h"
 
+#include <utility>
 #include <vector>
 
 #include "absl/base/attributes.h"
@@ -73,8 +74,17 @@ struct Scratch {
   std::vector<Frame> frames;
   std::vector<ir::Type> local_types;
   std::vector<uint32_t> br_table_targets;
+  // The arrays of the functions given back (RecycleFunction), for the next
+  // ones.
+  ir::FunctionStorage storage;
   bool in_use = false;
 };
+
+// The Scratch of this thread.
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
 
 class Translator {
  public:
@@ -83,8 +93,8 @@ class Translator {
         func_index_(m.num_imported_functions + defined_index),
         body_(m.bodies[defined_index]),
         type_(m.FunctionType(func_index_)),
-        f_(IrSignature(type_)),
-        b_(&f_),
+        f_(scratch.storage.Take()),
+        b_(&f_, &scratch.storage),
         ssa_(&scratch.ssa),
         stack_(scratch.stack),
         frames_(scratch.frames),
@@ -93,6 +103,8 @@ class Translator {
     stack_.clear();
     frames_.clear();
     local_types_.clear();
+    for (ValType t : type_.params) f_.signature.params.push_back(IrType(t));
+    for (ValType t : type_.results) f_.signature.results.push_back(IrType(t));
   }
 
   absl::StatusOr<ir::Function> Run();
@@ -663,7 +675,7 @@ absl::StatusOr<ir::Function> TranslateFunction(const Module& module, uint32_t de
     return absl::InvalidArgumentError(absl::StrCat("no defined function ", defined_index));
   }
   // One Scratch per thread, reused; a nested call (none today) gets its own.
-  thread_local Scratch scratch;
+  Scratch& scratch = ThreadScratch();
   if (scratch.in_use) {
     Scratch own;
     own.in_use = true;
@@ -680,5 +692,7 @@ absl::StatusOr<ir::Function> TranslateFunction(const Module& module, uint32_t de
   if (scratch.local_types.capacity() > kKeep) scratch.local_types = std::vector<ir::Type>();
   return f;
 }
+
+void RecycleFunction(ir::Function f) { ThreadScratch().storage.Recycle(std::move(f)); }
 
 }  // namespace wasm

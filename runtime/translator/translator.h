@@ -30,6 +30,10 @@ ir::Signature IrSignature(const FuncType& type);
 // `module` must have passed ValidateModule.
 absl::StatusOr<ir::Function> TranslateFunction(const Module& module, uint32_t defined_index);
 
+// Gives a translated function back once done with it: the next translations
+// on this thread build in its arrays instead of allocating new ones.
+void RecycleFunction(ir::Function f);
+
 }  // namespace wasm
 
 #endif  // RUNTIME_TRANSLATOR_TRANSLATOR_H_
