@@ -110,14 +110,20 @@ class Emitter {
                                  : inst.form();
     if (narrow_form == inst.form()) {  // the usual case: no copy
       as_.Emit(inst);
-      if (listing_ != nullptr) Line("    ", x64::ToString(inst));
+      if (listing_ != nullptr) ListInst(inst);
       return;
     }
+    EmitNarrowed(inst, narrow_form);
+  }
+  // Emit's rare cases, kept apart so that the usual one holds no Inst copy
+  // or string on its stack (and so needs no stack-protector check).
+  [[gnu::noinline]] void EmitNarrowed(const x64::Inst& inst, Form narrow_form) {
     x64::Inst narrow = inst;
     narrow.set_form(narrow_form);
     as_.Emit(narrow);
-    if (listing_ != nullptr) Line("    ", x64::ToString(narrow));
+    if (listing_ != nullptr) ListInst(narrow);
   }
+  [[gnu::noinline]] void ListInst(const x64::Inst& inst) { Line("    ", x64::ToString(inst)); }
 
   void Frame() {
     saved_.clear();
