@@ -144,6 +144,14 @@ class Lowerer {
   };
   std::vector<InstPos> constant_moves_;
   std::vector<MoveOp> moves_;  // scratch for a parallel move being built
+  // The calls' conventions, computed once by Run (for the frame's outgoing
+  // argument area) in lowering order, and taken in turn by EmitCallSequence.
+  struct CallConvOf {
+    ir::Inst call;
+    CallConv cc;
+  };
+  std::vector<CallConvOf> call_convs_;
+  size_t next_call_conv_ = 0;
   VReg results_out_;
   uint32_t results_buffer_offset_ = 0;  // [rsp + this]: the multi-result buffer
 };
