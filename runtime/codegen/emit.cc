@@ -243,6 +243,11 @@ class Emitter {
 
   // One parallel move of the allocator (split, edge or store moves).
   void EmitMoves(const std::vector<AllocMove>& moves) {
+    if (moves.size() == 1) {  // the usual case: one move, no ordering
+      const AllocMove& m = moves[0];
+      if (!(m.to == m.from)) MoveLoc(m.to, m.from, code_.Class(m.vreg));
+      return;
+    }
     gpr_moves_.clear();
     xmm_moves_.clear();
     for (const AllocMove& m : moves) {

@@ -50,12 +50,8 @@ inline Form F(bool w64, Form f32, Form f64) { return w64 ? f64 : f32; }
 
 // ---- Helpers ---------------------------------------------------------------------
 
-VReg Lowerer::V(ir::Value v) {
-  v = f_.Resolve(v);
-  if (!vregs_[v.index].valid()) {
-    vregs_[v.index] = IsFloat(f_.ValueType(v)) ? NewXmm() : NewGpr();
-  }
-  return vregs_[v.index];
+VReg Lowerer::NewVRegFor(ir::Value resolved) {
+  return vregs_[resolved.index] = IsFloat(f_.ValueType(resolved)) ? NewXmm() : NewGpr();
 }
 
 void Lowerer::Jcc(x64::Cond c, x64::Label l) {

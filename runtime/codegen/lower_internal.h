@@ -35,7 +35,14 @@ class Lowerer {
 
  private:
   // ---- helpers (lower.cc) ----
-  VReg V(ir::Value v);
+  // The vreg of IR value `v` (resolved), made on first use. (Inline: called
+  // for most operands.)
+  VReg V(ir::Value v) {
+    v = f_.Resolve(v);
+    const VReg r = vregs_[v.index];
+    return r.valid() ? r : NewVRegFor(v);
+  }
+  VReg NewVRegFor(ir::Value resolved);
   VReg NewGpr() { return out_.vcode.NewVReg(x64::RegClass::kGpr); }
   VReg NewXmm() { return out_.vcode.NewVReg(x64::RegClass::kXmm); }
   MachInst& E(const x64::Inst& inst, std::initializer_list<VReg> vregs = {}) {
