@@ -110,14 +110,20 @@ class Emitter {
                                  : inst.form();
     if (narrow_form == inst.form()) {  // the usual case: no copy
       as_.Emit(inst);
-      if (listing_ != nullptr) Line("    ", x64::ToString(inst));
+      if (listing_ != nullptr) ListInst(inst);
       return;
     }
+    EmitNarrowed(inst, narrow_form);
+  }
+  // Emit's rare cases, kept apart so that the usual one holds no Inst copy
+  // or string on its stack (and so needs no stack-protector check).
+  [[gnu::noinline]] void EmitNarrowed(const x64::Inst& inst, Form narrow_form) {
     x64::Inst narrow = inst;
     narrow.set_form(narrow_form);
     as_.Emit(narrow);
-    if (listing_ != nullptr) Line("    ", x64::ToString(narrow));
+    if (listing_ != nullptr) ListInst(narrow);
   }
+  [[gnu::noinline]] void ListInst(const x64::Inst& inst) { Line("    ", x64::ToString(inst)); }
 
   void Frame() {
     saved_.clear();
@@ -237,6 +243,11 @@ class Emitter {
 
   // One parallel move of the allocator (split, edge or store moves).
   void EmitMoves(absl::Span<const AllocMove> moves) {
+    if (moves.size() == 1) {  // the usual case: one move, no ordering
+      const AllocMove& m = moves[0];
+      if (!(m.to == m.from)) MoveLoc(m.to, m.from, code_.Class(m.vreg));
+      return;
+    }
     gpr_moves_.clear();
     xmm_moves_.clear();
     for (const AllocMove& m : moves) {

@@ -50,12 +50,8 @@ inline Form F(bool w64, Form f32, Form f64) { return w64 ? f64 : f32; }
 
 // ---- Helpers ---------------------------------------------------------------------
 
-VReg Lowerer::V(ir::Value v) {
-  v = f_.Resolve(v);
-  if (!vregs_[v.index].valid()) {
-    vregs_[v.index] = IsFloat(f_.ValueType(v)) ? NewXmm() : NewGpr();
-  }
-  return vregs_[v.index];
+VReg Lowerer::NewVRegFor(ir::Value resolved) {
+  return vregs_[resolved.index] = IsFloat(f_.ValueType(resolved)) ? NewXmm() : NewGpr();
 }
 
 void Lowerer::Jcc(x64::Cond c, x64::Label l) {
@@ -226,8 +222,9 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
       }
       absl::InlinedVector<Type, 4> results;
       for (ir::Value r : f_.Results(i)) results.push_back(f_.ValueType(r));
-      const CallConv cc = ComputeCallConv(params, results);
+      CallConv cc = ComputeCallConv(params, results);
       max_stack_slots = std::max(max_stack_slots, cc.stack_slots);
+      call_convs_.push_back({i, std::move(cc)});
       if (results.size() >= 2) max_results = std::max<uint32_t>(max_results, results.size());
     }
   }
@@ -741,16 +738,25 @@ void Lowerer::LowerGlobal(ir::Inst i) {
 
 void Lowerer::EmitCallSequence(ir::Inst i, absl::Span<const ir::Value> args,
                                const x64::Inst& call_inst, VReg funcref) {
-  absl::InlinedVector<Type, 8> params;
-  absl::InlinedVector<Type, 4> results;
-  for (ir::Value a : args) params.push_back(f_.ValueType(a));
-  for (ir::Value r : f_.Results(i)) results.push_back(f_.ValueType(r));
-  const CallConv cc = ComputeCallConv(params, results);
+  // The calls are lowered in the order Run computed their conventions.
+  CallConv computed;
+  const CallConv* ccp = nullptr;
+  if (next_call_conv_ < call_convs_.size() && call_convs_[next_call_conv_].call == i) {
+    ccp = &call_convs_[next_call_conv_++].cc;
+  } else {  // (not expected: a safety net)
+    absl::InlinedVector<Type, 8> types;
+    for (ir::Value a : args) types.push_back(f_.ValueType(a));
+    absl::InlinedVector<Type, 4> result_types;
+    for (ir::Value r : f_.Results(i)) result_types.push_back(f_.ValueType(r));
+    computed = ComputeCallConv(types, result_types);
+    ccp = &computed;
+  }
+  const CallConv& cc = *ccp;
   // Stack arguments first (they read vregs only), then registers.
   for (size_t k = 0; k < args.size(); ++k) {
     if (cc.params[k].in_reg()) continue;
     const Mem m(x64::kRsp, 8 * static_cast<int32_t>(cc.params[k].stack_slot));
-    const Type t = params[k];
+    const Type t = f_.ValueType(args[k]);
     const Form form = t == Type::kF32 ? Form::kMovssMR
                       : t == Type::kF64 ? Form::kMovsdMR : Form::kMov64MR;
     E(x64::Inst(form, {m, IsFloat(t) ? X : G}), {VReg(), V(args[k])});
@@ -759,7 +765,7 @@ void Lowerer::EmitCallSequence(ir::Inst i, absl::Span<const ir::Value> args,
   for (size_t k = 0; k < args.size(); ++k) {
     if (!cc.params[k].in_reg()) continue;
     const x64::Reg reg = cc.params[k].reg;
-    if (IsFloat(params[k])) {
+    if (IsFloat(f_.ValueType(args[k]))) {
       E(x64::Inst(Form::kMovapsRM, {reg, X}), {VReg(), V(args[k])});
     } else {
       E(x64::Inst(Form::kMov64RM, {reg, G}), {VReg(), V(args[k])});
@@ -785,7 +791,7 @@ void Lowerer::EmitCallSequence(ir::Inst i, absl::Span<const ir::Value> args,
   call.extra_defs = x64::kSysVCallerSaved;
   auto rs = f_.Results(i);
   if (rs.size() == 1) {
-    const Type t = results[0];
+    const Type t = f_.ValueType(rs[0]);
     if (IsFloat(t)) {
       E(x64::Inst(Form::kMovapsRM, {X, x64::kXmm0}), {V(rs[0])});
     } else {
@@ -793,7 +799,7 @@ void Lowerer::EmitCallSequence(ir::Inst i, absl::Span<const ir::Value> args,
     }
   } else {
     for (size_t k = 0; k < rs.size(); ++k) {
-      const Type t = results[k];
+      const Type t = f_.ValueType(rs[k]);
       const Mem m(x64::kRsp, static_cast<int32_t>(results_buffer_offset_ + 8 * k));
       const Form form = t == Type::kI32 ? Form::kMov32RM : t == Type::kI64 ? Form::kMov64RM
                       : t == Type::kF32 ? Form::kMovssRM : Form::kMovsdRM;

@@ -35,7 +35,14 @@ class Lowerer {
 
  private:
   // ---- helpers (lower.cc) ----
-  VReg V(ir::Value v);
+  // The vreg of IR value `v` (resolved), made on first use. (Inline: called
+  // for most operands.)
+  VReg V(ir::Value v) {
+    v = f_.Resolve(v);
+    const VReg r = vregs_[v.index];
+    return r.valid() ? r : NewVRegFor(v);
+  }
+  VReg NewVRegFor(ir::Value resolved);
   VReg NewGpr() { return out_.vcode.NewVReg(x64::RegClass::kGpr); }
   VReg NewXmm() { return out_.vcode.NewVReg(x64::RegClass::kXmm); }
   MachInst& E(const x64::Inst& inst, std::initializer_list<VReg> vregs = {}) {
@@ -144,6 +151,14 @@ class Lowerer {
   };
   std::vector<InstPos> constant_moves_;
   std::vector<MoveOp> moves_;  // scratch for a parallel move being built
+  // The calls' conventions, computed once by Run (for the frame's outgoing
+  // argument area) in lowering order, and taken in turn by EmitCallSequence.
+  struct CallConvOf {
+    ir::Inst call;
+    CallConv cc;
+  };
+  std::vector<CallConvOf> call_convs_;
+  size_t next_call_conv_ = 0;
   VReg results_out_;
   uint32_t results_buffer_offset_ = 0;  // [rsp + this]: the multi-result buffer
 };

@@ -27,13 +27,6 @@ uint32_t VCode::NewBlock(x64::Label label, uint32_t ir_block, bool edge) {
   return b;
 }
 
-MachInst& VCode::Emit(uint32_t b, const x64::Inst& inst, std::initializer_list<VReg> vregs) {
-  MachInst& mi = blocks_[b].insts.emplace_back(inst);  // built in place: MachInsts are big
-  int k = 0;
-  for (VReg v : vregs) mi.vregs[k++] = v;
-  return mi;
-}
-
 MachInst& VCode::Append(uint32_t b, MachInst mi) {
   blocks_[b].insts.push_back(std::move(mi));
   return blocks_[b].insts.back();

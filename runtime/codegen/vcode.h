@@ -144,7 +144,13 @@ class VCode {
 
   // Appends an instruction whose k-th non-fixed register operand is vregs[k]
   // (invalid: physical as written).
-  MachInst& Emit(uint32_t b, const x64::Inst& inst, std::initializer_list<VReg> vregs = {});
+  // (Inline: lowering calls it for every instruction.)
+  MachInst& Emit(uint32_t b, const x64::Inst& inst, std::initializer_list<VReg> vregs = {}) {
+    MachInst& mi = blocks_[b].insts.emplace_back(inst);  // built in place: MachInsts are big
+    int k = 0;
+    for (VReg v : vregs) mi.vregs[k++] = v;
+    return mi;
+  }
   MachInst& Append(uint32_t b, MachInst mi);
   // Appends a default MachInst (built in place) for the caller to fill in.
   MachInst& AppendNew(uint32_t b) { return blocks_[b].insts.emplace_back(); }

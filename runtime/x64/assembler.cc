@@ -39,10 +39,12 @@ constexpr uint8_t kNops[9][9] = {
     {0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
 };
 
-void AppendNops(std::vector<uint8_t>* out, int n) {
+// Writes `n` bytes of nops at `out`.
+void PutNops(uint8_t* out, int n) {
   while (n > 0) {
-    int chunk = std::min(n, 9);
-    out->insert(out->end(), kNops[chunk - 1], kNops[chunk - 1] + chunk);
+    const int chunk = std::min(n, 9);
+    std::memcpy(out, kNops[chunk - 1], chunk);
+    out += chunk;
     n -= chunk;
   }
 }
@@ -110,7 +112,22 @@ void Assembler::J(Cond cond, Label target) {
   items_.push_back(Item{Item::Kind::kJcc, cond, false, 0, Here().fixed, target.id()});
 }
 
-void Assembler::Call(Label target) { Emit(Inst(Form::kCallRel32, {target})); }
+void Assembler::Call(Label target) {
+  if (finished_ || !target.is_valid() || target.id() >= label_pos_.size()) {
+    Emit(Inst(Form::kCallRel32, {target}));  // the general path reports why
+    return;
+  }
+  // Emit's work for this one form, without an Inst: E8 rel32, a fixup.
+  const FormInfo& f = GetFormInfo(Form::kCallRel32);
+  constexpr uint8_t kSize = 5;
+  uint8_t* p = Room(kSize);
+  p[0] = f.opcode[0];
+  std::memset(p + 1, 0, 4);
+  const Pos start = Here();
+  code_size_ += kSize;
+  fixups_.push_back(Fixup{Fixup::Kind::kLabelPcRel, 4, 4, Pos{start.fixed + 1, start.items_before},
+                          target.id(), 0, 0});
+}
 
 void Assembler::CallExternal(ExternalSymbol symbol) { Emit(Inst(Form::kCallRel32, {symbol})); }
 
@@ -332,30 +349,41 @@ absl::StatusOr<AssembledCode> Assembler::Finish() {
   }
 
   AssembledCode out;
-  out.bytes.reserve(code_size_ + prefix.back() + 16 * constants_.size() + 16);
-  uint32_t copied = 0;
+  const uint32_t code_end = code_size_ + prefix.back();
+  out.bytes.reserve(code_end + 16 * constants_.size() + 16);
+  out.bytes.resize(code_end);
+  // The fixed bytes between items are copied as they are; each item's bytes
+  // are written in its place.
+  uint8_t* const dst = out.bytes.data();
+  uint32_t copied = 0, at = 0;
+  auto copy_fixed = [&](uint32_t upto) {
+    if (upto == copied) return;  // (code_ may be null then)
+    std::memcpy(dst + at, code_.get() + copied, upto - copied);
+    at += upto - copied;
+    copied = upto;
+  };
   for (size_t i = 0; i < items_.size(); ++i) {
     const Item& item = items_[i];
-    out.bytes.insert(out.bytes.end(), code_.get() + copied, code_.get() + item.fixed);
-    copied = item.fixed;
-    const uint32_t start = static_cast<uint32_t>(out.bytes.size());
+    copy_fixed(item.fixed);
     if (item.kind == Item::Kind::kAlign) {
-      AppendNops(&out.bytes, ItemSize(item, start));
+      const int n = ItemSize(item, at);
+      PutNops(dst + at, n);
+      at += n;
       continue;
     }
-    // The branch's bytes come from the form table like any instruction.
-    Label target(item.label);
-    Inst branch = item.kind == Item::Kind::kJmp
-                      ? Inst(item.is_long ? Form::kJmpRel32 : Form::kJmpRel8, {target})
-                      : Inst(item.is_long ? Form::kJccRel32 : Form::kJccRel8, {item.cond, target});
-    EncodedInst e;
-    RETURN_IF_ERROR(Encode(branch, &e));
-    out.bytes.insert(out.bytes.end(), e.bytes.begin(), e.bytes.begin() + e.size);
-    int64_t disp = int64_t{Offset(label_pos_[item.label], prefix)} - (start + e.size);
-    WriteLe(&out.bytes, start + e.pcrel_offset, static_cast<uint64_t>(disp), e.pcrel_size);
+    // The branch's bytes come from the form table like any instruction's:
+    // its opcode (the last byte +cc for jcc), then the rel8 / rel32.
+    const FormInfo& f = GetFormInfo(item.kind == Item::Kind::kJmp
+                                        ? (item.is_long ? Form::kJmpRel32 : Form::kJmpRel8)
+                                        : (item.is_long ? Form::kJccRel32 : Form::kJccRel8));
+    for (int k = 0; k < f.opcode_len; ++k) dst[at++] = f.opcode[k];
+    if (item.kind == Item::Kind::kJcc) dst[at - 1] += static_cast<uint8_t>(item.cond);
+    const int rel_size = item.is_long ? 4 : 1;
+    const int64_t disp = int64_t{Offset(label_pos_[item.label], prefix)} - (at + rel_size);
+    for (int k = 0; k < rel_size; ++k) dst[at++] = static_cast<uint8_t>(disp >> (8 * k));
   }
-  out.bytes.insert(out.bytes.end(), code_.get() + copied, code_.get() + code_size_);
-  out.code_size = static_cast<uint32_t>(out.bytes.size());
+  copy_fixed(static_cast<uint32_t>(code_size_));
+  out.code_size = at;  // == code_end
 
   // Constant pool: 16-aligned, entries by decreasing size.
   std::vector<uint32_t> constant_offsets(constants_.size());

@@ -1,6 +1,7 @@
 #include "runtime/x64/encode.h"
 
 #include <cstdint>
+#include <cstring>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -10,20 +11,29 @@
 namespace wasm::x64 {
 namespace {
 
-// Appends bytes at a raw pointer (kept in a register, not re-read).
-class ByteWriter {
- public:
-  explicit ByteWriter(uint8_t* out) : begin_(out), p_(out) {}
-  void Byte(uint32_t b) { *p_++ = static_cast<uint8_t>(b); }
-  void Le(uint64_t v, int bytes) {
-    for (int i = 0; i < bytes; ++i) Byte((v >> (8 * i)) & 0xff);
+// Stores `v`'s low `bytes` bytes (1, 2, 4 or 8) little-endian at `p`, as
+// x86-64 itself stores them; returns the end.
+inline uint8_t* PutLe(uint8_t* p, uint64_t v, int bytes) {
+  switch (bytes) {
+    case 1:
+      *p = static_cast<uint8_t>(v);
+      break;
+    case 2: {
+      const uint16_t x = static_cast<uint16_t>(v);
+      std::memcpy(p, &x, 2);
+      break;
+    }
+    case 4: {
+      const uint32_t x = static_cast<uint32_t>(v);
+      std::memcpy(p, &x, 4);
+      break;
+    }
+    default:
+      std::memcpy(p, &v, 8);
+      break;
   }
-  int size() const { return static_cast<int>(p_ - begin_); }
-
- private:
-  uint8_t* begin_;
-  uint8_t* p_;
-};
+  return p + bytes;
+}
 
 constexpr uint8_t ModRmByte(int mod, int reg, int rm) {
   return static_cast<uint8_t>((mod << 6) | ((reg & 7) << 3) | (rm & 7));
@@ -31,32 +41,30 @@ constexpr uint8_t ModRmByte(int mod, int reg, int rm) {
 
 bool FitsInt8(int64_t v) { return v >= -128 && v <= 127; }
 
-// Writes ModRM, SIB and displacement for a memory operand. Returns the offset
-// of a rip-relative disp32 (to be patched), or -1.
-int WriteMemModRm(ByteWriter& w, int reg_field, const Mem& m) {
-  if (m.is_rip()) {
-    w.Byte(ModRmByte(0, reg_field, 5));  // mod=00 rm=101: [rip + disp32]
-    int at = w.size();
-    w.Le(0, 4);
-    return at;
-  }
+// Writes ModRM, SIB and displacement for a non-rip memory operand at `p`;
+// returns the end.
+inline uint8_t* PutMemModRm(uint8_t* p, int reg_field, const Mem& m) {
   const Reg base = m.base();
-  const int64_t disp = m.disp();
+  const int32_t disp = m.disp();
   // mod=00 with base low bits 101 means rip/disp32, so rbp/r13 need a disp8.
-  int mod = (disp == 0 && base.low3() != 5) ? 0 : FitsInt8(disp) ? 1 : 2;
+  const int mod = (disp == 0 && base.low3() != 5) ? 0 : FitsInt8(disp) ? 1 : 2;
   // rm=100 means "SIB follows", so rsp/r12 as a base need a SIB byte.
-  if (!m.index().is_valid() && base.low3() != 4) {
-    w.Byte(ModRmByte(mod, reg_field, base.low3()));
+  if (!m.index().is_valid()) {
+    if (base.low3() != 4) {
+      *p++ = ModRmByte(mod, reg_field, base.low3());
+    } else {
+      *p++ = ModRmByte(mod, reg_field, 4);
+      *p++ = static_cast<uint8_t>((4 << 3) | base.low3());  // 100 = no index
+    }
   } else {
-    int scale_bits = m.scale() == 8 ? 3 : m.scale() == 4 ? 2 : m.scale() == 2 ? 1 : 0;
-    int index_bits = m.index().is_valid() ? m.index().low3() : 4;  // 100 = no index
-    if (!m.index().is_valid()) scale_bits = 0;
-    w.Byte(ModRmByte(mod, reg_field, 4));
-    w.Byte(static_cast<uint8_t>((scale_bits << 6) | (index_bits << 3) | base.low3()));
+    const int s = m.scale();
+    const int scale_bits = s == 8 ? 3 : s == 4 ? 2 : s == 2 ? 1 : 0;
+    *p++ = ModRmByte(mod, reg_field, 4);
+    *p++ = static_cast<uint8_t>((scale_bits << 6) | (m.index().low3() << 3) | base.low3());
   }
-  if (mod == 1) w.Le(static_cast<uint64_t>(disp), 1);
-  if (mod == 2) w.Le(static_cast<uint64_t>(disp), 4);
-  return -1;
+  if (mod == 1) *p++ = static_cast<uint8_t>(disp);
+  if (mod == 2) p = PutLe(p, static_cast<uint32_t>(disp), 4);
+  return p;
 }
 
 bool MemOk(const Mem& m) {
@@ -88,7 +96,7 @@ bool EncodeTo(const Inst& inst, uint8_t* bytes, EncodedFields* out) {
   // which field, so no operand list is walked here.
   if (inst.num_operands() != f.num_explicit) return false;
 
-  int reg_field = f.modrm == ModRmKind::kDigit ? f.digit : 0;
+  int reg_field = f.digit;  // 0 but for slash(n) rows; slash_r sets it below
   uint32_t rex = f.rex_w ? 0x48 : 0x40;
   bool force_rex = false;
   uint8_t last_opcode = f.opcode[f.opcode_len - 1];
@@ -151,38 +159,44 @@ bool EncodeTo(const Inst& inst, uint8_t* bytes, EncodedFields* out) {
     last_opcode = static_cast<uint8_t>(last_opcode + static_cast<uint8_t>(*c));
   }
 
-  ByteWriter w(bytes);
+  uint8_t* p = bytes;
   out->pcrel_offset = -1;
   out->pcrel_size = 0;
   out->pcrel_addend = 0;
   out->imm64_offset = -1;
   // Prefix's bytes, by its enumerator value (kNone has none).
   constexpr uint8_t kPrefixByte[] = {0, 0x66, 0xf2, 0xf3};
-  if (f.prefix != Prefix::kNone) w.Byte(kPrefixByte[static_cast<int>(f.prefix)]);
-  if (rex != 0x40 || force_rex) w.Byte(rex);
-  for (int i = 0; i + 1 < f.opcode_len; ++i) w.Byte(f.opcode[i]);
-  w.Byte(last_opcode);
+  if (f.prefix != Prefix::kNone) *p++ = kPrefixByte[static_cast<int>(f.prefix)];
+  if (rex != 0x40 || force_rex) *p++ = static_cast<uint8_t>(rex);
+  // All three opcode bytes (room enough: at most 5 of the 15 are used so
+  // far), then the last one overwritten with its +r / +cc.
+  std::memcpy(p, f.opcode, 3);
+  p += f.opcode_len;
+  p[-1] = last_opcode;
 
   if (rm_reg != nullptr) {
-    w.Byte(ModRmByte(3, reg_field, rm_reg->low3()));
+    *p++ = ModRmByte(3, reg_field, rm_reg->low3());
   } else if (rm_mem != nullptr) {
-    int at = WriteMemModRm(w, reg_field, *rm_mem);
-    if (at >= 0) {
-      out->pcrel_offset = static_cast<int8_t>(at);
+    if (rm_mem->is_rip()) {
+      *p++ = ModRmByte(0, reg_field, 5);  // mod=00 rm=101: [rip + disp32]
+      out->pcrel_offset = static_cast<int8_t>(p - bytes);
       out->pcrel_size = 4;
       out->pcrel_addend = rm_mem->disp();
+      p = PutLe(p, 0, 4);
+    } else {
+      p = PutMemModRm(p, reg_field, *rm_mem);
     }
   }
   if (imm != nullptr) {
-    if (imm_width == 64) out->imm64_offset = static_cast<int8_t>(w.size());
-    w.Le(static_cast<uint64_t>(imm->value), imm_width / 8);
+    if (imm_width == 64) out->imm64_offset = static_cast<int8_t>(p - bytes);
+    p = PutLe(p, static_cast<uint64_t>(imm->value), imm_width / 8);
   }
   if (rel_width != 0) {
-    out->pcrel_offset = static_cast<int8_t>(w.size());
+    out->pcrel_offset = static_cast<int8_t>(p - bytes);
     out->pcrel_size = static_cast<uint8_t>(rel_width / 8);
-    w.Le(0, rel_width / 8);
+    p = PutLe(p, 0, rel_width / 8);
   }
-  out->size = static_cast<uint8_t>(w.size());
+  out->size = static_cast<uint8_t>(p - bytes);
   return true;
 }
 
