@@ -30,11 +30,16 @@ bool RemoveUnreachableBlocks(Function& f, PassContext& ctx) {
 }
 
 bool RunDce(Function& f, PassContext& ctx) {
-  bool changed = RemoveUnreachableBlocks(f, ctx);
+  const bool changed_blocks = RemoveUnreachableBlocks(f, ctx);
+  bool changed = changed_blocks;
   // Fewer predecessors can tell redundant-check removal more; fewer block
   // arguments can make two branches of a brif the same for folding.
-  bool enables_folding = changed;
-  if (f.layout.empty()) return changed;
+  bool enables_folding = false;
+  if (f.layout.empty()) {
+    ctx.may_enable_folding = false;
+    ctx.may_enable_checks = changed;
+    return changed;
+  }
   // The branches into each block, as indexes into f.block_calls.
   ctx.ComputeIncoming(f);
 
@@ -133,6 +138,7 @@ bool RunDce(Function& f, PassContext& ctx) {
   if (!affected.empty() && RemoveBlockParams(f, ctx, affected, dead_params)) {
     changed = enables_folding = true;
   }
+  ctx.may_enable_checks = changed_blocks || enables_folding;
   // Dead instructions only: what folding and check removal look at (live
   // instructions and their operands' definitions) is unchanged.
   ctx.may_enable_folding = enables_folding;

@@ -114,36 +114,47 @@ inline Key MakeKey(const Function& f, const InstData& d, uint8_t bits) {
 // What NumberValues merged, by value (the results it made aliases).
 enum : uint8_t { kNotMerged, kMergedConstant, kMergedOther };
 
-// Whether `d`, an instruction that constant folding or redundant-check
-// removal can simplify once two of its operands are the same value, or once
-// a fact is known of an operand, uses a value that `merged` marks (directly
-// or through aliases). Those two passes see nothing else of a merge: a
-// merged value and its twin are both constants or neither. And constants
-// matter only where two of them can be the same: a select's arms and branch
-// arguments (an instruction whose operands are all constants has been
-// folded, the passes know all about a constant operand already, and no two
-// different operands become the same when only one is a constant).
-bool UsesMergedValue(const Function& f, const InstData& d, const Flags& merged);
+// The passes that a merge can give work, as bits.
+enum : uint8_t { kFoldingWork = 1, kChecksWork = 2, kAllWork = 3 };
 
-// The merges whose values UsesMergedValue looks for in an opcode's operands,
-// as bits: 1 << kMergedConstant, 1 << kMergedOther.
+// Which of constant folding and redundant-check removal, among `wanted`, can
+// simplify `d` further after merges (values that `merged` marks), as
+// kFoldingWork / kChecksWork bits. Folding: when two of its operands are the
+// same value (x op x, a select's arms, a brif's branches), tested exactly
+// (every merge that reaches d's operands is done, and folding, if at its
+// fixed point, left no such instruction). Check removal: when an operand
+// that a fact may be known of is merged (directly or through aliases). Those
+// two passes see nothing else of a merge: a merged value and its twin are
+// both constants or neither. And constants matter only where two of them
+// can be the same: a select's arms and branch arguments (an instruction
+// whose operands are all constants has been folded, the passes know all
+// about a constant operand already, and no two different operands become
+// the same when only one is a constant).
+uint8_t MergedValueWork(const Function& f, const InstData& d, const Flags& merged,
+                        uint8_t wanted);
+
+// The merges whose values MergedValueWork looks for in an opcode's operands,
+// as bits (1 << kMergedConstant, 1 << kMergedOther), and the work it can
+// find (kFoldingWork, kChecksWork) shifted left by kWorkShift.
+constexpr int kWorkShift = 4;
 constexpr uint8_t MergeRelevance(IrOpcode op) {
   switch (op) {
     case IrOpcode::kIsub:
     case IrOpcode::kBand:
     case IrOpcode::kBor:
     case IrOpcode::kBxor:
+      return 1 << kMergedOther | kFoldingWork << kWorkShift;
     case IrOpcode::kSdiv:
     case IrOpcode::kUdiv:
     case IrOpcode::kSrem:
     case IrOpcode::kUrem:
     case IrOpcode::kIcmp:
     case IrOpcode::kTrapIf:
-      return 1 << kMergedOther;
+      return 1 << kMergedOther | kChecksWork << kWorkShift;
     case IrOpcode::kSelect:
     case IrOpcode::kBrIf:
     case IrOpcode::kBrTable:
-      return 1 << kMergedConstant | 1 << kMergedOther;
+      return 1 << kMergedConstant | 1 << kMergedOther | kAllWork << kWorkShift;
     default:
       return 0;
   }
@@ -158,9 +169,11 @@ constexpr MergeRelevanceTable MakeMergeRelevanceTable() {
 }
 constexpr MergeRelevanceTable kMergeRelevance = MakeMergeRelevanceTable();
 
-bool UsesMergedValue(const Function& f, const InstData& d, const Flags& merged) {
+uint8_t MergedValueWork(const Function& f, const InstData& d, const Flags& merged,
+                        uint8_t wanted) {
   const ValueData* const values = f.values.data();
   const Value* const pool = f.value_pool.data();
+  auto same = [&f, pool](uint32_t a, uint32_t b) { return f.Resolve(pool[a]) == f.Resolve(pool[b]); };
   // Whether one of the values pool[begin, begin + count) is merged as
   // `kind` or more.
   auto any_merged = [values, pool, &merged](uint32_t begin, uint32_t count, uint8_t kind) {
@@ -171,36 +184,56 @@ bool UsesMergedValue(const Function& f, const InstData& d, const Flags& merged) 
     }
     return false;
   };
+  // Check removal's part: a fact may now be known of an operand among
+  // pool[begin, begin + count).
+  auto checks = [&](uint32_t begin, uint32_t count) -> uint8_t {
+    return (wanted & kChecksWork) && any_merged(begin, count, kMergedOther) ? kChecksWork : 0;
+  };
   switch (d.op) {
-    // x op x (folding), a divisor known non-zero (check removal).
+    // x op x (folding; divisions do not simplify so).
     case IrOpcode::kIsub:
     case IrOpcode::kBand:
     case IrOpcode::kBor:
     case IrOpcode::kBxor:
+      return same(d.args_begin, d.args_begin + 1) ? kFoldingWork : 0;
+    // A divisor known non-zero.
     case IrOpcode::kSdiv:
     case IrOpcode::kUdiv:
     case IrOpcode::kSrem:
     case IrOpcode::kUrem:
-    // icmp x, x; the zero tests that facts go through.
+    // icmp x, x and the zero tests that facts go through (folding folds
+    // only a compare of two constants).
     case IrOpcode::kIcmp:
     // A known condition.
     case IrOpcode::kTrapIf:
-      return any_merged(d.args_begin, d.args_count, kMergedOther);
+      return checks(d.args_begin, d.args_count);
     case IrOpcode::kSelect:
-      // A known condition; the same arms.
-      return any_merged(d.args_begin, 1, kMergedOther) ||
-             any_merged(d.args_begin + 1, d.args_count - 1, kMergedConstant);
+      // A condition known from facts (folding decides only a constant one);
+      // the same arms.
+      return checks(d.args_begin, 1) |
+             ((wanted & kFoldingWork) && same(d.args_begin + 1, d.args_begin + 2) ? kFoldingWork
+                                                                                    : 0);
     case IrOpcode::kBrIf:
-    case IrOpcode::kBrTable:
-      // A known condition; branches that became the same.
-      if (any_merged(d.args_begin, d.args_count, kMergedOther)) return true;
-      for (uint32_t t = d.targets_begin; t < d.targets_begin + d.targets_count; ++t) {
-        const BlockCall& c = f.block_calls[t];
-        if (any_merged(c.args_begin, c.args_count, kMergedConstant)) return true;
+    case IrOpcode::kBrTable: {
+      // A condition known from facts; folding makes the branch a jump when
+      // every call is the same.
+      const uint8_t work = checks(d.args_begin, d.args_count);
+      if (!(wanted & kFoldingWork)) return work;
+      const BlockCall* const calls = f.block_calls.data() + d.targets_begin;
+      for (uint32_t t = 1; t < d.targets_count; ++t) {
+        if (calls[t].block != calls[0].block || calls[t].args_count != calls[0].args_count) {
+          return work;
+        }
       }
-      return false;
+      for (uint32_t t = 1; t < d.targets_count; ++t) {
+        for (uint32_t k = 0; k < calls[0].args_count; ++k) {
+          if (!same(calls[t].args_begin + k, calls[0].args_begin + k)) return work;
+        }
+      }
+      return work | kFoldingWork;
+    }
     default:
-      return false;
+      return 0;
   }
 }
 
@@ -286,8 +319,8 @@ bool NumberValues(Function& f, PassContext& ctx) {
   removed_in.clear();
   const InstData* const insts = f.insts.data();
   bool changed = false;
-  bool uses_merged = false;  // UsesMergedValue of an instruction visited
-  // The kinds of merges done (bit 1 << kind), while none is known to be used.
+  uint8_t work = 0;  // MergedValueWork of the instructions visited
+  // The kinds of merges done (bit 1 << kind), while `work` is not kAllWork.
   uint8_t merged_kinds = 0;
   WalkDominatorTree(
       cfg, ctx.walk_stack,
@@ -297,9 +330,10 @@ bool NumberValues(Function& f, PassContext& ctx) {
           const InstData& d = insts[i.index];
           // The merges that reach d's operands are done: their definitions
           // dominate it, and were visited before.
-          if (kMergeRelevance.bits[static_cast<uint8_t>(d.op)] & merged_kinds) {
-            uses_merged = UsesMergedValue(f, d, merged);
-            if (uses_merged) merged_kinds = 0;  // known: stop looking
+          const uint8_t relevance = kMergeRelevance.bits[static_cast<uint8_t>(d.op)];
+          if ((relevance & merged_kinds) && (relevance >> kWorkShift & ~work)) {
+            work |= MergedValueWork(f, d, merged, kAllWork & ~work);
+            if (work == kAllWork) merged_kinds = 0;  // known: stop looking
           }
           const uint8_t bits = kKeyBits.bits[static_cast<uint8_t>(d.op)];
           if (!(bits & kEligible) || d.args_count > 3) continue;
@@ -315,7 +349,7 @@ bool NumberValues(Function& f, PassContext& ctx) {
               const uint8_t kind =
                   OpcodeFormat(d.op) == Format::kConst ? kMergedConstant : kMergedOther;
               merged[f.Result(i).index] = kind;
-              if (!uses_merged) merged_kinds |= 1 << kind;
+              if (work != kAllWork) merged_kinds |= 1 << kind;
               ReplaceInstWithValue(f, i, twin.value, removed);
               if (removed_in.empty() || removed_in.back() != b) removed_in.push_back(b);
               changed = found = true;
@@ -335,7 +369,8 @@ bool NumberValues(Function& f, PassContext& ctx) {
         scope_begin.pop_back();
       });
   RemoveMarkedIn(f, removed, removed_in);
-  ctx.may_enable_folding = uses_merged;
+  ctx.may_enable_folding = work & kFoldingWork;
+  ctx.may_enable_checks = work & kChecksWork;
   return changed;
 }
 
@@ -344,6 +379,7 @@ bool RunGvn(Function& f, PassContext& ctx) {
   const bool numbered = NumberValues(f, ctx);
   // A copy can make a parameter's uses constants: it may give folding work.
   const bool enables_folding = copies || ctx.may_enable_folding;
+  const bool enables_checks = copies || ctx.may_enable_checks;
   // Merging values may have made more parameters trivial. (Copy propagation
   // has just reached its fixed point: without merges it would find nothing.)
   const bool more_copies = numbered && PropagateBlockParamCopies(f, ctx);
@@ -351,6 +387,7 @@ bool RunGvn(Function& f, PassContext& ctx) {
   // merges in the walk), so only new copies can give a second run work.
   ctx.at_fixed_point = !more_copies;
   ctx.may_enable_folding = enables_folding || more_copies;
+  ctx.may_enable_checks = enables_checks || more_copies;
   return copies || numbered;
 }
 

@@ -38,7 +38,8 @@ constexpr size_t kGvnIndex = 2;
 static_assert(kPasses[kGvnIndex].name == "gvn");
 constexpr size_t kDceIndex = 3;
 static_assert(kPasses[kDceIndex].name == "dce");
-// The two passes that PassContext::may_enable_folding speaks for.
+// The two passes that PassContext::may_enable_folding / may_enable_checks
+// speak for.
 constexpr size_t kFoldingIndex = 0;
 static_assert(kPasses[kFoldingIndex].name == "constant_folding");
 constexpr size_t kChecksIndex = 1;
@@ -99,18 +100,22 @@ absl::Status Optimize(ir::Function& f, const OptimizeOptions& options, PassConte
   // instruction gets a new twin and no remaining parameter a single source.
   uint64_t num_changes_for_gvn = 0;
   // Constant folding and check removal count only the changes that may give
-  // them work (PassContext::may_enable_folding): not GVN's merges of values
-  // that nothing they simplify uses, nor DCE's removal of dead instructions.
+  // them work (PassContext::may_enable_folding, may_enable_checks): not
+  // GVN's merges of values that nothing they simplify uses, nor DCE's
+  // removal of dead instructions; removing unreachable blocks only for check
+  // removal (fewer predecessors can tell it more; folding looks at neither).
   uint64_t num_changes_for_folding = 0;
+  uint64_t num_changes_for_checks = 0;
   uint64_t clean_at[std::size(kPasses)];
   std::fill(std::begin(clean_at), std::end(clean_at), kNever);
   for (int round = 0; round < options.max_iterations; ++round) {
     bool changed = false;
     for (size_t k = 0; k < std::size(kPasses); ++k) {
       const Pass& pass = kPasses[k];
-      const uint64_t& counter = k == kGvnIndex ? num_changes_for_gvn
-                                : (k == kFoldingIndex || k == kChecksIndex) ? num_changes_for_folding
-                                                                            : num_changes;
+      const uint64_t& counter = k == kGvnIndex       ? num_changes_for_gvn
+                                : k == kFoldingIndex ? num_changes_for_folding
+                                : k == kChecksIndex  ? num_changes_for_checks
+                                                     : num_changes;
       if (clean_at[k] == counter) {
         if (options.verify) {
           // Check the premise of skipping: the pass would change nothing.
@@ -130,15 +135,17 @@ absl::Status Optimize(ir::Function& f, const OptimizeOptions& options, PassConte
         changed = true;
         ++num_changes;
         ++num_changes_for_gvn;
-        ++num_changes_for_folding;
+        ++num_changes_for_checks;
       }
       ctx.at_fixed_point = false;
       ctx.may_enable_folding = true;
+      ctx.may_enable_checks = true;
       if (pass.run_in(f, ctx)) {
         changed = true;
         ++num_changes;
         if (k != kDceIndex) ++num_changes_for_gvn;
         if (ctx.may_enable_folding) ++num_changes_for_folding;
+        if (ctx.may_enable_checks) ++num_changes_for_checks;
         // A pass that says it reached its own fixed point (DCE always, GVN
         // mostly) is skipped like one that changed nothing; `verify` checks
         // that premise too.

@@ -26,7 +26,7 @@
 // something (it would change nothing again), which gives the same result as
 // running every pass of every round. Constant folding and redundant-check
 // removal count only the changes that can give them work
-// (PassContext::may_enable_folding).
+// (PassContext::may_enable_folding, may_enable_checks).
 #ifndef RUNTIME_OPT_PIPELINE_H_
 #define RUNTIME_OPT_PIPELINE_H_
 

@@ -46,6 +46,11 @@ class CheckEliminator {
           scope_begin_.pop_back();
         });
     RemoveMarkedIn(f_, removed_, removed_in_);
+    // Removing a trap_if and deciding a brif give folding nothing to do: it
+    // looks at neither, nor at which blocks are reachable (the blocks a
+    // decided brif no longer reaches only drop out of its walk). A select
+    // replaced by an arm and an icmp made a constant change operands.
+    ctx_.may_enable_folding = enables_folding_;
     return changed_;
   }
 
@@ -142,7 +147,7 @@ class CheckEliminator {
         if (const std::optional<bool> k = Known(f_.Args(i)[0])) {
           ReplaceInstWithValue(f_, i, f_.Resolve(f_.Args(i)[*k ? 1 : 2]), removed_);
           MarkBlock(i);
-          changed_ = true;
+          changed_ = enables_folding_ = true;
         }
         break;
       case IrOpcode::kIcmp:
@@ -150,7 +155,7 @@ class CheckEliminator {
           const bool holds = d.cond == Cond::kEq || d.cond == Cond::kSle ||
                              d.cond == Cond::kSge || d.cond == Cond::kUle || d.cond == Cond::kUge;
           RewriteAsConstant(f_, i, Type::kI32, holds ? 1 : 0);
-          changed_ = true;
+          changed_ = enables_folding_ = true;
         }
         break;
       case IrOpcode::kSdiv:
@@ -179,6 +184,7 @@ class CheckEliminator {
   Flags& removed_;
   std::vector<Block>& removed_in_;  // the blocks of the removed instructions
   bool changed_ = false;
+  bool enables_folding_ = false;  // some change may give constant folding work
 };
 
 }  // namespace

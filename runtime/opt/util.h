@@ -227,11 +227,14 @@ class PassContext {
   // changes something.
   bool at_fixed_point = false;
   // Cleared by a pass that changed the function when none of its changes
-  // can give constant folding or redundant-check removal new work (GVN when
-  // it only merged values that no instruction those passes simplify uses,
-  // DCE when it only removed dead instructions); Optimize sets it before
-  // each pass and then keeps skipping those two passes as before.
+  // can give constant folding (may_enable_folding) or redundant-check
+  // removal (may_enable_checks) new work: GVN when it only merged values
+  // that no instruction the pass simplifies uses, DCE when it only removed
+  // dead instructions, check removal (for folding) when it only removed
+  // trap_ifs and decided branches. Optimize sets both before each pass and
+  // then keeps skipping the pass as before.
   bool may_enable_folding = true;
+  bool may_enable_checks = true;
 
   // Scratch buffers, kept from pass to pass (and, in Optimize, from function
   // to function) so that they are allocated once. Each pass sizes and clears
