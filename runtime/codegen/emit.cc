@@ -666,7 +666,8 @@ namespace {
 // CompileFunction's and CompileFunctionCode's steps: lower, allocate, emit
 // with `entry` bound at the function's first instruction.
 absl::Status CompileFunctionAt(const ir::Function& f, const ModuleCodegenContext& ctx,
-                               x64::Label entry, x64::Assembler& as) {
+                               x64::Label entry, x64::Assembler& as,
+                               absl::Span<const ir::Block> block_order = {}) {
 #ifndef NDEBUG
   // The IR comes from the translator and the optimiser, which verify it in
   // builds with assertions (opt::OptimizeOptions::verify); release builds
@@ -674,7 +675,7 @@ absl::Status CompileFunctionAt(const ir::Function& f, const ModuleCodegenContext
   RETURN_IF_ERROR(ir::VerifyFunction(f));
 #endif
   if (ctx.dump.ir) std::cerr << "=== IR " << f.name << "\n" << ir::PrintFunction(f);
-  ASSIGN_OR_RETURN(LoweredFunction lowered, Lower(f, ctx, as));
+  ASSIGN_OR_RETURN(LoweredFunction lowered, Lower(f, ctx, as, block_order));
   if (ctx.dump.vcode) std::cerr << "=== VCode " << f.name << "\n" << PrintVCode(lowered.vcode);
   ASSIGN_OR_RETURN(RegAllocResult alloc, AllocateRegisters(lowered.vcode, ctx.regalloc));
   if (ctx.dump.vcode) {
@@ -717,14 +718,15 @@ absl::Status CompileFunction(const ir::Function& f, uint32_t func_index,
 }
 
 absl::StatusOr<FunctionCode> CompileFunctionCode(const ir::Function& f,
-                                                 const ModuleCodegenContext& ctx) {
+                                                 const ModuleCodegenContext& ctx,
+                                                 absl::Span<const ir::Block> block_order) {
   if (!ctx.function_labels.empty()) {
     return absl::InvalidArgumentError(
         "CompileFunctionCode: the context has module-wide function labels");
   }
   x64::Assembler as;
   const x64::Label entry = as.NewLabel();
-  RETURN_IF_ERROR(CompileFunctionAt(f, ctx, entry, as));
+  RETURN_IF_ERROR(CompileFunctionAt(f, ctx, entry, as, block_order));
   FunctionCode out;
   ASSIGN_OR_RETURN(out.code, as.Finish());
   out.entry = as.LabelOffset(entry);

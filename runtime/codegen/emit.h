@@ -25,6 +25,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "runtime/codegen/lower.h"
 #include "runtime/codegen/regalloc.h"
 #include "runtime/ir/ir.h"
@@ -47,8 +48,10 @@ struct FunctionCode {
   x64::AssembledCode code;
   uint32_t entry = 0;  // offset of the prologue in code.bytes
 };
+// `block_order`: see Lower.
 absl::StatusOr<FunctionCode> CompileFunctionCode(const ir::Function& f,
-                                                 const ModuleCodegenContext& ctx);
+                                                 const ModuleCodegenContext& ctx,
+                                                 absl::Span<const ir::Block> block_order = {});
 
 // Emits the prologue, the allocated VCode, the epilogue(s), trap stubs and
 // jump tables (CompileFunction's last step; public for tests).

@@ -170,7 +170,7 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
   incoming_edges_.assign(f_.blocks.size(), 0);
   if (!f_.layout.empty()) ++incoming_edges_[f_.layout[0].index];
   size_t num_targets = 0, num_insts = 0;
-  for (ir::Block b : cfg_.ReversePostOrder()) {
+  for (ir::Block b : order_) {
     num_insts += f_.block(b).insts.size();
     const ir::Inst term = f_.Terminator(b);
     if (!term.valid()) continue;
@@ -179,9 +179,9 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
   }
   // A machine block per reachable block, and at most one edge block per
   // branch target: the blocks never move once made.
-  out_.vcode.ReserveBlocks(cfg_.ReversePostOrder().size() + num_targets);
+  out_.vcode.ReserveBlocks(order_.size() + num_targets);
   // What the blocks reserve below (and edge blocks in EdgeTarget).
-  out_.vcode.ReserveInsts(2 * num_insts + 4 * cfg_.ReversePostOrder().size() + 2 * num_targets);
+  out_.vcode.ReserveInsts(2 * num_insts + 4 * order_.size() + 2 * num_targets);
   out_.has_results_out = f_.signature.results.size() >= 2;
 
   // Fusion candidates: a compare used once, by a brif / select / trap_if;
@@ -191,7 +191,7 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
     const ir::Inst def = f_.DefiningInst(v);
     return def.valid() && use_counts_[v.index] == 1 && f_.inst(def).op == IrOpcode::kBand;
   };
-  for (ir::Block b : cfg_.ReversePostOrder()) {
+  for (ir::Block b : order_) {
     for (ir::Inst i : f_.block(b).insts) {
       const ir::InstData& d = f_.inst(i);
       if (d.op == IrOpcode::kIcmp && (d.cond == ir::Cond::kEq || d.cond == ir::Cond::kNe)) {
@@ -211,7 +211,7 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
   }
   // Outgoing stack arguments and the multi-result buffer, sized over all calls.
   uint32_t max_stack_slots = 0, max_results = 0;
-  for (ir::Block b : cfg_.ReversePostOrder()) {
+  for (ir::Block b : order_) {
     for (ir::Inst i : f_.block(b).insts) {
       const ir::InstData& d = f_.inst(i);
       if (d.op != IrOpcode::kCall && d.op != IrOpcode::kCallIndirect) continue;
@@ -232,14 +232,14 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
   out_.vcode.results_buffer_bytes = 8 * max_results;
   results_buffer_offset_ = out_.vcode.outgoing_arg_bytes;
 
-  for (ir::Block b : cfg_.ReversePostOrder()) {
+  for (ir::Block b : order_) {
     mblock_[b.index] = out_.vcode.NewBlock(as_.NewLabel(), b.index);
     // About two machine instructions per IR instruction: reserved, as
     // MachInsts are big to move when a vector grows.
     out_.vcode.block(mblock_[b.index]).insts.reserve(2 * f_.block(b).insts.size() + 4);
   }
   bool entry = true;
-  for (ir::Block b : cfg_.ReversePostOrder()) {
+  for (ir::Block b : order_) {
     cur_ = mblock_[b.index];
     if (entry) LowerEntryParams();
     entry = false;
@@ -1005,8 +1005,9 @@ void Lowerer::LowerTerminator(ir::Inst i) {
 }
 
 absl::StatusOr<LoweredFunction> Lower(const ir::Function& f, const ModuleCodegenContext& ctx,
-                                      x64::Assembler& as) {
-  Lowerer l(f, ctx, as);
+                                      x64::Assembler& as,
+                                      absl::Span<const ir::Block> block_order) {
+  Lowerer l(f, ctx, as, block_order);
   return l.Run();
 }
 

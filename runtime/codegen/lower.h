@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "runtime/codegen/regalloc.h"
 #include "runtime/codegen/vcode.h"
 #include "runtime/ir/ir.h"
@@ -99,8 +100,12 @@ struct LoweredFunction {
 };
 
 // `f` must pass the verifier. Labels and pool constants are created in `as`.
+// `block_order`: the reverse post-order of f's reachable blocks
+// (ir::ControlFlowGraph::ReversePostOrder) when the caller has it at hand
+// (the optimiser's); empty: computed here. The blocks are lowered in it.
 absl::StatusOr<LoweredFunction> Lower(const ir::Function& f, const ModuleCodegenContext& ctx,
-                                      x64::Assembler& as);
+                                      x64::Assembler& as,
+                                      absl::Span<const ir::Block> block_order = {});
 
 }  // namespace wasm::codegen
 

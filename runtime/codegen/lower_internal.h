@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "runtime/codegen/abi.h"
 #include "runtime/codegen/lower.h"
 #include "runtime/codegen/vcode.h"
@@ -26,9 +27,14 @@ inline constexpr x64::Reg X = x64::kXmm0;
 
 class Lowerer {
  public:
-  Lowerer(const ir::Function& f, const ModuleCodegenContext& ctx, x64::Assembler& as)
-      : f_(f), ctx_(ctx), as_(as) {
-    cfg_.ComputeOrder(f);  // only the block order is needed, not dominators
+  // `block_order`: see Lower.
+  Lowerer(const ir::Function& f, const ModuleCodegenContext& ctx, x64::Assembler& as,
+          absl::Span<const ir::Block> block_order)
+      : f_(f), ctx_(ctx), as_(as), order_(block_order) {
+    if (order_.empty()) {
+      own_cfg_.ComputeOrder(f);  // only the block order is needed, not dominators
+      order_ = own_cfg_.ReversePostOrder();
+    }
   }
 
   absl::StatusOr<LoweredFunction> Run();
@@ -129,7 +135,9 @@ class Lowerer {
   const ir::Function& f_;
   const ModuleCodegenContext& ctx_;
   x64::Assembler& as_;
-  ir::ControlFlowGraph cfg_;
+  // The reverse post-order of f_'s reachable blocks: the caller's, or own_cfg_'s.
+  absl::Span<const ir::Block> order_;
+  ir::ControlFlowGraph own_cfg_;
   LoweredFunction out_;
   uint32_t cur_ = 0;
   std::vector<VReg> vregs_;                     // per IR value

@@ -81,14 +81,22 @@ FunctionResult CompileOne(const Module& m, uint32_t d, const codegen::ModuleCode
     return r;
   }
   t0 = Clock::now();
-  if (absl::Status s = opt::Optimize(*f); !s.ok()) {
+  // The optimiser's context, one per thread, reused from function to
+  // function as opt::Optimize(f) does: the control-flow graph it keeps
+  // current gives codegen the block order without computing it again.
+  thread_local opt::PassContext pass_ctx;
+  if (absl::Status s = opt::Optimize(*f, opt::OptimizeOptions(), pass_ctx); !s.ok()) {
     r.code = s;
     return r;
   }
   r.optimize_seconds = Since(t0);
   t0 = Clock::now();
-  r.code = codegen::CompileFunctionCode(*f, ctx);
+  r.code = codegen::CompileFunctionCode(*f, ctx, pass_ctx.CfgOrder(*f).ReversePostOrder());
   r.codegen_seconds = Since(t0);
+  // As opt::Optimize(f): no keeping the buffers of a big function for the
+  // rest of the thread (a few bytes per value and instruction).
+  constexpr size_t kKeepLimit = size_t{1} << 16;
+  if (f->values.size() > kKeepLimit || f->insts.size() > kKeepLimit) pass_ctx = opt::PassContext();
   RecycleFunction(*std::move(f));
   return r;
 }
