@@ -31,6 +31,19 @@ using x64::Mem;
 
 namespace {
 
+// The Inst of plain form `form` (x64::FormInfo::plain) with the operands
+// x64::EncodePlainTo takes apart: `reg`, and *rm_mem or else rm_reg.
+x64::Inst PlainInst(Form form, x64::Reg reg, x64::Reg rm_reg, const Mem* rm_mem) {
+  const x64::FormInfo& info = x64::GetFormInfo(form);
+  const x64::Operand rm = rm_mem != nullptr ? x64::Operand(*rm_mem) : x64::Operand(rm_reg);
+  if (info.reg.operand >= 0 && info.rm.operand >= 0) {
+    return info.reg.operand == 0 ? x64::Inst(form, {reg, rm}) : x64::Inst(form, {rm, reg});
+  }
+  if (info.reg.operand >= 0) return x64::Inst(form, {reg});
+  if (info.rm.operand >= 0) return x64::Inst(form, {rm});
+  return x64::Inst(form, {});
+}
+
 class Emitter {
  public:
   Emitter(const LoweredFunction& lowered, const RegAllocResult& alloc, x64::Assembler& as,
@@ -124,6 +137,16 @@ class Emitter {
     if (listing_ != nullptr) ListInst(narrow);
   }
   [[gnu::noinline]] void ListInst(const x64::Inst& inst) { Line("    ", x64::ToString(inst)); }
+  // Emit(PlainInst(...)) without building the Inst, unless for the listing
+  // or for the encoder's error.
+  void EmitPlain(Form form, x64::Reg reg, x64::Reg rm_reg, const Mem* rm_mem) {
+    if (listing_ == nullptr && as_.EmitPlain(x64::GetFormInfo(form), reg, rm_reg, rm_mem)) return;
+    EmitPlainInst(form, reg, rm_reg, rm_mem);
+  }
+  [[gnu::noinline]] void EmitPlainInst(Form form, x64::Reg reg, x64::Reg rm_reg,
+                                       const Mem* rm_mem) {
+    Emit(PlainInst(form, reg, rm_reg, rm_mem));
+  }
 
   void Frame() {
     saved_.clear();
@@ -333,11 +356,13 @@ class Emitter {
   void MoveLoc(const Location& dst, const Location& src, x64::RegClass cls) {
     const bool gpr = cls == x64::RegClass::kGpr;
     if (dst.is_reg() && src.is_reg()) {
-      Emit(x64::Inst(gpr ? Form::kMov64RM : Form::kMovapsRM, {dst.reg, src.reg}));
+      EmitPlain(gpr ? Form::kMov64RM : Form::kMovapsRM, dst.reg, src.reg, nullptr);
     } else if (dst.is_reg()) {
-      Emit(x64::Inst(gpr ? Form::kMov64RM : Form::kMovsdRM, {dst.reg, SlotMem(src.slot)}));
+      const Mem m = SlotMem(src.slot);
+      EmitPlain(gpr ? Form::kMov64RM : Form::kMovsdRM, dst.reg, x64::Reg(), &m);
     } else if (src.is_reg()) {
-      Emit(x64::Inst(gpr ? Form::kMov64MR : Form::kMovsdMR, {SlotMem(dst.slot), src.reg}));
+      const Mem m = SlotMem(dst.slot);
+      EmitPlain(gpr ? Form::kMov64MR : Form::kMovsdMR, src.reg, x64::Reg(), &m);
     } else {
       const x64::Reg t = gpr ? kScratchGpr0 : kScratchXmm0;
       MoveLoc(Location::InReg(t), src, cls);
@@ -402,8 +427,12 @@ class Emitter {
   // register there (a slot, or unallocated): RewriteAndEmit then does the
   // general work (reloads, spill stores, held registers, errors).
   bool RewriteInRegisters(const MachInst& mi, uint32_t b, uint32_t k_inst) {
-    x64::Inst inst = mi.inst;
     const uint32_t pos = alloc_.Position(b, k_inst);
+    if (mi.inst.info().plain && listing_ == nullptr) {
+      const int plain = RewritePlainInRegisters(mi, pos);
+      if (plain >= 0) return plain == 1;
+    }
+    x64::Inst inst = mi.inst;
     const int num_ops = std::min(inst.num_operands(), x64::kMaxOperands);
     uint32_t mask = inst.info().reg_operand_mask & ((1u << num_ops) - 1);
     int k = 0;
@@ -437,6 +466,66 @@ class Emitter {
     }
     EmitRewritten(mi, inst);
     return true;
+  }
+
+  // RewriteInRegisters for a plain form (x64::FormInfo::plain), with no
+  // copy of the instruction: its reg and rm operands, rewritten, go to the
+  // encoder apart. 1: emitted; 0: some vreg is not in a register at `pos`
+  // (nothing emitted); -1: left to RewriteInRegisters' general path (a
+  // rip-relative or malformed operand; nothing emitted).
+  int RewritePlainInRegisters(const MachInst& mi, uint32_t pos) {
+    const x64::Inst& inst = mi.inst;
+    const x64::FormInfo& info = inst.info();
+    if (inst.num_operands() != info.num_explicit) return -1;
+    x64::Reg reg, rm_reg;
+    Mem mem(x64::Reg{});
+    const Mem* rm_mem = nullptr;
+    int k = 0;
+    // As RewriteInRegisters' rewrite: vreg k's register into *r.
+    auto rewrite = [&](x64::Reg* r) {
+      const VReg v = k < kMaxVRegOperands ? mi.vregs[k] : VReg();
+      ++k;
+      if (!v.valid()) return true;
+      const Location loc = alloc_.AtPosition(v.index, pos);
+      if (!loc.is_reg()) return false;
+      *r = loc.reg;
+      return true;
+    };
+    // The explicit operands of a plain form are its reg and rm operands, met
+    // in operand order as RewriteInRegisters' walk meets them.
+    for (int op = 0; op < info.num_explicit; ++op) {
+      const x64::Operand& o = inst.operand(op);
+      if (op == info.reg.operand) {
+        const x64::Reg* r = o.reg();
+        if (r == nullptr) return -1;
+        reg = *r;
+        if (!rewrite(&reg)) return 0;
+      } else if (op == info.rm.operand) {
+        if (const x64::Reg* r = o.reg(); r != nullptr) {
+          rm_reg = *r;
+          if (!rewrite(&rm_reg)) return 0;
+        } else if (const Mem* m = o.mem(); m != nullptr && !m->is_rip()) {
+          mem = *m;
+          rm_mem = &mem;
+          if (mem.base().is_valid() && !rewrite(mem.mutable_base())) return 0;
+          if (mem.index().is_valid() && !rewrite(mem.mutable_index())) return 0;
+        } else {
+          return -1;
+        }
+      }
+    }
+    // EmitRewritten's work: the trap site; a register copied onto itself
+    // (the allocator honoured a move hint) is dropped.
+    if (mi.trap) {
+      as_.RecordTrap(*mi.trap);
+    } else if ((inst.form() == Form::kMov64RM || inst.form() == Form::kMovapsRM) &&
+               rm_mem == nullptr && reg == rm_reg) {
+      return 1;
+    }
+    if (!as_.EmitPlain(info, reg, rm_reg, rm_mem)) {
+      Emit(PlainInst(inst.form(), reg, rm_reg, rm_mem));  // fails, saying why
+    }
+    return 1;
   }
 
   absl::Status RewriteAndEmit(const MachInst& mi, uint32_t b, uint32_t k_inst) {

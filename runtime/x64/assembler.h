@@ -136,6 +136,16 @@ class Assembler {
     }
     EmitRest(inst, encoded, e);
   }
+  // Emit for a plain form (FormInfo::plain) from its operands given apart,
+  // as x64::EncodePlainTo takes them: no Inst needed. False, having emitted
+  // nothing, if they do not fit the form (Emit an Inst of them to fail
+  // with the reason).
+  bool EmitPlain(const FormInfo& f, Reg reg, Reg rm_reg, const Mem* rm_mem) {
+    if (finished_) return false;
+    const int size = EncodePlainTo(f, reg, rm_reg, rm_mem, Room(kMaxInstSize));
+    code_size_ += static_cast<size_t>(size);
+    return size != 0;
+  }
   template <typename... Ops>
   void Emit(Form form, const Ops&... ops) {
     Emit(Inst(form, {Operand(ops)...}));
