@@ -71,12 +71,15 @@ class Emitter {
       const absl::Span<const Edit> edits = alloc_.Edits(b);
       size_t e = 0;
       for (size_t k = 0; k < mb.insts.size(); ++k) {
-        held_.clear();
-        const size_t first_edit = e;
-        for (; e < edits.size() && edits[e].inst == k && edits[e].where == Edit::Where::kBefore; ++e) {
-          EmitMoves(alloc_.Moves(edits[e]));
+        if (!held_.empty()) held_.clear();
+        if (e < edits.size() && edits[e].inst == k) {  // most instructions have no edit
+          const size_t first_edit = e;
+          for (; e < edits.size() && edits[e].inst == k && edits[e].where == Edit::Where::kBefore;
+               ++e) {
+            EmitMoves(alloc_.Moves(edits[e]));
+          }
+          NoteHeldRegisters(edits, first_edit, e);
         }
-        NoteHeldRegisters(edits, first_edit, e);
         const MachInst& mi = mb.insts[k];
         if (mi.kind == MachInst::Kind::kJmp && k + 1 == mb.insts.size() &&
             Target(mi.label) == next) {
@@ -137,16 +140,6 @@ class Emitter {
     if (listing_ != nullptr) ListInst(narrow);
   }
   [[gnu::noinline]] void ListInst(const x64::Inst& inst) { Line("    ", x64::ToString(inst)); }
-  // Emit(PlainInst(...)) without building the Inst, unless for the listing
-  // or for the encoder's error.
-  void EmitPlain(Form form, x64::Reg reg, x64::Reg rm_reg, const Mem* rm_mem) {
-    if (listing_ == nullptr && as_.EmitPlain(x64::GetFormInfo(form), reg, rm_reg, rm_mem)) return;
-    EmitPlainInst(form, reg, rm_reg, rm_mem);
-  }
-  [[gnu::noinline]] void EmitPlainInst(Form form, x64::Reg reg, x64::Reg rm_reg,
-                                       const Mem* rm_mem) {
-    Emit(PlainInst(form, reg, rm_reg, rm_mem));
-  }
 
   void Frame() {
     saved_.clear();
@@ -320,9 +313,11 @@ class Emitter {
     held_.push_back({v, reg});
   }
 
-  Mem SlotMem(uint32_t slot) const {
-    return Mem(x64::kRbp, -(saved_bytes_ + 8 * static_cast<int32_t>(slot + 1)));
+  // A spill slot is [rbp + SlotDisp(slot)].
+  int32_t SlotDisp(uint32_t slot) const {
+    return -(saved_bytes_ + 8 * static_cast<int32_t>(slot + 1));
   }
+  Mem SlotMem(uint32_t slot) const { return Mem(x64::kRbp, SlotDisp(slot)); }
 
   void Prologue() {
     stack_stub_ = as_.NewLabel();
@@ -355,18 +350,32 @@ class Emitter {
   // A 64-bit move between locations of class `cls` (one side may be memory).
   void MoveLoc(const Location& dst, const Location& src, x64::RegClass cls) {
     const bool gpr = cls == x64::RegClass::kGpr;
-    if (dst.is_reg() && src.is_reg()) {
-      EmitPlain(gpr ? Form::kMov64RM : Form::kMovapsRM, dst.reg, src.reg, nullptr);
+    if (listing_ != nullptr && (dst.is_reg() || src.is_reg())) {
+      ListedMoveLoc(dst, src, cls);
+    } else if (dst.is_reg() && src.is_reg()) {
+      as_.MovRegReg(cls, dst.reg, src.reg);
     } else if (dst.is_reg()) {
-      const Mem m = SlotMem(src.slot);
-      EmitPlain(gpr ? Form::kMov64RM : Form::kMovsdRM, dst.reg, x64::Reg(), &m);
+      as_.MovLoad(cls, dst.reg, x64::kRbp, SlotDisp(src.slot));
     } else if (src.is_reg()) {
-      const Mem m = SlotMem(dst.slot);
-      EmitPlain(gpr ? Form::kMov64MR : Form::kMovsdMR, src.reg, x64::Reg(), &m);
+      as_.MovStore(cls, x64::kRbp, SlotDisp(dst.slot), src.reg);
     } else {
       const x64::Reg t = gpr ? kScratchGpr0 : kScratchXmm0;
       MoveLoc(Location::InReg(t), src, cls);
       MoveLoc(dst, Location::InReg(t), cls);
+    }
+  }
+
+  // MoveLoc's register-to-register, load and store for the listing: the
+  // same instructions, through Emit.
+  [[gnu::noinline]] void ListedMoveLoc(const Location& dst, const Location& src,
+                                       x64::RegClass cls) {
+    const bool gpr = cls == x64::RegClass::kGpr;
+    if (dst.is_reg() && src.is_reg()) {
+      Emit(x64::Inst(gpr ? Form::kMov64RM : Form::kMovapsRM, {dst.reg, src.reg}));
+    } else if (dst.is_reg()) {
+      Emit(x64::Inst(gpr ? Form::kMov64RM : Form::kMovsdRM, {dst.reg, SlotMem(src.slot)}));
+    } else {
+      Emit(x64::Inst(gpr ? Form::kMov64MR : Form::kMovsdMR, {SlotMem(dst.slot), src.reg}));
     }
   }
 

@@ -146,6 +146,16 @@ class Assembler {
     code_size_ += static_cast<size_t>(size);
     return size != 0;
   }
+  // The register allocator's 64-bit copies, encoded without an Inst or the
+  // form table (they are the commonest instructions a function gets):
+  // exactly the bytes of Emit(Form::kMov64RM, {dst, src}) for class kGpr, of
+  // Emit(Form::kMovapsRM, {dst, src}) for kXmm; of a load
+  // Emit(kMov64RM / kMovsdRM, {dst, Mem(base, disp)}); of a store
+  // Emit(kMov64MR / kMovsdMR, {Mem(base, disp), src}). Registers of another
+  // class go to Emit, which reports them.
+  void MovRegReg(RegClass cls, Reg dst, Reg src);
+  void MovLoad(RegClass cls, Reg dst, Reg base, int32_t disp);
+  void MovStore(RegClass cls, Reg base, int32_t disp, Reg src);
   template <typename... Ops>
   void Emit(Form form, const Ops&... ops) {
     Emit(Inst(form, {Operand(ops)...}));
