@@ -31,6 +31,19 @@ using x64::Mem;
 
 namespace {
 
+// The Inst of plain form `form` (x64::FormInfo::plain) with the operands
+// x64::EncodePlainTo takes apart: `reg`, and *rm_mem or else rm_reg.
+x64::Inst PlainInst(Form form, x64::Reg reg, x64::Reg rm_reg, const Mem* rm_mem) {
+  const x64::FormInfo& info = x64::GetFormInfo(form);
+  const x64::Operand rm = rm_mem != nullptr ? x64::Operand(*rm_mem) : x64::Operand(rm_reg);
+  if (info.reg.operand >= 0 && info.rm.operand >= 0) {
+    return info.reg.operand == 0 ? x64::Inst(form, {reg, rm}) : x64::Inst(form, {rm, reg});
+  }
+  if (info.reg.operand >= 0) return x64::Inst(form, {reg});
+  if (info.rm.operand >= 0) return x64::Inst(form, {rm});
+  return x64::Inst(form, {});
+}
+
 class Emitter {
  public:
   Emitter(const LoweredFunction& lowered, const RegAllocResult& alloc, x64::Assembler& as,
@@ -58,12 +71,15 @@ class Emitter {
       const absl::Span<const Edit> edits = alloc_.Edits(b);
       size_t e = 0;
       for (size_t k = 0; k < mb.insts.size(); ++k) {
-        held_.clear();
-        const size_t first_edit = e;
-        for (; e < edits.size() && edits[e].inst == k && edits[e].where == Edit::Where::kBefore; ++e) {
-          EmitMoves(alloc_.Moves(edits[e]));
+        if (!held_.empty()) held_.clear();
+        if (e < edits.size() && edits[e].inst == k) {  // most instructions have no edit
+          const size_t first_edit = e;
+          for (; e < edits.size() && edits[e].inst == k && edits[e].where == Edit::Where::kBefore;
+               ++e) {
+            EmitMoves(alloc_.Moves(edits[e]));
+          }
+          NoteHeldRegisters(edits, first_edit, e);
         }
-        NoteHeldRegisters(edits, first_edit, e);
         const MachInst& mi = mb.insts[k];
         if (mi.kind == MachInst::Kind::kJmp && k + 1 == mb.insts.size() &&
             Target(mi.label) == next) {
@@ -297,9 +313,11 @@ class Emitter {
     held_.push_back({v, reg});
   }
 
-  Mem SlotMem(uint32_t slot) const {
-    return Mem(x64::kRbp, -(saved_bytes_ + 8 * static_cast<int32_t>(slot + 1)));
+  // A spill slot is [rbp + SlotDisp(slot)].
+  int32_t SlotDisp(uint32_t slot) const {
+    return -(saved_bytes_ + 8 * static_cast<int32_t>(slot + 1));
   }
+  Mem SlotMem(uint32_t slot) const { return Mem(x64::kRbp, SlotDisp(slot)); }
 
   void Prologue() {
     stack_stub_ = as_.NewLabel();
@@ -332,16 +350,32 @@ class Emitter {
   // A 64-bit move between locations of class `cls` (one side may be memory).
   void MoveLoc(const Location& dst, const Location& src, x64::RegClass cls) {
     const bool gpr = cls == x64::RegClass::kGpr;
-    if (dst.is_reg() && src.is_reg()) {
-      Emit(x64::Inst(gpr ? Form::kMov64RM : Form::kMovapsRM, {dst.reg, src.reg}));
+    if (listing_ != nullptr && (dst.is_reg() || src.is_reg())) {
+      ListedMoveLoc(dst, src, cls);
+    } else if (dst.is_reg() && src.is_reg()) {
+      as_.MovRegReg(cls, dst.reg, src.reg);
     } else if (dst.is_reg()) {
-      Emit(x64::Inst(gpr ? Form::kMov64RM : Form::kMovsdRM, {dst.reg, SlotMem(src.slot)}));
+      as_.MovLoad(cls, dst.reg, x64::kRbp, SlotDisp(src.slot));
     } else if (src.is_reg()) {
-      Emit(x64::Inst(gpr ? Form::kMov64MR : Form::kMovsdMR, {SlotMem(dst.slot), src.reg}));
+      as_.MovStore(cls, x64::kRbp, SlotDisp(dst.slot), src.reg);
     } else {
       const x64::Reg t = gpr ? kScratchGpr0 : kScratchXmm0;
       MoveLoc(Location::InReg(t), src, cls);
       MoveLoc(dst, Location::InReg(t), cls);
+    }
+  }
+
+  // MoveLoc's register-to-register, load and store for the listing: the
+  // same instructions, through Emit.
+  [[gnu::noinline]] void ListedMoveLoc(const Location& dst, const Location& src,
+                                       x64::RegClass cls) {
+    const bool gpr = cls == x64::RegClass::kGpr;
+    if (dst.is_reg() && src.is_reg()) {
+      Emit(x64::Inst(gpr ? Form::kMov64RM : Form::kMovapsRM, {dst.reg, src.reg}));
+    } else if (dst.is_reg()) {
+      Emit(x64::Inst(gpr ? Form::kMov64RM : Form::kMovsdRM, {dst.reg, SlotMem(src.slot)}));
+    } else {
+      Emit(x64::Inst(gpr ? Form::kMov64MR : Form::kMovsdMR, {SlotMem(dst.slot), src.reg}));
     }
   }
 
@@ -402,8 +436,12 @@ class Emitter {
   // register there (a slot, or unallocated): RewriteAndEmit then does the
   // general work (reloads, spill stores, held registers, errors).
   bool RewriteInRegisters(const MachInst& mi, uint32_t b, uint32_t k_inst) {
-    x64::Inst inst = mi.inst;
     const uint32_t pos = alloc_.Position(b, k_inst);
+    if (mi.inst.info().plain && listing_ == nullptr) {
+      const int plain = RewritePlainInRegisters(mi, pos);
+      if (plain >= 0) return plain == 1;
+    }
+    x64::Inst inst = mi.inst;
     const int num_ops = std::min(inst.num_operands(), x64::kMaxOperands);
     uint32_t mask = inst.info().reg_operand_mask & ((1u << num_ops) - 1);
     int k = 0;
@@ -437,6 +475,66 @@ class Emitter {
     }
     EmitRewritten(mi, inst);
     return true;
+  }
+
+  // RewriteInRegisters for a plain form (x64::FormInfo::plain), with no
+  // copy of the instruction: its reg and rm operands, rewritten, go to the
+  // encoder apart. 1: emitted; 0: some vreg is not in a register at `pos`
+  // (nothing emitted); -1: left to RewriteInRegisters' general path (a
+  // rip-relative or malformed operand; nothing emitted).
+  int RewritePlainInRegisters(const MachInst& mi, uint32_t pos) {
+    const x64::Inst& inst = mi.inst;
+    const x64::FormInfo& info = inst.info();
+    if (inst.num_operands() != info.num_explicit) return -1;
+    x64::Reg reg, rm_reg;
+    Mem mem(x64::Reg{});
+    const Mem* rm_mem = nullptr;
+    int k = 0;
+    // As RewriteInRegisters' rewrite: vreg k's register into *r.
+    auto rewrite = [&](x64::Reg* r) {
+      const VReg v = k < kMaxVRegOperands ? mi.vregs[k] : VReg();
+      ++k;
+      if (!v.valid()) return true;
+      const Location loc = alloc_.AtPosition(v.index, pos);
+      if (!loc.is_reg()) return false;
+      *r = loc.reg;
+      return true;
+    };
+    // The explicit operands of a plain form are its reg and rm operands, met
+    // in operand order as RewriteInRegisters' walk meets them.
+    for (int op = 0; op < info.num_explicit; ++op) {
+      const x64::Operand& o = inst.operand(op);
+      if (op == info.reg.operand) {
+        const x64::Reg* r = o.reg();
+        if (r == nullptr) return -1;
+        reg = *r;
+        if (!rewrite(&reg)) return 0;
+      } else if (op == info.rm.operand) {
+        if (const x64::Reg* r = o.reg(); r != nullptr) {
+          rm_reg = *r;
+          if (!rewrite(&rm_reg)) return 0;
+        } else if (const Mem* m = o.mem(); m != nullptr && !m->is_rip()) {
+          mem = *m;
+          rm_mem = &mem;
+          if (mem.base().is_valid() && !rewrite(mem.mutable_base())) return 0;
+          if (mem.index().is_valid() && !rewrite(mem.mutable_index())) return 0;
+        } else {
+          return -1;
+        }
+      }
+    }
+    // EmitRewritten's work: the trap site; a register copied onto itself
+    // (the allocator honoured a move hint) is dropped.
+    if (mi.trap) {
+      as_.RecordTrap(*mi.trap);
+    } else if ((inst.form() == Form::kMov64RM || inst.form() == Form::kMovapsRM) &&
+               rm_mem == nullptr && reg == rm_reg) {
+      return 1;
+    }
+    if (!as_.EmitPlain(info, reg, rm_reg, rm_mem)) {
+      Emit(PlainInst(inst.form(), reg, rm_reg, rm_mem));  // fails, saying why
+    }
+    return 1;
   }
 
   absl::Status RewriteAndEmit(const MachInst& mi, uint32_t b, uint32_t k_inst) {

@@ -157,6 +157,80 @@ void Assembler::MovImm(Reg dst, int64_t value) {
   }
 }
 
+namespace {
+
+// A register of class `cls`.
+bool OfClass(Reg r, RegClass cls) { return cls == RegClass::kGpr ? r.is_gpr() : r.is_xmm(); }
+
+// The prefix, REX and opcode of a 64-bit GPR move (REX.W `gpr_opcode`) or an
+// XMM one (`xmm_prefix` [REX] 0F `xmm_opcode`), REX.R / REX.B from `reg` and
+// `rm`, as the encoder writes them; returns the end.
+uint8_t* PutMovHead(uint8_t* p, RegClass cls, Reg reg, Reg rm, uint8_t gpr_opcode,
+                    uint8_t xmm_prefix, uint8_t xmm_opcode) {
+  const uint8_t rex_rb = static_cast<uint8_t>((reg.high() ? 4 : 0) | (rm.high() ? 1 : 0));
+  if (cls == RegClass::kGpr) {
+    *p++ = static_cast<uint8_t>(0x48 | rex_rb);
+    *p++ = gpr_opcode;
+    return p;
+  }
+  if (xmm_prefix != 0) *p++ = xmm_prefix;
+  if (rex_rb != 0) *p++ = static_cast<uint8_t>(0x40 | rex_rb);
+  *p++ = 0x0f;
+  *p++ = xmm_opcode;
+  return p;
+}
+
+// ModRM, SIB and displacement of [base + disp] with `reg` in ModRM.reg, as
+// the encoder writes them (the shortest displacement; SIB for rsp / r12; a
+// disp8 of 0 for rbp / r13); returns the end.
+uint8_t* PutBaseDisp(uint8_t* p, Reg reg, Reg base, int32_t disp) {
+  const int mod = (disp == 0 && base.low3() != 5) ? 0 : (disp >= -128 && disp <= 127) ? 1 : 2;
+  *p++ = static_cast<uint8_t>((mod << 6) | (reg.low3() << 3) | base.low3());
+  if (base.low3() == 4) *p++ = static_cast<uint8_t>((4 << 3) | 4);  // SIB: no index
+  if (mod == 1) *p++ = static_cast<uint8_t>(disp);
+  if (mod == 2) {
+    const uint32_t d = static_cast<uint32_t>(disp);
+    std::memcpy(p, &d, 4);
+    p += 4;
+  }
+  return p;
+}
+
+}  // namespace
+
+void Assembler::MovRegReg(RegClass cls, Reg dst, Reg src) {
+  if (finished_ || !OfClass(dst, cls) || !OfClass(src, cls)) {
+    Emit(Inst(cls == RegClass::kGpr ? Form::kMov64RM : Form::kMovapsRM, {dst, src}));
+    return;
+  }
+  uint8_t* const start = Room(kMaxInstSize);
+  uint8_t* p = PutMovHead(start, cls, dst, src, 0x8b, 0, 0x28);
+  *p++ = static_cast<uint8_t>(0xc0 | (dst.low3() << 3) | src.low3());
+  code_size_ += static_cast<size_t>(p - start);
+}
+
+void Assembler::MovLoad(RegClass cls, Reg dst, Reg base, int32_t disp) {
+  if (finished_ || !OfClass(dst, cls) || !base.is_gpr()) {
+    Emit(Inst(cls == RegClass::kGpr ? Form::kMov64RM : Form::kMovsdRM, {dst, Mem(base, disp)}));
+    return;
+  }
+  uint8_t* const start = Room(kMaxInstSize);
+  uint8_t* p = PutMovHead(start, cls, dst, base, 0x8b, 0xf2, 0x10);
+  p = PutBaseDisp(p, dst, base, disp);
+  code_size_ += static_cast<size_t>(p - start);
+}
+
+void Assembler::MovStore(RegClass cls, Reg base, int32_t disp, Reg src) {
+  if (finished_ || !OfClass(src, cls) || !base.is_gpr()) {
+    Emit(Inst(cls == RegClass::kGpr ? Form::kMov64MR : Form::kMovsdMR, {Mem(base, disp), src}));
+    return;
+  }
+  uint8_t* const start = Room(kMaxInstSize);
+  uint8_t* p = PutMovHead(start, cls, src, base, 0x89, 0xf2, 0x11);
+  p = PutBaseDisp(p, src, base, disp);
+  code_size_ += static_cast<size_t>(p - start);
+}
+
 void Assembler::Align(int alignment) {
   if (alignment <= 0 || alignment > 64 || (alignment & (alignment - 1)) != 0) {
     Fail(absl::InvalidArgumentError(absl::StrCat("bad alignment ", alignment)));

@@ -136,6 +136,26 @@ class Assembler {
     }
     EmitRest(inst, encoded, e);
   }
+  // Emit for a plain form (FormInfo::plain) from its operands given apart,
+  // as x64::EncodePlainTo takes them: no Inst needed. False, having emitted
+  // nothing, if they do not fit the form (Emit an Inst of them to fail
+  // with the reason).
+  bool EmitPlain(const FormInfo& f, Reg reg, Reg rm_reg, const Mem* rm_mem) {
+    if (finished_) return false;
+    const int size = EncodePlainTo(f, reg, rm_reg, rm_mem, Room(kMaxInstSize));
+    code_size_ += static_cast<size_t>(size);
+    return size != 0;
+  }
+  // The register allocator's 64-bit copies, encoded without an Inst or the
+  // form table (they are the commonest instructions a function gets):
+  // exactly the bytes of Emit(Form::kMov64RM, {dst, src}) for class kGpr, of
+  // Emit(Form::kMovapsRM, {dst, src}) for kXmm; of a load
+  // Emit(kMov64RM / kMovsdRM, {dst, Mem(base, disp)}); of a store
+  // Emit(kMov64MR / kMovsdMR, {Mem(base, disp), src}). Registers of another
+  // class go to Emit, which reports them.
+  void MovRegReg(RegClass cls, Reg dst, Reg src);
+  void MovLoad(RegClass cls, Reg dst, Reg base, int32_t disp);
+  void MovStore(RegClass cls, Reg base, int32_t disp, Reg src);
   template <typename... Ops>
   void Emit(Form form, const Ops&... ops) {
     Emit(Inst(form, {Operand(ops)...}));

@@ -50,6 +50,46 @@ int32_t ReadI32(const std::vector<uint8_t>& b, size_t at) {
   return v;
 }
 
+// ---- The allocator's moves ----------------------------------------------------
+
+// MovRegReg / MovLoad / MovStore give exactly Emit's bytes for every register
+// and the displacement boundaries.
+TEST(MovTest, SameBytesAsEmit) {
+  const int32_t disps[] = {0, 8, -8, 127, 128, -128, -129, 0x12345, -0x12345};
+  for (RegClass cls : {RegClass::kGpr, RegClass::kXmm}) {
+    const bool gpr = cls == RegClass::kGpr;
+    for (int a = 0; a < 16; ++a) {
+      const Reg r = gpr ? Reg::Gpr(a) : Reg::Xmm(a);
+      Assembler direct, emitted;
+      for (int b = 0; b < 16; ++b) {
+        const Reg s = gpr ? Reg::Gpr(b) : Reg::Xmm(b);
+        direct.MovRegReg(cls, r, s);
+        emitted.Emit(gpr ? F::kMov64RM : F::kMovapsRM, r, s);
+        for (int32_t d : disps) {
+          const Reg base = Reg::Gpr(b);
+          direct.MovLoad(cls, r, base, d);
+          emitted.Emit(gpr ? F::kMov64RM : F::kMovsdRM, r, Mem(base, d));
+          direct.MovStore(cls, base, d, r);
+          emitted.Emit(gpr ? F::kMov64MR : F::kMovsdMR, Mem(base, d), r);
+        }
+      }
+      EXPECT_EQ(Hex(FinishOrDie(direct).bytes), Hex(FinishOrDie(emitted).bytes));
+    }
+  }
+}
+
+TEST(MovTest, WrongClassFails) {
+  Assembler a;
+  a.MovRegReg(RegClass::kGpr, kRax, kXmm1);
+  EXPECT_FALSE(a.Finish().ok());
+  Assembler b;
+  b.MovLoad(RegClass::kXmm, kRax, kRbp, -8);
+  EXPECT_FALSE(b.Finish().ok());
+  Assembler c;
+  c.MovStore(RegClass::kGpr, kXmm0, 8, kRax);
+  EXPECT_FALSE(c.Finish().ok());
+}
+
 // ---- Short / long selection ---------------------------------------------------
 
 TEST(RelaxationTest, ForwardAndBackwardShort) {

@@ -78,7 +78,69 @@ bool MemOk(const Mem& m) {
   return true;
 }
 
+// EncodePlainTo's work, inlined into EncodeTo too.
+inline int EncodePlain(const FormInfo& f, Reg reg, Reg rm_reg, const Mem* rm_mem,
+                       uint8_t* bytes) {
+  int reg_field = f.digit;  // 0 but for slash(n) rows; slash_r sets it below
+  uint32_t rex = f.rex_w ? 0x48 : 0x40;
+  bool force_rex = false;
+  uint8_t last_opcode = f.opcode[f.opcode_len - 1];
+  if (f.reg.operand >= 0) {
+    const OperandSpec& s = f.specs[f.reg.spec];
+    if (s.kind == OperandKind::kGpr) {
+      if (!reg.is_gpr()) return 0;
+      force_rex = s.width == 8 && reg.enc() >= 4 && reg.enc() <= 7;
+    } else if (!reg.is_xmm()) {
+      return 0;
+    }
+    if (f.modrm == ModRmKind::kOpcodeReg) {
+      last_opcode = static_cast<uint8_t>(last_opcode + reg.low3());
+      rex |= reg.high() ? 1 : 0;  // REX.B
+    } else {
+      reg_field = reg.low3();
+      rex |= reg.high() ? 4 : 0;  // REX.R
+    }
+  }
+  const bool has_rm = f.rm.operand >= 0;
+  if (has_rm) {
+    const OperandSpec& s = f.specs[f.rm.spec];
+    if (rm_mem == nullptr) {
+      if (s.kind == OperandKind::kMem) return 0;
+      if (!(s.kind == OperandKind::kGprMem ? rm_reg.is_gpr() : rm_reg.is_xmm())) return 0;
+      force_rex = force_rex || (s.kind == OperandKind::kGprMem && s.width == 8 &&
+                                rm_reg.enc() >= 4 && rm_reg.enc() <= 7);
+      rex |= rm_reg.high() ? 1 : 0;  // REX.B
+    } else if (rm_mem->is_rip() || !MemOk(*rm_mem)) {
+      return 0;
+    } else {
+      rex |= rm_mem->base().high() ? 1 : 0;                                 // REX.B
+      rex |= rm_mem->index().is_valid() && rm_mem->index().high() ? 2 : 0;  // REX.X
+    }
+  }
+  uint8_t* p = bytes;
+  // Prefix's bytes, by its enumerator value (kNone has none).
+  constexpr uint8_t kPrefixByte[] = {0, 0x66, 0xf2, 0xf3};
+  if (f.prefix != Prefix::kNone) *p++ = kPrefixByte[static_cast<int>(f.prefix)];
+  if (rex != 0x40 || force_rex) *p++ = static_cast<uint8_t>(rex);
+  // All three opcode bytes, then the last one overwritten with its +r.
+  std::memcpy(p, f.opcode, 3);
+  p += f.opcode_len;
+  p[-1] = last_opcode;
+  if (has_rm) {
+    if (rm_mem == nullptr) {
+      *p++ = ModRmByte(3, reg_field, rm_reg.low3());
+    } else {
+      p = PutMemModRm(p, reg_field, *rm_mem);
+    }
+  }
+  return static_cast<int>(p - bytes);
+}
+
 }  // namespace
+
+int EncodePlainTo(const FormInfo& f, Reg reg, Reg rm_reg, const Mem* rm_mem, uint8_t* bytes) {
+  return EncodePlain(f, reg, rm_reg, rm_mem, bytes);
+}
 
 absl::Status Encode(const Inst& inst, EncodedInst* out) {
   if (EncodeTo(inst, out->bytes.data(), out)) return absl::OkStatus();
@@ -95,6 +157,37 @@ bool EncodeTo(const Inst& inst, uint8_t* bytes, EncodedFields* out) {
   // plan (FormInfo::reg / rm / imm / rel / cond) says which operand fills
   // which field, so no operand list is walked here.
   if (inst.num_operands() != f.num_explicit) return false;
+  if (f.plain) {
+    // No imm, rel or cond: EncodePlain, unless the rm operand is rip-relative.
+    Reg reg, rm_reg;
+    const Mem* rm_mem = nullptr;
+    bool rip = false;
+    if (f.reg.operand >= 0) {
+      const Reg* r = inst.operand(f.reg.operand).reg();
+      if (r == nullptr) return false;
+      reg = *r;
+    }
+    if (f.rm.operand >= 0) {
+      const Operand& op = inst.operand(f.rm.operand);
+      if (const Reg* r = op.reg(); r != nullptr) {
+        rm_reg = *r;
+      } else if ((rm_mem = op.mem()) == nullptr) {
+        return false;
+      } else {
+        rip = rm_mem->is_rip();
+      }
+    }
+    if (!rip) {
+      const int size = EncodePlain(f, reg, rm_reg, rm_mem, bytes);
+      if (size == 0) return false;
+      out->size = static_cast<uint8_t>(size);
+      out->pcrel_offset = -1;
+      out->pcrel_size = 0;
+      out->pcrel_addend = 0;
+      out->imm64_offset = -1;
+      return true;
+    }
+  }
 
   int reg_field = f.digit;  // 0 but for slash(n) rows; slash_r sets it below
   uint32_t rex = f.rex_w ? 0x48 : 0x40;

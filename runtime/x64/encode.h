@@ -54,6 +54,16 @@ absl::Status Encode(const Inst& inst, EncodedInst* out);
 // unspecified.
 bool EncodeTo(const Inst& inst, uint8_t* bytes, EncodedFields* fields);
 
+// EncodeTo for a plain form (FormInfo::plain: no imm, rel or cond operand)
+// with its operands given apart, so that a caller rewriting registers needs
+// no Inst: `reg` fills ModRM.reg or the opcode's +r (unused if the form has
+// no such operand); the rm operand (unused if the form has none) is the
+// non-rip memory operand *rm_mem, or the register `rm_reg` if rm_mem is
+// null. Writes the bytes to `bytes` (room for kMaxInstSize) and returns their
+// number; 0 if the operands do not fit the form (or rm_mem is rip-relative),
+// having written nothing that counts.
+int EncodePlainTo(const FormInfo& f, Reg reg, Reg rm_reg, const Mem* rm_mem, uint8_t* bytes);
+
 }  // namespace wasm::x64
 
 #endif  // RUNTIME_X64_ENCODE_H_

@@ -146,6 +146,7 @@ constexpr FormInfo MakeForm(absl::string_view name, absl::string_view mnemonic, 
     ++f.num_specs;
     if (s.explicit_operand()) ++f.num_explicit;
   }
+  f.plain = f.imm.operand < 0 && f.rel.operand < 0 && f.cond.operand < 0;
   return f;
 }
 

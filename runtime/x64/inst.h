@@ -268,6 +268,9 @@ struct FormInfo {
   // their specs' access: what VisitRegOperands walks, without the specs.
   uint8_t reg_operand_mask = 0;
   Access reg_operand_access[kMaxOperands] = {};
+  // No imm, rel or cond operand: the reg and rm operands alone fix the
+  // encoding (EncodePlainTo).
+  bool plain = false;
 };
 
 namespace internal {
