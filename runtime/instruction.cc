@@ -34,14 +34,14 @@ absl::Status InstructionReader::ReadMemArg(Instruction* out) {
 }
 
 absl::Status InstructionReader::ReadZeroByte() {
-  uint8_t b;
+  uint8_t b = 0;
   RETURN_IF_ERROR(r_->ReadU8(&b));
   if (b != 0) return r_->MalformedAt(r_->offset() - 1, "zero byte expected");
   return absl::OkStatus();
 }
 
 absl::Status InstructionReader::ReadRefType(ValType* out) {
-  uint8_t b;
+  uint8_t b = 0;
   RETURN_IF_ERROR(r_->ReadU8(&b));
   if (b != 0x70 && b != 0x6f) return r_->MalformedAt(r_->offset() - 1, "malformed reference type");
   *out = static_cast<ValType>(b);
@@ -50,7 +50,7 @@ absl::Status InstructionReader::ReadRefType(ValType* out) {
 
 absl::Status InstructionReader::Next(Instruction* out) {
   out->offset = static_cast<uint32_t>(r_->offset());
-  uint8_t byte;
+  uint8_t byte = 0;
   RETURN_IF_ERROR(r_->ReadU8(&byte));
   if (byte == kPrefixFC) {
     uint32_t sub;
@@ -139,7 +139,7 @@ absl::Status InstructionReader::Next(Instruction* out) {
       out->index = count;
       if (count > r_->remaining()) return r_->EndError();
       for (uint32_t i = 0; i < count; ++i) {
-        uint8_t t;
+        uint8_t t = 0;
         RETURN_IF_ERROR(r_->ReadU8(&t));
         if (!IsValTypeByte(t)) return r_->MalformedAt(r_->offset() - 1, "malformed value type");
         if (i == 0) out->type = static_cast<ValType>(t);
@@ -150,19 +150,19 @@ absl::Status InstructionReader::Next(Instruction* out) {
     case Opcode::kMemoryGrow:
       return ReadZeroByte();
     case Opcode::kI32Const: {
-      int32_t v;
+      int32_t v = 0;
       RETURN_IF_ERROR(r_->ReadS32(&v));
       out->bits = static_cast<uint64_t>(static_cast<int64_t>(v));
       return absl::OkStatus();
     }
     case Opcode::kI64Const: {
-      int64_t v;
+      int64_t v = 0;
       RETURN_IF_ERROR(r_->ReadS64(&v));
       out->bits = static_cast<uint64_t>(v);
       return absl::OkStatus();
     }
     case Opcode::kF32Const: {
-      uint32_t v;
+      uint32_t v = 0;
       RETURN_IF_ERROR(r_->ReadFixed32(&v));
       out->bits = v;
       return absl::OkStatus();
