@@ -100,7 +100,6 @@ absl::StatusOr<RegAllocResult> Allocator::Run(const VCode& code, const RegAllocO
   AnalyzeCfg();
   ComputeLoops();
   ComputeOrder();
-  ComputeSafePoints();
   ComputeLiveness();
   ComputeLoopPseudoUses();
   BuildIntervals();
@@ -314,17 +313,32 @@ void Allocator::ComputeOrder() {
   }
 }
 
-// safe_[j]: a move placed before instruction j runs on every path through
-// the block that reaches j. Not so between a local jump and its label, nor
-// after the block's first jump to another block.
-void Allocator::ComputeSafePoints() {
+void Allocator::ComputeLiveness() {
+  const uint32_t nb = code_->num_blocks();
+  const uint32_t nv = code_->num_vregs();
+  // Every instruction's operands, listed once for liveness and intervals,
+  // by instruction number (blocks in allocation order); each block's
+  // upward-exposed uses (gen) and first defs (kill) as events; per vreg,
+  // how many use positions BuildIntervals gives it (in use_begin_[v + 1]).
+  // (ops_ only grows, in chunks: its size is room, not content; an
+  // instruction's operands are written straight in, with no check each.)
+  uint32_t num_ops = 0;
+  use_begin_.assign(nv + 1, 0);
+  ops_begin_.resize(num_insts_ + 1);
+  live_events_.clear();
+  def_stamp_.assign(nv, kNone);
+  def_block_.assign(nv, kNone);
+  last_def_.assign(nv, 0);
+  global_index_.assign(nv, kNone);
+  has_parallel_move_.assign(nb, 0);
+  // In the same walk, safe_[j]: a move placed before instruction j runs on
+  // every path through the block that reaches j. Not so between a local
+  // jump and its label, nor after the block's first jump to another block.
   safe_.assign(num_insts_ + 1, 1);
   // Block labels (sorted); per block the local labels jumped to but not
   // bound yet (few: searched linearly).
   block_labels_.clear();
-  for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
-    block_labels_.push_back(code_->block(b).label.id());
-  }
+  for (uint32_t b = 0; b < nb; ++b) block_labels_.push_back(code_->block(b).label.id());
   if (!std::is_sorted(block_labels_.begin(), block_labels_.end())) {
     std::sort(block_labels_.begin(), block_labels_.end());
   }
@@ -335,7 +349,8 @@ void Allocator::ComputeSafePoints() {
     if (dense) return !block_labels_.empty() && id - block_labels_.front() < block_labels_.size();
     return std::binary_search(block_labels_.begin(), block_labels_.end(), id);
   };
-  for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
+  uint32_t j = 0;
+  for (uint32_t b : order_) {
     const auto& insts = code_->block(b).insts;
     open_labels_.clear();
     // Whether `label` is bound in this block (looked for at jumps only).
@@ -346,12 +361,13 @@ void Allocator::ComputeSafePoints() {
       return false;
     };
     bool tail = false;
-    uint8_t* const safe = safe_.data() + block_first_[b];
-    for (size_t k = 0; k < insts.size(); ++k) {
-      const MachInst& mi = insts[k];
+    for (const MachInst& mi : insts) {
       // (safe_ is 1 until here: only the unsafe ones are written.)
-      if (tail || !open_labels_.empty()) safe[k] = 0;
+      if (tail || !open_labels_.empty()) safe_[j] = 0;
       switch (mi.kind) {
+        case MachInst::Kind::kInst:
+          if (mi.inst.form() == x64::Form::kJmpM) tail = true;
+          break;
         case MachInst::Kind::kBind:
           open_labels_.erase(std::remove(open_labels_.begin(), open_labels_.end(), mi.label.id()),
                              open_labels_.end());
@@ -371,34 +387,12 @@ void Allocator::ComputeSafePoints() {
         case MachInst::Kind::kRet:
           tail = true;
           break;
-        case MachInst::Kind::kInst:
-          if (mi.inst.form() == x64::Form::kJmpM) tail = true;
+        case MachInst::Kind::kParallelMove:
+          has_parallel_move_[b] = 1;
           break;
         default:
           break;
       }
-    }
-  }
-}
-
-void Allocator::ComputeLiveness() {
-  const uint32_t nb = code_->num_blocks();
-  const uint32_t nv = code_->num_vregs();
-  // Every instruction's operands, listed once for liveness and intervals,
-  // by instruction number (blocks in allocation order); each block's
-  // upward-exposed uses (gen) and first defs (kill) as events; per vreg,
-  // how many use positions BuildIntervals gives it (in use_begin_[v + 1]).
-  // (ops_ only grows, in chunks: its size is room, not content; an
-  // instruction's operands are written straight in, with no check each.)
-  uint32_t num_ops = 0;
-  use_begin_.assign(nv + 1, 0);
-  ops_begin_.resize(num_insts_ + 1);
-  live_events_.clear();
-  def_stamp_.assign(nv, kNone);
-  global_index_.assign(nv, kNone);
-  uint32_t j = 0;
-  for (uint32_t b : order_) {
-    for (const MachInst& mi : code_->block(b).insts) {
       const uint32_t begin = num_ops;
       ops_begin_[j++] = begin;
       // At most two per operand spec (a memory operand's base and index),
@@ -427,10 +421,16 @@ void Allocator::ComputeLiveness() {
         }
       }
       for (const VOperand& op : ops) {
-        if (op.vreg.valid() && (op.access == x64::Access::kDef || op.access == x64::Access::kUseDef) &&
-            def_stamp_[op.vreg.index] != b) {
-          def_stamp_[op.vreg.index] = b;
-          live_events_.push_back({b, op.vreg.index | kKillEvent});
+        if (!op.vreg.valid() || (op.access != x64::Access::kDef && op.access != x64::Access::kUseDef)) {
+          continue;
+        }
+        const uint32_t v = op.vreg.index;
+        last_def_[v] = 2 * (j - 1) + 1;  // (instruction j - 1; positions only grow)
+        if (def_stamp_[v] != b) {
+          // Its first def in b: in a second block, it has several.
+          def_block_[v] = def_stamp_[v] == kNone ? b : kMultiple;
+          def_stamp_[v] = b;
+          live_events_.push_back({b, v | kKillEvent});
         }
       }
     }
@@ -568,8 +568,6 @@ void Allocator::BuildIntervals() {
   auto add_use = [&](uint32_t v, UsePos u) __attribute__((always_inline)) {
     use_pool_[--use_fill_[v]] = u;
   };
-  def_block_.assign(nv, kNone);
-  last_def_.assign(nv, 0);
   hints_.assign(nv, x64::Reg());
   hint_rank_.assign(nv, 0);
   ResetEach(fixed_, 32);
@@ -719,8 +717,6 @@ void Allocator::BuildIntervals() {
         if (op.access != x64::Access::kDef && op.access != x64::Access::kUseDef) continue;
         if (op.vreg.valid()) {
           const uint32_t v = op.vreg.index;
-          def_block_[v] = def_block_[v] == kNone || def_block_[v] == b ? b : kMultiple;
-          last_def_[v] = std::max(last_def_[v], pos + 1);
           add_use(v, {pos + 1, static_cast<uint32_t>(w), def_kind});
           if (end[v] >= 0) {
             add_def(v, pos + 1, static_cast<uint32_t>(end[v]));
@@ -820,6 +816,7 @@ void Allocator::FinishIntervals() {
   // Block-parameter moves in block order, each block's last to first.
   partner_moves_.clear();
   for (uint32_t b = 0; b < code_->num_blocks(); ++b) {
+    if (!has_parallel_move_[b]) continue;
     const auto& insts = code_->block(b).insts;
     for (size_t k = insts.size(); k-- > 0;) {
       if (insts[k].kind != MachInst::Kind::kParallelMove) continue;

@@ -202,7 +202,6 @@ class Allocator {
   void AnalyzeCfg();
   void ComputeLoops();
   void ComputeOrder();
-  void ComputeSafePoints();
   void ComputeLiveness();
   void ComputeLoopPseudoUses();
   void BuildIntervals();
@@ -315,7 +314,7 @@ class Allocator {
   absl::Span<const Loop> Loops() const {
     return absl::MakeConstSpan(loops_).subspan(0, num_loops_);
   }
-  // Scratch of AnalyzeCfg, ComputeLoops, ComputeOrder, ComputeSafePoints.
+  // Scratch of AnalyzeCfg, ComputeLoops, ComputeOrder, ComputeLiveness.
   std::vector<uint8_t> dfs_state_;
   std::vector<uint32_t> post_, work_, rpo_index_, loop_size_, loop_parent_, innermost_;
   std::vector<std::pair<uint32_t, uint32_t>> dfs_stack_;
@@ -326,6 +325,7 @@ class Allocator {
   std::vector<uint32_t> block_of_inst_;  // per instruction number
   std::vector<uint8_t> block_start_;     // per instruction number (+1 for the end)
   std::vector<uint8_t> safe_;            // per instruction number: a move may go before it
+  std::vector<uint8_t> has_parallel_move_;  // per block
   uint32_t num_insts_ = 0;
 
   // Per instruction number: its operands (ForEachVOperand), in ops_.
@@ -381,8 +381,8 @@ class Allocator {
   absl::Span<const UsePos> Uses(const Interval& it) const {
     return absl::MakeConstSpan(use_pool_).subspan(it.use_begin, it.use_end - it.use_begin);
   }
-  // Per vreg: the block holding all its defs (kNone: none, kMultiple: several)
-  // and its last def's position.
+  // Per vreg (ComputeLiveness): the block holding all its defs (kNone: none,
+  // kMultiple: several) and its last def's position.
   static constexpr uint32_t kMultiple = kNone - 1;
   std::vector<uint32_t> def_block_;
   std::vector<uint32_t> last_def_;
