@@ -54,20 +54,29 @@ bool RunDce(Function& f, PassContext& ctx) {
   size_t top = 0;
   const InstData* const insts = f.insts.data();
   const ValueData* const values = f.values.data();
-  const Value* const pool = f.value_pool.data();
+  Value* const pool = f.value_pool.data();
   uint8_t* const live_i = live_inst.data();
   uint8_t* const live_v = live_value.data();
-  auto mark_value = [&](Value v) {
-    while (values[v.index].kind == ValueData::Kind::kAlias) v = Value(values[v.index].def);
-    if (live_v[v.index]) return;
-    live_v[v.index] = true;
-    stack[top++] = v;
+  // Marks the value of pool[k], an operand or block argument, live, and
+  // resolves it in place: every operand and argument that remains is
+  // visited here, so Optimize need not resolve them again at the end
+  // (PassContext::aliases_resolved).
+  auto mark_value = [&](uint32_t k) {
+    uint32_t v = pool[k].index;
+    if (values[v].kind == ValueData::Kind::kAlias) {
+      do v = values[v].def;
+      while (values[v].kind == ValueData::Kind::kAlias);
+      pool[k] = Value(v);
+    }
+    if (live_v[v]) return;
+    live_v[v] = true;
+    stack[top++] = Value(v);
   };
   // Marks `i` live and its operands (not branch arguments: see below).
   auto mark_inst = [&](Inst i) {
     live_i[i.index] = true;
     const InstData& d = insts[i.index];
-    for (uint32_t k = 0; k < d.args_count; ++k) mark_value(pool[d.args_begin + k]);
+    for (uint32_t k = 0; k < d.args_count; ++k) mark_value(d.args_begin + k);
   };
   // Blocks a br_table reaches (their parameters stay, below).
   std::vector<Block>& br_table_targets = ctx.blocks;
@@ -90,7 +99,7 @@ bool RunDce(Function& f, PassContext& ctx) {
     } else if (vd.kind == ValueData::Kind::kParam) {
       for (uint32_t call : ctx.Incoming(Block(vd.def))) {
         const BlockCall& c = f.block_calls[call];
-        if (vd.index < c.args_count) mark_value(pool[c.args_begin + vd.index]);
+        if (vd.index < c.args_count) mark_value(c.args_begin + vd.index);
       }
     }
   }
@@ -138,6 +147,17 @@ bool RunDce(Function& f, PassContext& ctx) {
   if (!affected.empty() && RemoveBlockParams(f, ctx, affected, dead_params)) {
     changed = enables_folding = true;
   }
+  // The arguments that remain are those of live parameters, which the mark
+  // phase resolved, but for the blocks whose parameters stay: resolve the
+  // arguments of the branches into those (if any) here.
+  for (Block b : f.layout) {
+    if (!skip[b.index]) continue;
+    for (uint32_t call : ctx.Incoming(b)) {
+      const BlockCall& c = f.block_calls[call];
+      for (uint32_t k = c.args_begin; k < c.args_begin + c.args_count; ++k) pool[k] = f.Resolve(pool[k]);
+    }
+  }
+  ctx.aliases_resolved = true;
   ctx.may_enable_checks = changed_blocks || enables_folding;
   // Dead instructions only: what folding and check removal look at (live
   // instructions and their operands' definitions) is unchanged.

@@ -86,6 +86,7 @@ absl::Status Optimize(ir::Function& f, const OptimizeOptions& options, PassConte
     if (absl::Status s = Verify(f, "before optimisation"); !s.ok()) return s;
   }
   ctx.InvalidateCfg();
+  ctx.aliases_resolved = false;
   // A pass that changed nothing, run again on the same function, changes
   // nothing again (passes are deterministic, and one that returns false has
   // not touched the function): skip it until another pass changes
@@ -140,6 +141,10 @@ absl::Status Optimize(ir::Function& f, const OptimizeOptions& options, PassConte
       ctx.at_fixed_point = false;
       ctx.may_enable_folding = true;
       ctx.may_enable_checks = true;
+      // A pass that changes nothing makes no aliases (DCE resolves them
+      // even then).
+      const bool resolved_before = ctx.aliases_resolved;
+      ctx.aliases_resolved = false;
       if (pass.run_in(f, ctx)) {
         changed = true;
         ++num_changes;
@@ -152,6 +157,7 @@ absl::Status Optimize(ir::Function& f, const OptimizeOptions& options, PassConte
         clean_at[k] = ctx.at_fixed_point ? counter : kNever;
       } else {
         clean_at[k] = counter;
+        ctx.aliases_resolved |= resolved_before;
       }
       if (options.verify) {
         if (absl::Status s = Verify(f, absl::StrCat("after ", pass.name)); !s.ok()) return s;
@@ -164,7 +170,25 @@ absl::Status Optimize(ir::Function& f, const OptimizeOptions& options, PassConte
     }
     if (!changed) break;
   }
-  f.ResolveAllAliases();
+  if (!ctx.aliases_resolved) {
+    f.ResolveAllAliases();
+  } else if (options.verify) {
+    // Check the premise of skipping: no operand or block argument in the
+    // layout is an alias.
+    for (Block b : f.layout) {
+      for (ir::Inst i : f.block(b).insts) {
+        bool alias = false;
+        for (ir::Value v : f.Args(i)) alias |= f.Resolve(v) != v;
+        for (const ir::BlockCall& c : f.Targets(i)) {
+          for (ir::Value v : f.CallArgs(c)) alias |= f.Resolve(v) != v;
+        }
+        if (alias) {
+          return absl::InternalError(absl::StrCat(
+              "after optimisation: an operand of inst", i.index, " is an alias"));
+        }
+      }
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -16,8 +16,9 @@
 // Folding first exposes constant branches and trap_ifs; checks then use the
 // folded conditions; GVN merges what folding made identical; DCE sweeps what
 // the others left unused, which can make block parameters trivial for the
-// next round's GVN. When it returns, every operand is resolved
-// (Function::ResolveAllAliases), so later stages need not follow aliases.
+// next round's GVN. When it returns, every operand is resolved (by DCE's
+// mark phase when DCE was the last pass to change the function, else by
+// Function::ResolveAllAliases), so later stages need not follow aliases.
 //
 // The passes share a PassContext (util.h): the control-flow graph, kept
 // until a pass changes edges, and scratch buffers, kept for the thread. A

@@ -235,6 +235,11 @@ class PassContext {
   // then keeps skipping the pass as before.
   bool may_enable_folding = true;
   bool may_enable_checks = true;
+  // Set by DCE, which resolves every operand and block argument of the
+  // instructions in the layout to a value that is not an alias; cleared by
+  // Optimize before any other pass that changes the function (which may
+  // make aliases). Optimize resolves the aliases at the end unless set.
+  bool aliases_resolved = false;
 
   // Scratch buffers, kept from pass to pass (and, in Optimize, from function
   // to function) so that they are allocated once. Each pass sizes and clears
