@@ -32,16 +32,25 @@ using x64::Mem;
 namespace {
 
 // The Inst of plain form `form` (x64::FormInfo::plain) with the operands
-// x64::EncodePlainTo takes apart: `reg`, and *rm_mem or else rm_reg.
-x64::Inst PlainInst(Form form, x64::Reg reg, x64::Reg rm_reg, const Mem* rm_mem) {
+// x64::EncodePlainTo takes apart: `reg`, *rm_mem or else rm_reg, and `imm`.
+x64::Inst PlainInst(Form form, x64::Reg reg, x64::Reg rm_reg, const Mem* rm_mem, int64_t imm) {
   const x64::FormInfo& info = x64::GetFormInfo(form);
-  const x64::Operand rm = rm_mem != nullptr ? x64::Operand(*rm_mem) : x64::Operand(rm_reg);
-  if (info.reg.operand >= 0 && info.rm.operand >= 0) {
-    return info.reg.operand == 0 ? x64::Inst(form, {reg, rm}) : x64::Inst(form, {rm, reg});
+  std::array<x64::Operand, x64::kMaxOperands> ops;
+  if (info.reg.operand >= 0) ops[info.reg.operand] = reg;
+  if (info.rm.operand >= 0) {
+    ops[info.rm.operand] = rm_mem != nullptr ? x64::Operand(*rm_mem) : x64::Operand(rm_reg);
   }
-  if (info.reg.operand >= 0) return x64::Inst(form, {reg});
-  if (info.rm.operand >= 0) return x64::Inst(form, {rm});
-  return x64::Inst(form, {});
+  if (info.imm.operand >= 0) ops[info.imm.operand] = Imm(imm);
+  switch (info.num_explicit) {
+    case 0:
+      return x64::Inst(form, {});
+    case 1:
+      return x64::Inst(form, {ops[0]});
+    case 2:
+      return x64::Inst(form, {ops[0], ops[1]});
+    default:
+      return x64::Inst(form, {ops[0], ops[1], ops[2]});
+  }
 }
 
 class Emitter {
@@ -489,6 +498,7 @@ class Emitter {
     x64::Reg reg, rm_reg;
     Mem mem(x64::Reg{});
     const Mem* rm_mem = nullptr;
+    int64_t imm = 0;
     int k = 0;
     // As RewriteInRegisters' rewrite: vreg k's register into *r.
     auto rewrite = [&](x64::Reg* r) {
@@ -501,7 +511,8 @@ class Emitter {
       return true;
     };
     // The explicit operands of a plain form are its reg and rm operands, met
-    // in operand order as RewriteInRegisters' walk meets them.
+    // in operand order as RewriteInRegisters' walk meets them, and its
+    // immediate.
     for (int op = 0; op < info.num_explicit; ++op) {
       const x64::Operand& o = inst.operand(op);
       if (op == info.reg.operand) {
@@ -521,6 +532,10 @@ class Emitter {
         } else {
           return -1;
         }
+      } else if (op == info.imm.operand) {
+        const Imm* i = o.imm();
+        if (i == nullptr) return -1;
+        imm = i->value;
       }
     }
     // EmitRewritten's work: the trap site; a register copied onto itself
@@ -531,8 +546,14 @@ class Emitter {
                rm_mem == nullptr && reg == rm_reg) {
       return 1;
     }
-    if (!as_.EmitPlain(info, reg, rm_reg, rm_mem)) {
-      Emit(PlainInst(inst.form(), reg, rm_reg, rm_mem));  // fails, saying why
+    // Emit's narrowing: an imm32 that fits in a simm8 takes the form's
+    // simm8 twin (same operands) if the table has one.
+    const x64::FormInfo& encoded =
+        info.imm.operand >= 0 && info.specs[info.imm.spec].width == 32
+            ? x64::GetFormInfo(x64::NarrowImmediateForm(inst))
+            : info;
+    if (!as_.EmitPlain(encoded, reg, rm_reg, rm_mem, imm)) {
+      Emit(PlainInst(inst.form(), reg, rm_reg, rm_mem, imm));  // fails, saying why
     }
     return 1;
   }
