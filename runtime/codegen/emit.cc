@@ -167,6 +167,33 @@ class Emitter {
   void ThreadEmptyBlocks() {
     const uint32_t nb = code_.num_blocks();
     skipped_.assign(nb, false);
+    // Per block: the target of its jump if it is empty (invalid if not);
+    // allocated at the first empty block (most functions have none).
+    std::vector<x64::Label> jump_to;
+    for (uint32_t b = 1; b < nb; ++b) {  // the entry block follows the prologue
+      const MachBlock& mb = code_.block(b);
+      if (!alloc_.Edits(b).empty() || mb.insts.empty() ||
+          mb.insts.back().kind != MachInst::Kind::kJmp) {
+        continue;
+      }
+      bool empty = true;
+      for (size_t k = 0; k + 1 < mb.insts.size() && empty; ++k) {
+        const MachInst& mi = mb.insts[k];
+        if (mi.kind != MachInst::Kind::kParallelMove) {
+          empty = false;
+          break;
+        }
+        for (const MoveOp& m : code_.Moves(mi)) {
+          const uint32_t kk = static_cast<uint32_t>(k);
+          if (!(alloc_.At(m.dst, b, kk) == alloc_.At(m.src, b, kk))) empty = false;
+        }
+      }
+      if (empty) {
+        if (jump_to.empty()) jump_to.resize(nb);
+        jump_to[b] = mb.insts.back().label;
+      }
+    }
+    if (jump_to.empty()) return;
     // Label id → block: a table over the (dense) ids of this function's
     // block labels, or a hash map if they are spread too far apart.
     uint32_t lo = UINT32_MAX, hi = 0;
@@ -192,32 +219,6 @@ class Emitter {
       auto it = block_of_label_map.find(l.id());
       return it == block_of_label_map.end() ? UINT32_MAX : it->second;
     };
-    std::vector<x64::Label> jump_to(nb);
-    bool any = false;
-    for (uint32_t b = 1; b < nb; ++b) {  // the entry block follows the prologue
-      const MachBlock& mb = code_.block(b);
-      if (!alloc_.Edits(b).empty() || mb.insts.empty() ||
-          mb.insts.back().kind != MachInst::Kind::kJmp) {
-        continue;
-      }
-      bool empty = true;
-      for (size_t k = 0; k + 1 < mb.insts.size() && empty; ++k) {
-        const MachInst& mi = mb.insts[k];
-        if (mi.kind != MachInst::Kind::kParallelMove) {
-          empty = false;
-          break;
-        }
-        for (const MoveOp& m : code_.Moves(mi)) {
-          const uint32_t kk = static_cast<uint32_t>(k);
-          if (!(alloc_.At(m.dst, b, kk) == alloc_.At(m.src, b, kk))) empty = false;
-        }
-      }
-      if (empty) {
-        jump_to[b] = mb.insts.back().label;
-        any = true;
-      }
-    }
-    if (!any) return;
     // Follow chains of empty blocks; a cycle of them (an empty infinite
     // loop) keeps its blocks.
     for (uint32_t b = 0; b < nb; ++b) {
