@@ -149,6 +149,14 @@ class Emitter {
     if (listing_ != nullptr) ListInst(narrow);
   }
   [[gnu::noinline]] void ListInst(const x64::Inst& inst) { Line("    ", x64::ToString(inst)); }
+  // Emit(PlainInst(form, reg, rm_reg, rm_mem)) for a plain form without an
+  // immediate to narrow, with no Inst built unless for the listing (or to
+  // report bad operands).
+  void EmitPlainForm(Form form, x64::Reg reg, x64::Reg rm_reg = x64::Reg(),
+                     const Mem* rm_mem = nullptr) {
+    if (listing_ == nullptr && as_.EmitPlain(x64::GetFormInfo(form), reg, rm_reg, rm_mem)) return;
+    Emit(PlainInst(form, reg, rm_reg, rm_mem, 0));
+  }
 
   void Frame() {
     saved_.clear();
@@ -331,22 +339,25 @@ class Emitter {
 
   void Prologue() {
     stack_stub_ = as_.NewLabel();
-    Emit(x64::Inst(Form::kPush64O, {x64::kRbp}));
-    Emit(x64::Inst(Form::kMov64RM, {x64::kRbp, x64::kRsp}));
-    for (x64::Reg r : saved_) Emit(x64::Inst(Form::kPush64O, {r}));
-    Emit(x64::Inst(Form::kMov64RM, {kVmctxReg, x64::kRdi}));
-    if (locals_ > 0) Emit(x64::Inst(Form::kSub64MI, {x64::kRsp, Imm(locals_)}));
-    Emit(x64::Inst(Form::kCmp64RM, {x64::kRsp, Mem(kVmctxReg, kVmStackLimit)}));
+    EmitPlainForm(Form::kPush64O, x64::kRbp);
+    EmitPlainForm(Form::kMov64RM, x64::kRbp, x64::kRsp);
+    for (x64::Reg r : saved_) EmitPlainForm(Form::kPush64O, r);
+    EmitPlainForm(Form::kMov64RM, kVmctxReg, x64::kRdi);
+    if (locals_ > 0) Emit(x64::Inst(Form::kSub64MI, {x64::kRsp, Imm(locals_)}));  // narrowed
+    const Mem stack_limit(kVmctxReg, kVmStackLimit);
+    EmitPlainForm(Form::kCmp64RM, x64::kRsp, x64::Reg(), &stack_limit);
     as_.J(x64::Cond::kB, stack_stub_);
     Line("    jb L", stack_stub_.id());
-    Emit(x64::Inst(Form::kMov64RM, {kMemBaseReg, Mem(kVmctxReg, kVmMemoryBase)}));
+    const Mem memory_base(kVmctxReg, kVmMemoryBase);
+    EmitPlainForm(Form::kMov64RM, kMemBaseReg, x64::Reg(), &memory_base);
   }
 
   void Epilogue() {
-    Emit(x64::Inst(Form::kLea64RM, {x64::kRsp, Mem(x64::kRbp, -saved_bytes_)}));
-    for (size_t k = saved_.size(); k-- > 0;) Emit(x64::Inst(Form::kPop64O, {saved_[k]}));
-    Emit(x64::Inst(Form::kPop64O, {x64::kRbp}));
-    Emit(x64::Inst(Form::kRet, {}));
+    const Mem frame(x64::kRbp, -saved_bytes_);
+    EmitPlainForm(Form::kLea64RM, x64::kRsp, x64::Reg(), &frame);
+    for (size_t k = saved_.size(); k-- > 0;) EmitPlainForm(Form::kPop64O, saved_[k]);
+    EmitPlainForm(Form::kPop64O, x64::kRbp);
+    EmitPlainForm(Form::kRet, x64::Reg());
   }
 
   void Stub(TrapKind kind, x64::Label label) {
