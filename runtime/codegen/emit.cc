@@ -32,16 +32,25 @@ using x64::Mem;
 namespace {
 
 // The Inst of plain form `form` (x64::FormInfo::plain) with the operands
-// x64::EncodePlainTo takes apart: `reg`, and *rm_mem or else rm_reg.
-x64::Inst PlainInst(Form form, x64::Reg reg, x64::Reg rm_reg, const Mem* rm_mem) {
+// x64::EncodePlainTo takes apart: `reg`, *rm_mem or else rm_reg, and `imm`.
+x64::Inst PlainInst(Form form, x64::Reg reg, x64::Reg rm_reg, const Mem* rm_mem, int64_t imm) {
   const x64::FormInfo& info = x64::GetFormInfo(form);
-  const x64::Operand rm = rm_mem != nullptr ? x64::Operand(*rm_mem) : x64::Operand(rm_reg);
-  if (info.reg.operand >= 0 && info.rm.operand >= 0) {
-    return info.reg.operand == 0 ? x64::Inst(form, {reg, rm}) : x64::Inst(form, {rm, reg});
+  std::array<x64::Operand, x64::kMaxOperands> ops;
+  if (info.reg.operand >= 0) ops[info.reg.operand] = reg;
+  if (info.rm.operand >= 0) {
+    ops[info.rm.operand] = rm_mem != nullptr ? x64::Operand(*rm_mem) : x64::Operand(rm_reg);
   }
-  if (info.reg.operand >= 0) return x64::Inst(form, {reg});
-  if (info.rm.operand >= 0) return x64::Inst(form, {rm});
-  return x64::Inst(form, {});
+  if (info.imm.operand >= 0) ops[info.imm.operand] = Imm(imm);
+  switch (info.num_explicit) {
+    case 0:
+      return x64::Inst(form, {});
+    case 1:
+      return x64::Inst(form, {ops[0]});
+    case 2:
+      return x64::Inst(form, {ops[0], ops[1]});
+    default:
+      return x64::Inst(form, {ops[0], ops[1], ops[2]});
+  }
 }
 
 class Emitter {
@@ -140,6 +149,14 @@ class Emitter {
     if (listing_ != nullptr) ListInst(narrow);
   }
   [[gnu::noinline]] void ListInst(const x64::Inst& inst) { Line("    ", x64::ToString(inst)); }
+  // Emit(PlainInst(form, reg, rm_reg, rm_mem)) for a plain form without an
+  // immediate to narrow, with no Inst built unless for the listing (or to
+  // report bad operands).
+  void EmitPlainForm(Form form, x64::Reg reg, x64::Reg rm_reg = x64::Reg(),
+                     const Mem* rm_mem = nullptr) {
+    if (listing_ == nullptr && as_.EmitPlain(x64::GetFormInfo(form), reg, rm_reg, rm_mem)) return;
+    Emit(PlainInst(form, reg, rm_reg, rm_mem, 0));
+  }
 
   void Frame() {
     saved_.clear();
@@ -158,6 +175,33 @@ class Emitter {
   void ThreadEmptyBlocks() {
     const uint32_t nb = code_.num_blocks();
     skipped_.assign(nb, false);
+    // Per block: the target of its jump if it is empty (invalid if not);
+    // allocated at the first empty block (most functions have none).
+    std::vector<x64::Label> jump_to;
+    for (uint32_t b = 1; b < nb; ++b) {  // the entry block follows the prologue
+      const MachBlock& mb = code_.block(b);
+      if (!alloc_.Edits(b).empty() || mb.insts.empty() ||
+          mb.insts.back().kind != MachInst::Kind::kJmp) {
+        continue;
+      }
+      bool empty = true;
+      for (size_t k = 0; k + 1 < mb.insts.size() && empty; ++k) {
+        const MachInst& mi = mb.insts[k];
+        if (mi.kind != MachInst::Kind::kParallelMove) {
+          empty = false;
+          break;
+        }
+        for (const MoveOp& m : code_.Moves(mi)) {
+          const uint32_t kk = static_cast<uint32_t>(k);
+          if (!(alloc_.At(m.dst, b, kk) == alloc_.At(m.src, b, kk))) empty = false;
+        }
+      }
+      if (empty) {
+        if (jump_to.empty()) jump_to.resize(nb);
+        jump_to[b] = mb.insts.back().label;
+      }
+    }
+    if (jump_to.empty()) return;
     // Label id → block: a table over the (dense) ids of this function's
     // block labels, or a hash map if they are spread too far apart.
     uint32_t lo = UINT32_MAX, hi = 0;
@@ -183,32 +227,6 @@ class Emitter {
       auto it = block_of_label_map.find(l.id());
       return it == block_of_label_map.end() ? UINT32_MAX : it->second;
     };
-    std::vector<x64::Label> jump_to(nb);
-    bool any = false;
-    for (uint32_t b = 1; b < nb; ++b) {  // the entry block follows the prologue
-      const MachBlock& mb = code_.block(b);
-      if (!alloc_.Edits(b).empty() || mb.insts.empty() ||
-          mb.insts.back().kind != MachInst::Kind::kJmp) {
-        continue;
-      }
-      bool empty = true;
-      for (size_t k = 0; k + 1 < mb.insts.size() && empty; ++k) {
-        const MachInst& mi = mb.insts[k];
-        if (mi.kind != MachInst::Kind::kParallelMove) {
-          empty = false;
-          break;
-        }
-        for (const MoveOp& m : code_.Moves(mi)) {
-          const uint32_t kk = static_cast<uint32_t>(k);
-          if (!(alloc_.At(m.dst, b, kk) == alloc_.At(m.src, b, kk))) empty = false;
-        }
-      }
-      if (empty) {
-        jump_to[b] = mb.insts.back().label;
-        any = true;
-      }
-    }
-    if (!any) return;
     // Follow chains of empty blocks; a cycle of them (an empty infinite
     // loop) keeps its blocks.
     for (uint32_t b = 0; b < nb; ++b) {
@@ -321,22 +339,25 @@ class Emitter {
 
   void Prologue() {
     stack_stub_ = as_.NewLabel();
-    Emit(x64::Inst(Form::kPush64O, {x64::kRbp}));
-    Emit(x64::Inst(Form::kMov64RM, {x64::kRbp, x64::kRsp}));
-    for (x64::Reg r : saved_) Emit(x64::Inst(Form::kPush64O, {r}));
-    Emit(x64::Inst(Form::kMov64RM, {kVmctxReg, x64::kRdi}));
-    if (locals_ > 0) Emit(x64::Inst(Form::kSub64MI, {x64::kRsp, Imm(locals_)}));
-    Emit(x64::Inst(Form::kCmp64RM, {x64::kRsp, Mem(kVmctxReg, kVmStackLimit)}));
+    EmitPlainForm(Form::kPush64O, x64::kRbp);
+    EmitPlainForm(Form::kMov64RM, x64::kRbp, x64::kRsp);
+    for (x64::Reg r : saved_) EmitPlainForm(Form::kPush64O, r);
+    EmitPlainForm(Form::kMov64RM, kVmctxReg, x64::kRdi);
+    if (locals_ > 0) Emit(x64::Inst(Form::kSub64MI, {x64::kRsp, Imm(locals_)}));  // narrowed
+    const Mem stack_limit(kVmctxReg, kVmStackLimit);
+    EmitPlainForm(Form::kCmp64RM, x64::kRsp, x64::Reg(), &stack_limit);
     as_.J(x64::Cond::kB, stack_stub_);
     Line("    jb L", stack_stub_.id());
-    Emit(x64::Inst(Form::kMov64RM, {kMemBaseReg, Mem(kVmctxReg, kVmMemoryBase)}));
+    const Mem memory_base(kVmctxReg, kVmMemoryBase);
+    EmitPlainForm(Form::kMov64RM, kMemBaseReg, x64::Reg(), &memory_base);
   }
 
   void Epilogue() {
-    Emit(x64::Inst(Form::kLea64RM, {x64::kRsp, Mem(x64::kRbp, -saved_bytes_)}));
-    for (size_t k = saved_.size(); k-- > 0;) Emit(x64::Inst(Form::kPop64O, {saved_[k]}));
-    Emit(x64::Inst(Form::kPop64O, {x64::kRbp}));
-    Emit(x64::Inst(Form::kRet, {}));
+    const Mem frame(x64::kRbp, -saved_bytes_);
+    EmitPlainForm(Form::kLea64RM, x64::kRsp, x64::Reg(), &frame);
+    for (size_t k = saved_.size(); k-- > 0;) EmitPlainForm(Form::kPop64O, saved_[k]);
+    EmitPlainForm(Form::kPop64O, x64::kRbp);
+    EmitPlainForm(Form::kRet, x64::Reg());
   }
 
   void Stub(TrapKind kind, x64::Label label) {
@@ -489,6 +510,7 @@ class Emitter {
     x64::Reg reg, rm_reg;
     Mem mem(x64::Reg{});
     const Mem* rm_mem = nullptr;
+    int64_t imm = 0;
     int k = 0;
     // As RewriteInRegisters' rewrite: vreg k's register into *r.
     auto rewrite = [&](x64::Reg* r) {
@@ -501,7 +523,8 @@ class Emitter {
       return true;
     };
     // The explicit operands of a plain form are its reg and rm operands, met
-    // in operand order as RewriteInRegisters' walk meets them.
+    // in operand order as RewriteInRegisters' walk meets them, and its
+    // immediate.
     for (int op = 0; op < info.num_explicit; ++op) {
       const x64::Operand& o = inst.operand(op);
       if (op == info.reg.operand) {
@@ -521,6 +544,10 @@ class Emitter {
         } else {
           return -1;
         }
+      } else if (op == info.imm.operand) {
+        const Imm* i = o.imm();
+        if (i == nullptr) return -1;
+        imm = i->value;
       }
     }
     // EmitRewritten's work: the trap site; a register copied onto itself
@@ -531,8 +558,14 @@ class Emitter {
                rm_mem == nullptr && reg == rm_reg) {
       return 1;
     }
-    if (!as_.EmitPlain(info, reg, rm_reg, rm_mem)) {
-      Emit(PlainInst(inst.form(), reg, rm_reg, rm_mem));  // fails, saying why
+    // Emit's narrowing: an imm32 that fits in a simm8 takes the form's
+    // simm8 twin (same operands) if the table has one.
+    const x64::FormInfo& encoded =
+        info.imm.operand >= 0 && info.specs[info.imm.spec].width == 32
+            ? x64::GetFormInfo(x64::NarrowImmediateForm(inst))
+            : info;
+    if (!as_.EmitPlain(encoded, reg, rm_reg, rm_mem, imm)) {
+      Emit(PlainInst(inst.form(), reg, rm_reg, rm_mem, imm));  // fails, saying why
     }
     return 1;
   }

@@ -137,12 +137,13 @@ class Assembler {
     EmitRest(inst, encoded, e);
   }
   // Emit for a plain form (FormInfo::plain) from its operands given apart,
-  // as x64::EncodePlainTo takes them: no Inst needed. False, having emitted
-  // nothing, if they do not fit the form (Emit an Inst of them to fail
-  // with the reason).
-  bool EmitPlain(const FormInfo& f, Reg reg, Reg rm_reg, const Mem* rm_mem) {
+  // as x64::EncodePlainTo takes them: no Inst needed (and no narrowing of
+  // the immediate: `f` is the form encoded). False, having emitted nothing,
+  // if they do not fit the form (Emit an Inst of them to fail with the
+  // reason).
+  bool EmitPlain(const FormInfo& f, Reg reg, Reg rm_reg, const Mem* rm_mem, int64_t imm = 0) {
     if (finished_) return false;
-    const int size = EncodePlainTo(f, reg, rm_reg, rm_mem, Room(kMaxInstSize));
+    const int size = EncodePlainTo(f, reg, rm_reg, rm_mem, imm, Room(kMaxInstSize));
     code_size_ += static_cast<size_t>(size);
     return size != 0;
   }

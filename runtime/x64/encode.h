@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "absl/status/status.h"
 #include "runtime/x64/inst.h"
@@ -54,15 +55,159 @@ absl::Status Encode(const Inst& inst, EncodedInst* out);
 // unspecified.
 bool EncodeTo(const Inst& inst, uint8_t* bytes, EncodedFields* fields);
 
-// EncodeTo for a plain form (FormInfo::plain: no imm, rel or cond operand)
-// with its operands given apart, so that a caller rewriting registers needs
-// no Inst: `reg` fills ModRM.reg or the opcode's +r (unused if the form has
-// no such operand); the rm operand (unused if the form has none) is the
-// non-rip memory operand *rm_mem, or the register `rm_reg` if rm_mem is
-// null. Writes the bytes to `bytes` (room for kMaxInstSize) and returns their
-// number; 0 if the operands do not fit the form (or rm_mem is rip-relative),
-// having written nothing that counts.
-int EncodePlainTo(const FormInfo& f, Reg reg, Reg rm_reg, const Mem* rm_mem, uint8_t* bytes);
+// EncodeTo for a plain form (FormInfo::plain: no rel or cond operand) with
+// its operands given apart, so that a caller rewriting registers needs no
+// Inst: `reg` fills ModRM.reg or the opcode's +r (unused if the form has no
+// such operand); the rm operand (unused if the form has none) is the non-rip
+// memory operand *rm_mem, or the register `rm_reg` if rm_mem is null; `imm`
+// is the immediate's value (unused if the form has none; the form itself
+// fixes its width, so narrowing is the caller's). Writes the bytes to
+// `bytes` (room for kMaxInstSize) and returns their number; 0 if the
+// operands do not fit the form (or rm_mem is rip-relative), having written
+// nothing that counts. Inline: it is the emitter's per-instruction work, and
+// reads only FormInfo::plain_plan and the opcode.
+inline int EncodePlainTo(const FormInfo& f, Reg reg, Reg rm_reg, const Mem* rm_mem, int64_t imm,
+                         uint8_t* bytes);
+
+// ---- Implementation: the byte writers EncodeTo shares with EncodePlainTo --
+
+namespace internal {
+
+// Stores `v`'s low `bytes` bytes (1, 2, 4 or 8) little-endian at `p`, as
+// x86-64 itself stores them; returns the end.
+inline uint8_t* PutLe(uint8_t* p, uint64_t v, int bytes) {
+  switch (bytes) {
+    case 1:
+      *p = static_cast<uint8_t>(v);
+      break;
+    case 2: {
+      const uint16_t x = static_cast<uint16_t>(v);
+      std::memcpy(p, &x, 2);
+      break;
+    }
+    case 4: {
+      const uint32_t x = static_cast<uint32_t>(v);
+      std::memcpy(p, &x, 4);
+      break;
+    }
+    default:
+      std::memcpy(p, &v, 8);
+      break;
+  }
+  return p + bytes;
+}
+
+constexpr uint8_t ModRmByte(int mod, int reg, int rm) {
+  return static_cast<uint8_t>((mod << 6) | ((reg & 7) << 3) | (rm & 7));
+}
+
+// Writes ModRM, SIB and displacement for a non-rip memory operand at `p`;
+// returns the end.
+inline uint8_t* PutMemModRm(uint8_t* p, int reg_field, const Mem& m) {
+  const Reg base = m.base();
+  const int32_t disp = m.disp();
+  // mod=00 with base low bits 101 means rip/disp32, so rbp/r13 need a disp8.
+  const int mod = (disp == 0 && base.low3() != 5) ? 0 : (disp >= -128 && disp <= 127) ? 1 : 2;
+  // rm=100 means "SIB follows", so rsp/r12 as a base need a SIB byte.
+  if (!m.index().is_valid()) {
+    if (base.low3() != 4) {
+      *p++ = ModRmByte(mod, reg_field, base.low3());
+    } else {
+      *p++ = ModRmByte(mod, reg_field, 4);
+      *p++ = static_cast<uint8_t>((4 << 3) | base.low3());  // 100 = no index
+    }
+  } else {
+    const int s = m.scale();
+    const int scale_bits = s == 8 ? 3 : s == 4 ? 2 : s == 2 ? 1 : 0;
+    *p++ = ModRmByte(mod, reg_field, 4);
+    *p++ = static_cast<uint8_t>((scale_bits << 6) | (m.index().low3() << 3) | base.low3());
+  }
+  if (mod == 1) *p++ = static_cast<uint8_t>(disp);
+  if (mod == 2) p = PutLe(p, static_cast<uint32_t>(disp), 4);
+  return p;
+}
+
+// A memory operand the encoder takes: rip-relative, or a GPR base with no
+// index or a GPR index other than rsp, scaled by 1, 2, 4 or 8.
+inline bool MemOk(const Mem& m) {
+  if (m.is_rip()) return true;
+  if (!m.base().is_gpr()) return false;
+  if (m.index().is_valid()) {
+    if (!m.index().is_gpr() || m.index() == kRsp) return false;
+    const int s = m.scale();
+    if (s != 1 && s != 2 && s != 4 && s != 8) return false;
+  }
+  return true;
+}
+
+// Whether `r` is a register of `kind` (never for kNone); sets *force_rex
+// for spl / bpl / sil / dil as a kGpr8.
+inline bool PlainRegFits(FormInfo::PlainPlan::RegKind kind, Reg r, bool* force_rex) {
+  using RegKind = FormInfo::PlainPlan::RegKind;
+  switch (kind) {
+    case RegKind::kGpr:
+      return r.is_gpr();
+    case RegKind::kGpr8:
+      if (!r.is_gpr()) return false;
+      *force_rex = *force_rex || (r.enc() >= 4 && r.enc() <= 7);
+      return true;
+    case RegKind::kXmm:
+      return r.is_xmm();
+    case RegKind::kNone:
+      break;
+  }
+  return false;
+}
+
+}  // namespace internal
+
+inline int EncodePlainTo(const FormInfo& f, Reg reg, Reg rm_reg, const Mem* rm_mem, int64_t imm,
+                         uint8_t* bytes) {
+  using RegKind = FormInfo::PlainPlan::RegKind;
+  const FormInfo::PlainPlan& pp = f.plain_plan;
+  int reg_field = f.digit;  // 0 but for slash(n) rows; the reg operand sets it below
+  uint32_t rex = pp.rex;
+  bool force_rex = false;
+  uint8_t last_opcode = f.opcode[f.opcode_len - 1];
+  if (pp.reg != RegKind::kNone) {
+    if (!internal::PlainRegFits(pp.reg, reg, &force_rex)) return 0;
+    if (pp.reg_in_opcode) {
+      last_opcode = static_cast<uint8_t>(last_opcode + reg.low3());
+      rex |= reg.high() ? 1 : 0;  // REX.B
+    } else {
+      reg_field = reg.low3();
+      rex |= reg.high() ? 4 : 0;  // REX.R
+    }
+  }
+  if (pp.has_rm) {
+    if (rm_mem == nullptr) {
+      if (!internal::PlainRegFits(pp.rm, rm_reg, &force_rex)) return 0;
+      rex |= rm_reg.high() ? 1 : 0;  // REX.B
+    } else if (rm_mem->is_rip() || !internal::MemOk(*rm_mem)) {
+      return 0;
+    } else {
+      rex |= rm_mem->base().high() ? 1 : 0;                                 // REX.B
+      rex |= rm_mem->index().is_valid() && rm_mem->index().high() ? 2 : 0;  // REX.X
+    }
+  }
+  if (pp.imm_bytes != 0 && !ImmFits(f.specs[f.imm.spec], imm)) return 0;
+  uint8_t* p = bytes;
+  if (pp.prefix_byte != 0) *p++ = pp.prefix_byte;
+  if (rex != 0x40 || force_rex) *p++ = static_cast<uint8_t>(rex);
+  // All three opcode bytes, then the last one overwritten with its +r.
+  std::memcpy(p, f.opcode, 3);
+  p += f.opcode_len;
+  p[-1] = last_opcode;
+  if (pp.has_rm) {
+    if (rm_mem == nullptr) {
+      *p++ = internal::ModRmByte(3, reg_field, rm_reg.low3());
+    } else {
+      p = internal::PutMemModRm(p, reg_field, *rm_mem);
+    }
+  }
+  if (pp.imm_bytes != 0) p = internal::PutLe(p, static_cast<uint64_t>(imm), pp.imm_bytes);
+  return static_cast<int>(p - bytes);
+}
 
 }  // namespace wasm::x64
 

@@ -146,7 +146,34 @@ constexpr FormInfo MakeForm(absl::string_view name, absl::string_view mnemonic, 
     ++f.num_specs;
     if (s.explicit_operand()) ++f.num_explicit;
   }
-  f.plain = f.imm.operand < 0 && f.rel.operand < 0 && f.cond.operand < 0;
+  f.plain = f.rel.operand < 0 && f.cond.operand < 0;
+  // The plain plan (only read for plain forms; set for all).
+  using RegKind = FormInfo::PlainPlan::RegKind;
+  FormInfo::PlainPlan& pp = f.plain_plan;
+  auto reg_kind = [](const OperandSpec& s) {
+    switch (s.kind) {
+      case OperandKind::kGpr:
+      case OperandKind::kGprMem:
+        return s.width == 8 ? RegKind::kGpr8 : RegKind::kGpr;
+      case OperandKind::kXmm:
+      case OperandKind::kXmmMem:
+        return RegKind::kXmm;
+      default:
+        return RegKind::kNone;
+    }
+  };
+  if (f.reg.spec >= 0) {
+    pp.reg = reg_kind(f.specs[f.reg.spec]);
+    pp.reg_in_opcode = f.modrm == ModRmKind::kOpcodeReg;
+  }
+  if (f.rm.spec >= 0) {
+    pp.has_rm = true;
+    pp.rm = reg_kind(f.specs[f.rm.spec]);
+  }
+  constexpr uint8_t kPrefixByte[] = {0, 0x66, 0xf2, 0xf3};  // by Prefix's value
+  pp.prefix_byte = kPrefixByte[static_cast<int>(f.prefix)];
+  pp.rex = f.rex_w ? 0x48 : 0x40;
+  if (f.imm.spec >= 0) pp.imm_bytes = static_cast<uint8_t>(f.specs[f.imm.spec].width / 8);
   return f;
 }
 

@@ -268,9 +268,24 @@ struct FormInfo {
   // their specs' access: what VisitRegOperands walks, without the specs.
   uint8_t reg_operand_mask = 0;
   Access reg_operand_access[kMaxOperands] = {};
-  // No imm, rel or cond operand: the reg and rm operands alone fix the
-  // encoding (EncodePlainTo).
+  // No rel or cond operand: the reg and rm operands and the immediate's
+  // value (if any) alone fix the encoding (EncodePlainTo).
   bool plain = false;
+  // EncodePlainTo's view of the form, derived from the above so that it
+  // reads no spec: which registers its reg and rm operands take, and the
+  // bytes it starts with.
+  struct PlainPlan {
+    // kGpr8: a GPR, of which spl / bpl / sil / dil need a REX prefix.
+    enum class RegKind : uint8_t { kNone, kGpr, kGpr8, kXmm };
+    RegKind reg = RegKind::kNone;  // the reg operand (kNone: none)
+    bool reg_in_opcode = false;    // it is the opcode's +r, not ModRM.reg
+    bool has_rm = false;           // an rm operand (a register or memory)
+    RegKind rm = RegKind::kNone;   // the register it takes (kNone: memory only)
+    uint8_t prefix_byte = 0;       // 66 / F2 / F3, or 0 for none
+    uint8_t rex = 0x40;            // REX before R / X / B: 0x48 with REX.W
+    uint8_t imm_bytes = 0;         // the immediate's size (0: none)
+  };
+  PlainPlan plain_plan;
 };
 
 namespace internal {
