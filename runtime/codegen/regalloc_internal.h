@@ -302,6 +302,8 @@ class Allocator {
 
   // ---- regalloc_resolve.cc ----
   absl::Status Resolve();
+  // The error for the first interval (by index) with ranges and no place.
+  absl::Status UnallocatedError() const;
   // Where `vreg` is at `pos` (result_.At by position).
   Location LocAt(uint32_t vreg, uint32_t pos) const {
     const LivePart* first = result_.parts.data() + result_.parts_begin[vreg];
