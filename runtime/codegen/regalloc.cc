@@ -89,6 +89,11 @@ constexpr x64::RegSet AllocatableSet() {
 
 constexpr uint32_t kAllocatableBits = AllocatableSet().bits();
 
+// The fewest registers an extra_defs set (a call's clobbers) needs to be
+// kept once (Allocator::clobber_pos_) rather than as a fixed range per
+// register.
+constexpr int kMinClobberMask = 4;
+
 bool IsAllocatable(x64::Reg r) { return r.is_valid() && ((kAllocatableBits >> r.index()) & 1); }
 
 }  // namespace
@@ -571,6 +576,9 @@ void Allocator::BuildIntervals() {
   hints_.assign(nv, x64::Reg());
   hint_rank_.assign(nv, 0);
   ResetEach(fixed_, 32);
+  clobber_pos_.clear();
+  clobber_mask_ = 0;
+  bool clobbers_unordered = false;
   // Per-vreg state of the block being walked: the walk costs O(operands),
   // not O(vregs), per block. end[v] >= 0 exactly for the vregs live at the
   // current position (at the block's start: its live-in set, where they are
@@ -728,8 +736,21 @@ void Allocator::BuildIntervals() {
           fixed_def(op.preg.index());
         }
       }
-      for (uint32_t bits = mi.extra_defs.bits() & kAllocatableBits; bits != 0; bits &= bits - 1) {
-        fixed_def(__builtin_ctz(bits));
+      uint32_t clobbers = mi.extra_defs.bits() & kAllocatableBits;
+      if (clobbers != 0) {
+        // A call's clobbers: one position (clobber_pos_) for all of them
+        // (only the registers with a range on to a later use get a fixed
+        // range).
+        if (clobber_mask_ == 0 && __builtin_popcount(clobbers) >= kMinClobberMask) {
+          clobber_mask_ = clobbers;
+        }
+        if (clobbers == clobber_mask_) {
+          // (Calls are at distinct instructions: no position repeats.)
+          if (!clobber_pos_.empty() && pos + 1 > clobber_pos_.back()) clobbers_unordered = true;
+          clobber_pos_.push_back(pos + 1);
+          clobbers &= pending;
+        }
+        for (; clobbers != 0; clobbers &= clobbers - 1) fixed_def(__builtin_ctz(clobbers));
       }
       // A loop's pseudo-uses at its latch's last instruction come after the
       // real uses there (records go by decreasing position).
@@ -764,11 +785,15 @@ void Allocator::BuildIntervals() {
       add_fixed(r, {from, pend[r]});
     }
   }
-  // Each register's fixed ranges came by decreasing position, merged.
+  // Each register's fixed ranges came by decreasing position, merged; so
+  // did the clobber positions (unless the blocks' positions ever grew).
   for (Ranges& r : fixed_) {
     std::reverse(r.begin(), r.end());
     if (fixed_unordered) Normalize(r);
   }
+  std::reverse(clobber_pos_.begin(), clobber_pos_.end());
+  if (clobbers_unordered) std::sort(clobber_pos_.begin(), clobber_pos_.end());
+  clobber_pos_.push_back(kNone);
 }
 
 // Groups the walk's range records by vreg (a counting sort; each vreg's

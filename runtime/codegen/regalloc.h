@@ -31,7 +31,8 @@
 //     each latch: it will be wanted again.
 //     Fixed ranges come from the same walk over physical registers: explicit
 //     moves to and from fixed registers (idiv's rax/rdx, shifts' cl, call
-//     arguments and results) and every call's clobbers ([2i+1, 2i+2)).
+//     arguments and results) and every call's clobbers ([2i+1, 2i+2); the
+//     calls' common clobber set is kept once, as a list of positions).
 //  5. Scan (Wimmer's active / inactive / unhandled sets), for the interval
 //     `cur` starting at `pos`:
 //     a. A register free for all of cur: a move hint first (a physical

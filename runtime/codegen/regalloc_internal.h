@@ -216,13 +216,37 @@ class Allocator {
   const std::vector<x64::Reg>& Candidates(x64::RegClass cls) const;
   bool TryAllocateFree(uint32_t cur);
   void AllocateBlocked(uint32_t cur);
-  // FirstIntersection(fixed_[r], it.ranges, pos) for the scan's current pos
-  // (it's start).
-  uint32_t FixedIntersection(x64::Reg r, const Interval& it, uint32_t pos) {
-    return FixedIntersection(r.index(), it, pos);
+  // FirstIntersection(fixed ranges of r, it.ranges, pos) for the scan's
+  // current pos (it's start): fixed_[r], and the clobbers if r is in
+  // clobber_mask_; `clobber` is ClobberIntersection(it) (the same for all
+  // registers: worked out once per interval).
+  __attribute__((always_inline)) uint32_t FixedIntersection(x64::Reg r, const Interval& it,
+                                                            uint32_t pos, uint32_t clobber) {
+    const uint32_t x = FixedRangesIntersection(r.index(), it, pos);
+    return (clobber_mask_ >> r.index()) & 1 ? std::min(x, clobber) : x;
   }
-  // The same by Reg::index().
-  uint32_t FixedIntersection(int reg_index, const Interval& it, uint32_t pos) {
+  // The first of the clobber positions (clobber_pos_) in it.ranges, from
+  // it's start on (the scan's current position); kNone if none. The common
+  // case (no call before it ends, or it has one range) costs a few
+  // instructions.
+  __attribute__((always_inline)) uint32_t ClobberIntersection(const Interval& it) {
+    const uint32_t pos = it.start();
+    // The scan's positions only grow: the cursor passes each call once per
+    // function.
+    if (pos < clobber_cursor_pos_) clobber_cursor_ = 0;  // (not expected: a safety net)
+    clobber_cursor_pos_ = pos;
+    const uint32_t* q = clobber_pos_.data() + clobber_cursor_;
+    while (*q < pos) ++q;  // (ends at the kNone sentinel)
+    clobber_cursor_ = static_cast<uint32_t>(q - clobber_pos_.data());
+    if (*q >= it.last()) return kNone;
+    if (*q < it.ranges[0].to) return *q;
+    return ClobberIntersectionSlow(it, q);
+  }
+  // ClobberIntersection's general case: `q` is the first clobber position
+  // from it's start on, which is in none of its first range.
+  uint32_t ClobberIntersectionSlow(const Interval& it, const uint32_t* q) const;
+  // FirstIntersection(fixed_[reg_index], it.ranges, pos).
+  uint32_t FixedRangesIntersection(int reg_index, const Interval& it, uint32_t pos) {
     // The scan's positions only grow: a cursor per register skips the fixed
     // ranges that ended, so each is passed once per function.
     if (pos < fixed_cursor_pos_) fixed_cursor_.fill(0);  // (not expected: a safety net)
@@ -278,6 +302,8 @@ class Allocator {
 
   // ---- regalloc_resolve.cc ----
   absl::Status Resolve();
+  // The error for the first interval (by index) with ranges and no place.
+  absl::Status UnallocatedError() const;
   // Where `vreg` is at `pos` (result_.At by position).
   Location LocAt(uint32_t vreg, uint32_t pos) const {
     const LivePart* first = result_.parts.data() + result_.parts_begin[vreg];
@@ -400,8 +426,19 @@ class Allocator {
   };
   std::vector<PartnerMove> partner_moves_;    // block-parameter moves
   std::vector<Ranges> fixed_;                 // per Reg::index()
-  std::array<uint32_t, 32> fixed_cursor_{};   // per Reg::index(): see FixedIntersection
+  std::array<uint32_t, 32> fixed_cursor_{};   // per Reg::index(): see FixedRangesIntersection
   uint32_t fixed_cursor_pos_ = 0;
+  // The calls' clobbers are kept once rather than as a one-position fixed
+  // range per register: clobber_pos_ holds, in increasing order, the
+  // position (odd: its defs) of each call whose allocatable extra_defs are
+  // clobber_mask_ (the first such set met with kMinClobberMask registers or
+  // more), then a kNone sentinel; every register of clobber_mask_ is taken
+  // there. Other extra_defs sets, and a clobbered register's range from the
+  // call on to a later use, are in the register's own fixed ranges.
+  std::vector<uint32_t> clobber_pos_;
+  uint32_t clobber_mask_ = 0;
+  uint32_t clobber_cursor_ = 0;               // see ClobberIntersection
+  uint32_t clobber_cursor_pos_ = 0;
   std::vector<x64::Reg> candidates_[2];       // per class: allocatable, in preference order
   uint32_t candidate_bits_[2] = {0, 0};       // per class: candidates_ as bits per Reg::index()
   std::array<uint8_t, 32> candidate_index_[2]{};  // per class: candidates_' Reg::index()

@@ -124,36 +124,41 @@ void Allocator::AssignSlots() {
   result_.num_spill_slots = num_slots;
 }
 
+absl::Status Allocator::UnallocatedError() const {
+  for (uint32_t i = 0; i < num_intervals_; ++i) {
+    const Interval& it = intervals_[i];
+    if (!it.ranges.empty() && it.loc.kind == Location::Kind::kNone) {
+      return absl::InternalError(absl::StrCat("unallocated interval of ", VRegName(VReg(it.vreg))));
+    }
+  }
+  return absl::InternalError("unallocated interval");
+}
+
 absl::Status Allocator::Resolve() {
   const uint32_t nv = code_->num_vregs();
   const uint32_t nb = code_->num_blocks();
-  // Parts grouped by vreg (a counting sort over the intervals), then sorted
-  // by position (their [begin, end) are disjoint and non-empty).
+  // Parts by vreg (vreg_parts_ lists each vreg's intervals), each vreg's
+  // sorted by position (their [begin, end) are disjoint and non-empty).
+  // The vregs with several parts (ascending) are listed: only they can need
+  // split or edge moves.
   std::vector<uint32_t>& pb = result_.parts_begin;
-  pb.assign(nv + 2, 0);
-  for (uint32_t i = 0; i < num_intervals_; ++i) {
-    const Interval& it = intervals_[i];
-    if (it.ranges.empty()) continue;
-    if (it.loc.kind == Location::Kind::kNone) {
-      return absl::InternalError(absl::StrCat("unallocated interval of ", VRegName(VReg(it.vreg))));
-    }
-    ++pb[it.vreg + 2];
-  }
-  for (uint32_t v = 0; v < nv; ++v) pb[v + 2] += pb[v + 1];
-  result_.parts.resize(pb[nv + 1]);
-  for (uint32_t i = 0; i < num_intervals_; ++i) {
-    const Interval& it = intervals_[i];
-    if (it.ranges.empty()) continue;
-    result_.parts[pb[it.vreg + 1]++] = LivePart{it.begin, it.end, it.loc};
-  }
-  pb.pop_back();
-  // The vregs with several parts (ascending): only they can need split or
-  // edge moves.
+  std::vector<LivePart>& parts = result_.parts;
+  pb.resize(nv + 1);
+  parts.clear();
+  parts.reserve(num_intervals_);
   std::vector<uint32_t>& split_list = split_list_;
   split_list.clear();
   for (uint32_t v = 0; v < nv; ++v) {
-    LivePart* ps = result_.parts.data() + pb[v];
-    const uint32_t n = pb[v + 1] - pb[v];
+    const uint32_t first = static_cast<uint32_t>(parts.size());
+    pb[v] = first;
+    for (uint32_t i : vreg_parts_[v]) {
+      const Interval& it = intervals_[i];
+      if (it.ranges.empty()) continue;
+      if (it.loc.kind == Location::Kind::kNone) return UnallocatedError();
+      parts.push_back(LivePart{it.begin, it.end, it.loc});
+    }
+    LivePart* ps = parts.data() + first;
+    const uint32_t n = static_cast<uint32_t>(parts.size()) - first;
     if (n > 1) {
       ++result_.num_split_vregs;
       split_list.push_back(v);
@@ -170,6 +175,7 @@ absl::Status Allocator::Resolve() {
       }
     }
   }
+  pb[nv] = static_cast<uint32_t>(parts.size());
   AssignSlots();
 
   // Candidate moves (PendingMove).

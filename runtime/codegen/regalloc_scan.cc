@@ -93,6 +93,8 @@ void Allocator::Scan() {
   }
   fixed_cursor_.fill(0);
   fixed_cursor_pos_ = 0;
+  clobber_cursor_ = 0;
+  clobber_cursor_pos_ = 0;
   scan_pos_ = 0;
   num_intervals_ = 0;
   ResetEach(vreg_parts_, nv);
@@ -225,6 +227,17 @@ x64::Reg Allocator::HintFor(const Interval& it) const {
   return fallback;
 }
 
+uint32_t Allocator::ClobberIntersectionSlow(const Interval& it, const uint32_t* q) const {
+  // A merge of the two increasing lists (the sentinel kNone is in no range).
+  const uint32_t end = it.last();
+  for (size_t i = 1; i < it.ranges.size() && *q < end; ++i) {
+    const Range& r = it.ranges[i];
+    while (*q < r.from) ++q;
+    if (*q < r.to) return *q;
+  }
+  return kNone;
+}
+
 bool Allocator::TryAllocateFree(uint32_t cur) {
   const Interval& it = intervals_[cur];
   const uint32_t pos = it.start();
@@ -234,11 +247,21 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
   const uint8_t* cand_index = candidate_index_[c].data();
   const size_t num_cands = cands.size();
   // free_until[r]: the first position from pos on where r is taken (by an
-  // active value: pos; an inactive one's next range; a fixed range). Worked
-  // out per register only when asked for: the hint or the first candidate
-  // is usually free for all of cur, and then the others need no look.
+  // active value: pos; an inactive one's next range; a fixed range; a
+  // call's clobber). Worked out per register only when asked for (but for
+  // the clobbers: one position for all registers): the hint or the first
+  // candidate is usually free for all of cur, and then the others need no
+  // look.
   std::array<uint32_t, 32> free_until;
   free_until.fill(kNone);
+  // The calls' clobbers take the clobbered registers from `clobber` on (the
+  // same position for all of them).
+  const uint32_t clobber = ClobberIntersection(it);
+  if (clobber != kNone) {
+    for (uint32_t bits = clobber_mask_ & candidate_bits_[c]; bits != 0; bits &= bits - 1) {
+      free_until[__builtin_ctz(bits)] = clobber;
+    }
+  }
   uint32_t known = 0;  // bit per Reg::index(): free_until is final
   for (uint32_t a : active_) {
     // (Entries of the other class are written but never read.)
@@ -259,7 +282,7 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
         if (x != kNone) free_until[i] = std::min(free_until[i], x);
       }
     }
-    const uint32_t x = FixedIntersection(i, it, pos);
+    const uint32_t x = FixedRangesIntersection(i, it, pos);
     if (x != kNone) free_until[i] = std::min(free_until[i], x);
     return free_until[i];
   };
@@ -322,11 +345,12 @@ void Allocator::AllocateBlocked(uint32_t cur) {
   size_t split_memo_size = 0;
   uint32_t first_use = kNone;
   bool first_use_known = false;
+  const uint32_t clobber = ClobberIntersection(intervals_[cur]);
   for (x64::Reg r : Candidates(cls)) {
     const Interval& it = intervals_[cur];
     Choice c;
     c.reg = r;
-    const uint32_t blocked = FixedIntersection(r, it, pos);
+    const uint32_t blocked = FixedIntersection(r, it, pos, clobber);
     if (blocked != kNone && blocked <= pos) continue;
     if (blocked != kNone && blocked < it.last()) {
       if (!first_use_known) {
