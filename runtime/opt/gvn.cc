@@ -56,15 +56,7 @@ constexpr uint8_t KeyBits(IrOpcode op) {
       return bits;
   }
 }
-struct KeyBitsTable {
-  uint8_t bits[ir::kNumIrOpcodes];
-};
-constexpr KeyBitsTable MakeKeyBitsTable() {
-  KeyBitsTable t{};
-  for (size_t i = 0; i < ir::kNumIrOpcodes; ++i) t.bits[i] = KeyBits(static_cast<IrOpcode>(i));
-  return t;
-}
-constexpr KeyBitsTable kKeyBits = MakeKeyBitsTable();
+constexpr OpcodeTable kKeyBits(KeyBits);
 
 // Everything that determines an eligible instruction's result, packed:
 // opcode, type, condition (kEq unless a compare), operand count and the
@@ -159,15 +151,7 @@ constexpr uint8_t MergeRelevance(IrOpcode op) {
       return 0;
   }
 }
-struct MergeRelevanceTable {
-  uint8_t bits[ir::kNumIrOpcodes];
-};
-constexpr MergeRelevanceTable MakeMergeRelevanceTable() {
-  MergeRelevanceTable t{};
-  for (size_t i = 0; i < ir::kNumIrOpcodes; ++i) t.bits[i] = MergeRelevance(static_cast<IrOpcode>(i));
-  return t;
-}
-constexpr MergeRelevanceTable kMergeRelevance = MakeMergeRelevanceTable();
+constexpr OpcodeTable kMergeRelevance(MergeRelevance);
 
 uint8_t MergedValueWork(const Function& f, const InstData& d, const Flags& merged,
                         uint8_t wanted) {
@@ -330,12 +314,12 @@ bool NumberValues(Function& f, PassContext& ctx) {
           const InstData& d = insts[i.index];
           // The merges that reach d's operands are done: their definitions
           // dominate it, and were visited before.
-          const uint8_t relevance = kMergeRelevance.bits[static_cast<uint8_t>(d.op)];
+          const uint8_t relevance = kMergeRelevance[d.op];
           if ((relevance & merged_kinds) && (relevance >> kWorkShift & ~work)) {
             work |= MergedValueWork(f, d, merged, kAllWork & ~work);
             if (work == kAllWork) merged_kinds = 0;  // known: stop looking
           }
-          const uint8_t bits = kKeyBits.bits[static_cast<uint8_t>(d.op)];
+          const uint8_t bits = kKeyBits[d.op];
           if (!(bits & kEligible) || d.args_count > 3) continue;
           const Key key = MakeKey(f, d, bits);
           const uint32_t hash = key.Hash();

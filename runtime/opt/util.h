@@ -32,6 +32,17 @@ using ir::Value;
 // set than vector<bool>'s bits).
 using Flags = std::vector<uint8_t>;
 
+// A byte per opcode, computed at compile time by `bits(op)`: the passes'
+// per-opcode properties, read with one load.
+struct OpcodeTable {
+  template <typename F>
+  explicit constexpr OpcodeTable(F bits) {
+    for (size_t i = 0; i < ir::kNumIrOpcodes; ++i) table[i] = bits(static_cast<IrOpcode>(i));
+  }
+  uint8_t operator[](IrOpcode op) const { return table[static_cast<uint8_t>(op)]; }
+  uint8_t table[ir::kNumIrOpcodes] = {};
+};
+
 // --- Effects --------------------------------------------------------------------
 
 namespace internal {
@@ -66,16 +77,8 @@ constexpr uint8_t EffectBits(IrOpcode op) {
       return ir::IsTerminator(op) ? kSideEffect : 0;
   }
 }
-struct EffectTable {
-  uint8_t bits[ir::kNumIrOpcodes];
-};
-constexpr EffectTable MakeEffectTable() {
-  EffectTable t{};
-  for (size_t i = 0; i < ir::kNumIrOpcodes; ++i) t.bits[i] = EffectBits(static_cast<IrOpcode>(i));
-  return t;
-}
-inline constexpr EffectTable kEffects = MakeEffectTable();
-inline uint8_t Effects(IrOpcode op) { return kEffects.bits[static_cast<uint8_t>(op)]; }
+inline constexpr OpcodeTable kEffects(EffectBits);
+inline uint8_t Effects(IrOpcode op) { return kEffects[op]; }
 
 // MayTrap for a division.
 bool DivisionMayTrap(const Function& f, Inst i);
