@@ -451,9 +451,14 @@ class Allocator {
   // sorted (from initial_next_ on), the split-off ones a min-heap.
   std::vector<uint64_t> initial_, unhandled_;
   size_t initial_next_ = 0;
-  std::vector<uint32_t> active_, inactive_;
+  std::vector<uint32_t> active_;
+  // The inactive intervals, per Reg::index() of their register. Only the
+  // order among one register's intervals is observable (eviction order
+  // decides interval numbers), and each list keeps it: an interval that
+  // goes inactive comes before those already there, in active_'s order.
+  std::array<std::vector<uint32_t>, 32> inactive_;
   uint32_t scan_pos_ = 0;        // the position of the last interval taken
-  uint32_t inactive_regs_ = 0;   // bit per Reg::index(): a superset of inactive_'s registers
+  uint32_t inactive_regs_ = 0;   // bit per Reg::index(): a superset of the non-empty inactive_ lists
   // At most the lowest `recheck` of inactive_ (0: look at all of them).
   uint32_t inactive_min_recheck_ = 0;
   // SplitPosition's block skipping (built by Scan): the blocks with

@@ -101,7 +101,7 @@ void Allocator::Scan() {
   initial_.clear();
   unhandled_.clear();
   active_.clear();
-  inactive_.clear();
+  for (std::vector<uint32_t>& l : inactive_) l.clear();
   inactive_regs_ = 0;
   inactive_min_recheck_ = 0;
   for (uint32_t v = 0; v < nv; ++v) {
@@ -135,13 +135,15 @@ void Allocator::Scan() {
     // position (positions only grow; if not, everything is looked at again).
     if (pos < scan_pos_) {
       for (uint32_t a : active_) intervals_[a].recheck = 0;
-      for (uint32_t a : inactive_) intervals_[a].recheck = 0;
+      for (const std::vector<uint32_t>& l : inactive_) {
+        for (uint32_t a : l) intervals_[a].recheck = 0;
+      }
       inactive_min_recheck_ = 0;
     }
     scan_pos_ = pos;
     // Filtered in place (few change state): active_ becomes the active ones
-    // that stay, then the inactive ones that resume; inactive_ the active
-    // ones in a hole, then the inactive ones that stay.
+    // that stay, then the inactive ones that resume; each inactive_ list the
+    // active ones in a hole, then the inactive ones that stay.
     still_inactive_.clear();  // the active ones in a hole
     uint32_t regs = 0;
     uint32_t min_recheck = kNone;  // over the inactive ones
@@ -169,30 +171,36 @@ void Allocator::Scan() {
       regs |= inactive_regs_;
       min_recheck = std::min(min_recheck, inactive_min_recheck_);
     } else {
-      n = 0;
-      for (const uint32_t a : inactive_) {
-        Interval& it = intervals_[a];
-        if (pos < it.recheck) {
-          inactive_[n++] = a;
-          regs |= uint32_t{1} << it.reg_index;
-          min_recheck = std::min(min_recheck, it.recheck);
-        } else if (it.ranges.empty() || it.last() <= pos) {
-          // ended
-        } else if (CoversNow(it, pos)) {
-          it.recheck = it.ranges[it.cursor].to;
-          active_.push_back(a);
-        } else {
-          it.recheck = it.ranges[it.cursor].from;
-          inactive_[n++] = a;
-          regs |= uint32_t{1} << it.reg_index;
-          min_recheck = std::min(min_recheck, it.recheck);
+      for (uint32_t bits = inactive_regs_; bits != 0; bits &= bits - 1) {
+        const int r = __builtin_ctz(bits);
+        std::vector<uint32_t>& l = inactive_[r];
+        n = 0;
+        for (const uint32_t a : l) {
+          Interval& it = intervals_[a];
+          if (pos < it.recheck) {
+            l[n++] = a;
+            min_recheck = std::min(min_recheck, it.recheck);
+          } else if (it.ranges.empty() || it.last() <= pos) {
+            // ended
+          } else if (CoversNow(it, pos)) {
+            it.recheck = it.ranges[it.cursor].to;
+            active_.push_back(a);
+          } else {
+            it.recheck = it.ranges[it.cursor].from;
+            l[n++] = a;
+            min_recheck = std::min(min_recheck, it.recheck);
+          }
         }
+        l.resize(n);
+        if (n != 0) regs |= uint32_t{1} << r;
       }
-      inactive_.resize(n);
     }
     inactive_min_recheck_ = min_recheck;
-    if (!still_inactive_.empty()) {
-      inactive_.insert(inactive_.begin(), still_inactive_.begin(), still_inactive_.end());
+    // (Backwards, each at its list's front: they keep active_'s order.)
+    for (size_t k = still_inactive_.size(); k-- > 0;) {
+      const uint32_t a = still_inactive_[k];
+      std::vector<uint32_t>& l = inactive_[intervals_[a].reg_index];
+      l.insert(l.begin(), a);
     }
     inactive_regs_ = regs;
     if (!TryAllocateFree(cur)) AllocateBlocked(cur);
@@ -275,9 +283,8 @@ bool Allocator::TryAllocateFree(uint32_t cur) {
     if (known & (uint32_t{1} << i)) return free_until[i];
     known |= uint32_t{1} << i;
     if (in_inactive & (uint32_t{1} << i)) {
-      for (uint32_t a : inactive_) {
+      for (uint32_t a : inactive_[i]) {
         const Interval& o = intervals_[a];
-        if (o.reg_index != i) continue;
         const uint32_t x = FirstIntersectionFrom(o.ranges, o.cursor, it.ranges, pos);
         if (x != kNone) free_until[i] = std::min(free_until[i], x);
       }
@@ -381,9 +388,8 @@ void Allocator::AllocateBlocked(uint32_t cur) {
     for (uint32_t a : active_) {
       if (intervals_[a].reg_index == ri) consider(a);
     }
-    for (uint32_t a : inactive_) {
-      if (intervals_[a].reg_index == ri &&
-          FirstIntersection(intervals_[a].ranges, it.ranges, pos) != kNone) {
+    for (uint32_t a : inactive_[ri]) {
+      if (FirstIntersection(intervals_[a].ranges, it.ranges, pos) != kNone) {
         consider(a);
       }
     }
@@ -415,13 +421,12 @@ void Allocator::AllocateBlocked(uint32_t cur) {
   for (uint32_t a : active_) {
     (intervals_[a].reg_index == best_index ? evict_active : keep_active).push_back(a);
   }
-  for (uint32_t a : inactive_) {
-    const bool hit = intervals_[a].reg_index == best_index &&
-                     FirstIntersection(intervals_[a].ranges, intervals_[cur].ranges, pos) != kNone;
+  for (uint32_t a : inactive_[best_index]) {
+    const bool hit = FirstIntersection(intervals_[a].ranges, intervals_[cur].ranges, pos) != kNone;
     (hit ? evict_inactive : keep_inactive).push_back(a);
   }
   std::swap(active_, keep_active);
-  std::swap(inactive_, keep_inactive);
+  std::swap(inactive_[best_index], keep_inactive);
   for (uint32_t a : evict_active) {
     const Interval& it = intervals_[a];
     const uint32_t last_use = LastRealUseBefore(it, pos);
