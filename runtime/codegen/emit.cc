@@ -174,7 +174,7 @@ class Emitter {
   // moves all vanished) are not emitted: jumps to them go to their target.
   void ThreadEmptyBlocks() {
     const uint32_t nb = code_.num_blocks();
-    skipped_.assign(nb, false);
+    skipped_.assign(nb, 0);
     // Per block: the target of its jump if it is empty (invalid if not);
     // allocated at the first empty block (most functions have none).
     std::vector<x64::Label> jump_to;
@@ -243,7 +243,7 @@ class Emitter {
         t = jump_to[tb];
       }
       if (cycle) continue;
-      skipped_[b] = true;
+      skipped_[b] = 1;
       const uint32_t id = code_.block(b).label.id();
       if (dense) {
         redirect_table_[id - lo] = t;
@@ -771,7 +771,7 @@ class Emitter {
   int32_t saved_bytes_ = 0;
   int32_t locals_ = 0;
   x64::Label stack_stub_;
-  std::vector<bool> skipped_;                              // per block: threaded away
+  std::vector<uint8_t> skipped_;                            // per block: threaded away
   // Label id → jump target: redirect_table_[id - label_base_] when this
   // function's block labels are dense (invalid: not redirected), else redirect_.
   uint32_t label_base_ = 0;

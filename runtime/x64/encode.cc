@@ -16,6 +16,58 @@ using internal::ModRmByte;
 using internal::PutLe;
 using internal::PutMemModRm;
 
+namespace internal {
+
+int EncodePlainGeneralTo(const FormInfo& f, Reg reg, Reg rm_reg, const Mem* rm_mem,
+                                int64_t imm, uint8_t* bytes) {
+  using RegKind = FormInfo::PlainPlan::RegKind;
+  const FormInfo::PlainPlan& pp = f.plain_plan;
+  int reg_field = f.digit;  // 0 but for slash(n) rows; the reg operand sets it below
+  uint32_t rex = pp.rex;
+  bool force_rex = false;
+  uint8_t last_opcode = f.opcode[f.opcode_len - 1];
+  if (pp.reg != RegKind::kNone) {
+    if (!internal::PlainRegFits(pp.reg, reg, &force_rex)) return 0;
+    if (pp.reg_in_opcode) {
+      last_opcode = static_cast<uint8_t>(last_opcode + reg.low3());
+      rex |= reg.high() ? 1 : 0;  // REX.B
+    } else {
+      reg_field = reg.low3();
+      rex |= reg.high() ? 4 : 0;  // REX.R
+    }
+  }
+  if (pp.has_rm) {
+    if (rm_mem == nullptr) {
+      if (!internal::PlainRegFits(pp.rm, rm_reg, &force_rex)) return 0;
+      rex |= rm_reg.high() ? 1 : 0;  // REX.B
+    } else if (rm_mem->is_rip() || !internal::MemOk(*rm_mem)) {
+      return 0;
+    } else {
+      rex |= rm_mem->base().high() ? 1 : 0;                                 // REX.B
+      rex |= rm_mem->index().is_valid() && rm_mem->index().high() ? 2 : 0;  // REX.X
+    }
+  }
+  if (pp.imm_bytes != 0 && !ImmFits(f.specs[f.imm.spec], imm)) return 0;
+  uint8_t* p = bytes;
+  if (pp.prefix_byte != 0) *p++ = pp.prefix_byte;
+  if (rex != 0x40 || force_rex) *p++ = static_cast<uint8_t>(rex);
+  // All three opcode bytes, then the last one overwritten with its +r.
+  std::memcpy(p, f.opcode, 3);
+  p += f.opcode_len;
+  p[-1] = last_opcode;
+  if (pp.has_rm) {
+    if (rm_mem == nullptr) {
+      *p++ = internal::ModRmByte(3, reg_field, rm_reg.low3());
+    } else {
+      p = internal::PutMemModRm(p, reg_field, *rm_mem);
+    }
+  }
+  if (pp.imm_bytes != 0) p = internal::PutLe(p, static_cast<uint64_t>(imm), pp.imm_bytes);
+  return static_cast<int>(p - bytes);
+}
+
+}  // namespace internal
+
 absl::Status Encode(const Inst& inst, EncodedInst* out) {
   if (EncodeTo(inst, out->bytes.data(), out)) return absl::OkStatus();
   // Operands that do not fit the form: CheckOperands says why.

@@ -65,7 +65,8 @@ bool EncodeTo(const Inst& inst, uint8_t* bytes, EncodedFields* fields);
 // `bytes` (room for kMaxInstSize) and returns their number; 0 if the
 // operands do not fit the form (or rm_mem is rip-relative), having written
 // nothing that counts. Inline: it is the emitter's per-instruction work, and
-// reads only FormInfo::plain_plan and the opcode.
+// reads only FormInfo::plain_plan and the opcode. Its register-register
+// case (PlainPlan::reg_rm) is encoded inline; the rest out of line.
 inline int EncodePlainTo(const FormInfo& f, Reg reg, Reg rm_reg, const Mem* rm_mem, int64_t imm,
                          uint8_t* bytes);
 
@@ -159,53 +160,33 @@ inline bool PlainRegFits(FormInfo::PlainPlan::RegKind kind, Reg r, bool* force_r
   return false;
 }
 
+// EncodePlainTo's general path (encode.cc: out of line, so that the short
+// path inlines into its callers).
+int EncodePlainGeneralTo(const FormInfo& f, Reg reg, Reg rm_reg, const Mem* rm_mem, int64_t imm,
+                         uint8_t* bytes);
+
 }  // namespace internal
 
 inline int EncodePlainTo(const FormInfo& f, Reg reg, Reg rm_reg, const Mem* rm_mem, int64_t imm,
                          uint8_t* bytes) {
-  using RegKind = FormInfo::PlainPlan::RegKind;
   const FormInfo::PlainPlan& pp = f.plain_plan;
-  int reg_field = f.digit;  // 0 but for slash(n) rows; the reg operand sets it below
-  uint32_t rex = pp.rex;
-  bool force_rex = false;
-  uint8_t last_opcode = f.opcode[f.opcode_len - 1];
-  if (pp.reg != RegKind::kNone) {
-    if (!internal::PlainRegFits(pp.reg, reg, &force_rex)) return 0;
-    if (pp.reg_in_opcode) {
-      last_opcode = static_cast<uint8_t>(last_opcode + reg.low3());
-      rex |= reg.high() ? 1 : 0;  // REX.B
-    } else {
-      reg_field = reg.low3();
-      rex |= reg.high() ? 4 : 0;  // REX.R
-    }
+  if (!pp.reg_rm || rm_mem != nullptr) {
+    return internal::EncodePlainGeneralTo(f, reg, rm_reg, rm_mem, imm, bytes);
   }
-  if (pp.has_rm) {
-    if (rm_mem == nullptr) {
-      if (!internal::PlainRegFits(pp.rm, rm_reg, &force_rex)) return 0;
-      rex |= rm_reg.high() ? 1 : 0;  // REX.B
-    } else if (rm_mem->is_rip() || !internal::MemOk(*rm_mem)) {
-      return 0;
-    } else {
-      rex |= rm_mem->base().high() ? 1 : 0;                                 // REX.B
-      rex |= rm_mem->index().is_valid() && rm_mem->index().high() ? 2 : 0;  // REX.X
-    }
+  // Register, register: the general path's bytes with its questions answered
+  // by the plan (no +r, no digit, no immediate, no REX forced for a byte
+  // register).
+  if (reg.cls() != pp.reg_class || rm_reg.cls() != pp.rm_class ||
+      (reg.enc() | rm_reg.enc()) >= 16) {
+    return 0;  // not both valid registers of the form's classes
   }
-  if (pp.imm_bytes != 0 && !ImmFits(f.specs[f.imm.spec], imm)) return 0;
   uint8_t* p = bytes;
   if (pp.prefix_byte != 0) *p++ = pp.prefix_byte;
-  if (rex != 0x40 || force_rex) *p++ = static_cast<uint8_t>(rex);
-  // All three opcode bytes, then the last one overwritten with its +r.
+  const uint32_t rex = pp.rex | (reg.high() ? 4u : 0u) | (rm_reg.high() ? 1u : 0u);
+  if (rex != 0x40) *p++ = static_cast<uint8_t>(rex);
   std::memcpy(p, f.opcode, 3);
   p += f.opcode_len;
-  p[-1] = last_opcode;
-  if (pp.has_rm) {
-    if (rm_mem == nullptr) {
-      *p++ = internal::ModRmByte(3, reg_field, rm_reg.low3());
-    } else {
-      p = internal::PutMemModRm(p, reg_field, *rm_mem);
-    }
-  }
-  if (pp.imm_bytes != 0) p = internal::PutLe(p, static_cast<uint64_t>(imm), pp.imm_bytes);
+  *p++ = internal::ModRmByte(3, reg.low3(), rm_reg.low3());
   return static_cast<int>(p - bytes);
 }
 

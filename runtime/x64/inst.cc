@@ -174,6 +174,11 @@ constexpr FormInfo MakeForm(absl::string_view name, absl::string_view mnemonic, 
   pp.prefix_byte = kPrefixByte[static_cast<int>(f.prefix)];
   pp.rex = f.rex_w ? 0x48 : 0x40;
   if (f.imm.spec >= 0) pp.imm_bytes = static_cast<uint8_t>(f.specs[f.imm.spec].width / 8);
+  auto full_class = [](RegKind k) { return k == RegKind::kGpr || k == RegKind::kXmm; };
+  pp.reg_rm = full_class(pp.reg) && !pp.reg_in_opcode && pp.has_rm && full_class(pp.rm) &&
+              pp.imm_bytes == 0;
+  pp.reg_class = pp.reg == RegKind::kXmm ? RegClass::kXmm : RegClass::kGpr;
+  pp.rm_class = pp.rm == RegKind::kXmm ? RegClass::kXmm : RegClass::kGpr;
   return f;
 }
 

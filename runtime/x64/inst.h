@@ -284,6 +284,12 @@ struct FormInfo {
     uint8_t prefix_byte = 0;       // 66 / F2 / F3, or 0 for none
     uint8_t rex = 0x40;            // REX before R / X / B: 0x48 with REX.W
     uint8_t imm_bytes = 0;         // the immediate's size (0: none)
+    // The commonest shape, which EncodePlainTo encodes on its own short
+    // path: a ModRM.reg register and a ModRM.rm operand, both kGpr or kXmm
+    // (of the classes below), and no immediate.
+    bool reg_rm = false;
+    RegClass reg_class = RegClass::kGpr;  // with reg_rm: the reg operand's
+    RegClass rm_class = RegClass::kGpr;   // with reg_rm: the rm register's
   };
   PlainPlan plain_plan;
 };
