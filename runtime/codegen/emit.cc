@@ -449,6 +449,18 @@ class Emitter {
     return RewriteAndEmit(mi, b, k);
   }
 
+  // The register of mi's k-th vreg operand at `pos` into *r (a fixed
+  // register, with no vreg, stays). False if that vreg is not in a register
+  // there. (RewriteInRegisters' and RewritePlainInRegisters' walks.)
+  bool RegisterOf(const MachInst& mi, uint32_t pos, int k, x64::Reg* r) const {
+    const VReg v = k < kMaxVRegOperands ? mi.vregs[k] : VReg();
+    if (!v.valid()) return true;
+    const Location loc = alloc_.AtPosition(v.index, pos);
+    if (!loc.is_reg()) return false;
+    *r = loc.reg;
+    return true;
+  }
+
   // RewriteAndEmit's usual case in one pass: every vreg operand of `mi` is
   // in a register at (b, k), so a copy of the instruction gets them written
   // in as the form's register operands are walked (the k-th register operand
@@ -466,16 +478,7 @@ class Emitter {
     const int num_ops = std::min(inst.num_operands(), x64::kMaxOperands);
     uint32_t mask = inst.info().reg_operand_mask & ((1u << num_ops) - 1);
     int k = 0;
-    // vreg k's register into *r (a fixed register, with no vreg, stays).
-    auto rewrite = [&](x64::Reg* r) {
-      const VReg v = k < kMaxVRegOperands ? mi.vregs[k] : VReg();
-      ++k;
-      if (!v.valid()) return true;
-      const Location loc = alloc_.AtPosition(v.index, pos);
-      if (!loc.is_reg()) return false;
-      *r = loc.reg;
-      return true;
-    };
+    auto rewrite = [&](x64::Reg* r) { return RegisterOf(mi, pos, k++, r); };
     for (; mask != 0; mask &= mask - 1) {
       x64::Operand& o = inst.mutable_operand(std::countr_zero(mask));
       if (x64::Reg* r = o.mutable_reg(); r != nullptr) {
@@ -512,16 +515,7 @@ class Emitter {
     const Mem* rm_mem = nullptr;
     int64_t imm = 0;
     int k = 0;
-    // As RewriteInRegisters' rewrite: vreg k's register into *r.
-    auto rewrite = [&](x64::Reg* r) {
-      const VReg v = k < kMaxVRegOperands ? mi.vregs[k] : VReg();
-      ++k;
-      if (!v.valid()) return true;
-      const Location loc = alloc_.AtPosition(v.index, pos);
-      if (!loc.is_reg()) return false;
-      *r = loc.reg;
-      return true;
-    };
+    auto rewrite = [&](x64::Reg* r) { return RegisterOf(mi, pos, k++, r); };
     // The explicit operands of a plain form are its reg and rm operands, met
     // in operand order as RewriteInRegisters' walk meets them, and its
     // immediate.
