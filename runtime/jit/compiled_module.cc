@@ -93,10 +93,7 @@ FunctionResult CompileOne(const Module& m, uint32_t d, const codegen::ModuleCode
   t0 = Clock::now();
   r.code = codegen::CompileFunctionCode(*f, ctx, pass_ctx.CfgOrder(*f).ReversePostOrder());
   r.codegen_seconds = Since(t0);
-  // As opt::Optimize(f): no keeping the buffers of a big function for the
-  // rest of the thread (a few bytes per value and instruction).
-  constexpr size_t kKeepLimit = size_t{1} << 16;
-  if (f->values.size() > kKeepLimit || f->insts.size() > kKeepLimit) pass_ctx = opt::PassContext();
+  pass_ctx.ReleaseIfBig(*f);
   RecycleFunction(*std::move(f));
   return r;
 }

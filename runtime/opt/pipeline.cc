@@ -74,10 +74,7 @@ absl::Status Optimize(ir::Function& f, const OptimizeOptions& options) {
   shared_in_use = true;
   absl::Status s = Optimize(f, options, shared);
   shared_in_use = false;
-  // Do not keep the buffers of a big function for the rest of the thread
-  // (they are a few bytes per value and instruction).
-  constexpr size_t kKeepLimit = size_t{1} << 16;
-  if (f.values.size() > kKeepLimit || f.insts.size() > kKeepLimit) shared = PassContext();
+  shared.ReleaseIfBig(f);
   return s;
 }
 

@@ -175,6 +175,13 @@ bool RemoveMarkedIn(Function& f, const Flags& removed, absl::Span<const Block> b
 // (CheckCfgIsCurrent).
 class PassContext {
  public:
+  // Drops the buffers (a few bytes per value and instruction) if `f` was
+  // big, so that a context reused from function to function does not keep
+  // them for the rest of its thread.
+  void ReleaseIfBig(const Function& f) {
+    constexpr size_t kKeepLimit = size_t{1} << 16;
+    if (f.values.size() > kKeepLimit || f.insts.size() > kKeepLimit) *this = PassContext();
+  }
   // The graph of `f`, computed now unless still valid.
   const ir::ControlFlowGraph& Cfg(const Function& f) {
     CfgOrder(f);
