@@ -215,17 +215,13 @@ absl::StatusOr<LoweredFunction> Lowerer::Run() {
     for (ir::Inst i : f_.block(b).insts) {
       const ir::InstData& d = f_.inst(i);
       if (d.op != IrOpcode::kCall && d.op != IrOpcode::kCallIndirect) continue;
-      absl::InlinedVector<Type, 8> params;
-      auto args = f_.Args(i);
-      for (size_t k = d.op == IrOpcode::kCallIndirect ? 1 : 0; k < args.size(); ++k) {
-        params.push_back(f_.ValueType(args[k]));
-      }
-      absl::InlinedVector<Type, 4> results;
-      for (ir::Value r : f_.Results(i)) results.push_back(f_.ValueType(r));
-      CallConv cc = ComputeCallConv(params, results);
+      // (call_indirect's first operand is the table index.)
+      const size_t skip = d.op == IrOpcode::kCallIndirect ? 1 : 0;
+      CallConv cc = ConventionOf(i, f_.Args(i).subspan(skip));
       max_stack_slots = std::max(max_stack_slots, cc.stack_slots);
       call_convs_.push_back({i, std::move(cc)});
-      if (results.size() >= 2) max_results = std::max<uint32_t>(max_results, results.size());
+      const size_t num_results = f_.Results(i).size();
+      if (num_results >= 2) max_results = std::max<uint32_t>(max_results, num_results);
     }
   }
   out_.vcode.outgoing_arg_bytes = 8 * max_stack_slots;
@@ -736,6 +732,14 @@ void Lowerer::LowerGlobal(ir::Inst i) {
 
 // ---- Calls --------------------------------------------------------------------------
 
+CallConv Lowerer::ConventionOf(ir::Inst i, absl::Span<const ir::Value> args) const {
+  absl::InlinedVector<Type, 8> params;
+  for (ir::Value a : args) params.push_back(f_.ValueType(a));
+  absl::InlinedVector<Type, 4> results;
+  for (ir::Value r : f_.Results(i)) results.push_back(f_.ValueType(r));
+  return ComputeCallConv(params, results);
+}
+
 void Lowerer::EmitCallSequence(ir::Inst i, absl::Span<const ir::Value> args,
                                const x64::Inst& call_inst, VReg funcref) {
   // The calls are lowered in the order Run computed their conventions.
@@ -744,11 +748,7 @@ void Lowerer::EmitCallSequence(ir::Inst i, absl::Span<const ir::Value> args,
   if (next_call_conv_ < call_convs_.size() && call_convs_[next_call_conv_].call == i) {
     ccp = &call_convs_[next_call_conv_++].cc;
   } else {  // (not expected: a safety net)
-    absl::InlinedVector<Type, 8> types;
-    for (ir::Value a : args) types.push_back(f_.ValueType(a));
-    absl::InlinedVector<Type, 4> result_types;
-    for (ir::Value r : f_.Results(i)) result_types.push_back(f_.ValueType(r));
-    computed = ComputeCallConv(types, result_types);
+    computed = ConventionOf(i, args);
     ccp = &computed;
   }
   const CallConv& cc = *ccp;

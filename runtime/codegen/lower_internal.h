@@ -115,6 +115,8 @@ class Lowerer {
   void LowerTerminator(ir::Inst i);
   uint32_t EdgeTarget(const ir::BlockCall& call);
   // Argument setup, the call itself, result moves.
+  // The calling convention of call `i` whose wasm arguments are `args`.
+  CallConv ConventionOf(ir::Inst i, absl::Span<const ir::Value> args) const;
   void EmitCallSequence(ir::Inst i, absl::Span<const ir::Value> args, const x64::Inst& call_inst,
                         VReg funcref);
 
