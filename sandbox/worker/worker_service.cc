@@ -627,7 +627,13 @@ class WorkerService {
       case ipc::TestHook::SEND_GARBAGE: {
         static const char kGarbage[] = "\0this is not a protobuf \xff\xff\xff\xff";
         if (write(channel_.fd(), kGarbage, sizeof(kGarbage)) < 0) _exit(1);
-        break;
+        // No reply: a small reply goes through the shared-memory ring, which
+        // the broker reads before the socket, so it could arrive first and
+        // hide the garbage. The broker kills the worker on reading it.
+        while (true) {
+          struct timespec hour = {3600, 0};
+          nanosleep(&hour, nullptr);
+        }
       }
       case ipc::TestHook::SEND_BAD_REPLY: {
         Envelope bogus;
