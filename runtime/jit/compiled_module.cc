@@ -2,10 +2,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "runtime/baseline/baseline.h"
 #include "runtime/codegen/emit.h"
 #include "runtime/instance/builtins.h"
 #include "runtime/jit/parallel_for.h"
@@ -69,9 +72,12 @@ struct FunctionResult {
   double translate_seconds = 0;
   double optimize_seconds = 0;
   double codegen_seconds = 0;
+  double baseline_seconds = 0;
+  bool fell_back = false;  // baseline asked for, optimising compiler used
 };
 
-FunctionResult CompileOne(const Module& m, uint32_t d, const codegen::ModuleCodegenContext& ctx) {
+FunctionResult CompileOptimizing(const Module& m, uint32_t d,
+                                 const codegen::ModuleCodegenContext& ctx) {
   FunctionResult r;
   auto t0 = Clock::now();
   absl::StatusOr<ir::Function> f = TranslateFunction(m, d);
@@ -98,6 +104,31 @@ FunctionResult CompileOne(const Module& m, uint32_t d, const codegen::ModuleCode
   return r;
 }
 
+FunctionResult CompileOne(const Module& m, uint32_t d, const codegen::ModuleCodegenContext& ctx,
+                          CompileOptions::Tier tier) {
+  if (tier == CompileOptions::Tier::kBaseline) {
+    FunctionResult r;
+    const auto t0 = Clock::now();
+    r.code = baseline::CompileFunction(m, d, ctx);
+    r.baseline_seconds = Since(t0);
+    if (!absl::IsUnimplemented(r.code.status())) return r;
+    FunctionResult o = CompileOptimizing(m, d, ctx);
+    o.baseline_seconds = r.baseline_seconds;
+    o.fell_back = true;
+    return o;
+  }
+  return CompileOptimizing(m, d, ctx);
+}
+
+CompileOptions::Tier ResolveTier(CompileOptions::Tier tier) {
+  const char* env = std::getenv("WASM_JIT_TIER");
+  if (env == nullptr) return tier;
+  const absl::string_view s(env);
+  if (s == "baseline") return CompileOptions::Tier::kBaseline;
+  if (s == "optimizing") return CompileOptions::Tier::kOptimizing;
+  return tier;
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::Compile(
@@ -108,6 +139,7 @@ absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::Compile(
   const Module& m = *module;
   const uint32_t num_defined = static_cast<uint32_t>(m.bodies.size());
   const codegen::ModuleCodegenContext ctx(m);
+  const CompileOptions::Tier tier = ResolveTier(options.tier);
 
   // Every function on its own, in parallel: no shared mutable state but the
   // results (each thread writes its own slots) and the first-error flag.
@@ -116,7 +148,7 @@ absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::Compile(
   std::atomic<bool> failed{false};
   const bool dumping = ctx.dump.ir || ctx.dump.vcode || ctx.dump.asm_text;
   auto compile = [&](size_t d) {
-    results[d] = CompileOne(m, static_cast<uint32_t>(d), ctx);
+    results[d] = CompileOne(m, static_cast<uint32_t>(d), ctx, tier);
     if (!results[d].code.ok()) failed.store(true, std::memory_order_relaxed);
   };
   auto stop = [&] { return failed.load(std::memory_order_relaxed); };
@@ -131,6 +163,8 @@ absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::Compile(
     out->stats_.translate_seconds += r.translate_seconds;
     out->stats_.optimize_seconds += r.optimize_seconds;
     out->stats_.codegen_seconds += r.codegen_seconds;
+    out->stats_.baseline_seconds += r.baseline_seconds;
+    out->stats_.baseline_fallbacks += r.fell_back ? 1 : 0;
   }
   out->stats_.parallel_seconds = Since(t_start);
   // The first error in function order (later functions may not have run).

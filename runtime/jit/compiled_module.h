@@ -49,6 +49,10 @@ struct CompileStats {
   double translate_seconds = 0;
   double optimize_seconds = 0;
   double codegen_seconds = 0;   // lowering, register allocation, emission, relaxation
+  double baseline_seconds = 0;  // the baseline tier's functions, all of it
+  // Functions the baseline tier was asked for but left to the optimising
+  // compiler (an instruction it does not compile).
+  uint32_t baseline_fallbacks = 0;
   double parallel_seconds = 0;  // wall: translate + optimise + codegen of every function
   double assemble_seconds = 0;  // wall: trampolines, linking, patching, mapping
   int threads = 1;
@@ -63,6 +67,12 @@ struct CompileOptions {
   // When set, the pool's threads and the caller compile (threads is
   // ignored): a worker's pool, started before its confinement.
   ThreadPool* pool = nullptr;
+  // Which compiler makes the code: the optimising one (translate, optimise,
+  // codegen/), or the baseline tier (baseline/: one pass, several times
+  // faster to compile, slower code). WASM_JIT_TIER=baseline / optimizing in
+  // the environment overrides it.
+  enum class Tier : uint8_t { kOptimizing, kBaseline };
+  Tier tier = Tier::kOptimizing;
 };
 
 class CompiledModule {

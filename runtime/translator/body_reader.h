@@ -117,6 +117,9 @@ class BodyReader {
     // Everything else has no immediates.
   }
 
+  // The byte the next Next() starts at (a look-ahead at the next opcode).
+  const uint8_t* position() const { return p_; }
+
  private:
   ABSL_ATTRIBUTE_ALWAYS_INLINE uint32_t U32() {
     uint32_t b = *p_++;

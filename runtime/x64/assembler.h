@@ -48,6 +48,7 @@
 #define RUNTIME_X64_ASSEMBLER_H_
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -167,6 +168,15 @@ class Assembler {
   // Pads with multi-byte nops to a multiple of `alignment` (a power of two,
   // at most 64). The padding is recomputed during relaxation.
   void Align(int alignment);
+
+  // Bytes emitted so far outside the relaxable items (branches, padding),
+  // and a 4-byte little-endian write at such an offset: a field patched
+  // once its value is known (the baseline compiler's frame size, known only
+  // after the body). Before Finish only.
+  size_t FixedSize() const { return code_size_; }
+  void PatchInt32(size_t at, int32_t value) {
+    if (at + 4 <= code_size_) std::memcpy(code_.get() + at, &value, 4);
+  }
 
   // ---- Data ----
   // Constant-pool entries, deduplicated by size and bytes; address them as
