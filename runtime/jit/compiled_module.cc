@@ -106,12 +106,14 @@ FunctionResult CompileOptimizing(const Module& m, uint32_t d,
 
 FunctionResult CompileOne(const Module& m, uint32_t d, const codegen::ModuleCodegenContext& ctx,
                           CompileOptions::Tier tier) {
-  if (tier == CompileOptions::Tier::kBaseline) {
+  if (tier != CompileOptions::Tier::kOptimizing) {
     FunctionResult r;
     const auto t0 = Clock::now();
     r.code = baseline::CompileFunction(m, d, ctx);
     r.baseline_seconds = Since(t0);
-    if (!absl::IsUnimplemented(r.code.status())) return r;
+    if (tier == CompileOptions::Tier::kBaselineOnly || !absl::IsUnimplemented(r.code.status())) {
+      return r;
+    }
     FunctionResult o = CompileOptimizing(m, d, ctx);
     o.baseline_seconds = r.baseline_seconds;
     o.fell_back = true;
@@ -125,6 +127,7 @@ CompileOptions::Tier ResolveTier(CompileOptions::Tier tier) {
   if (env == nullptr) return tier;
   const absl::string_view s(env);
   if (s == "baseline") return CompileOptions::Tier::kBaseline;
+  if (s == "baseline-only") return CompileOptions::Tier::kBaselineOnly;
   if (s == "optimizing") return CompileOptions::Tier::kOptimizing;
   return tier;
 }

@@ -70,8 +70,10 @@ struct CompileOptions {
   // Which compiler makes the code: the optimising one (translate, optimise,
   // codegen/), or the baseline tier (baseline/: one pass, several times
   // faster to compile, slower code). WASM_JIT_TIER=baseline / optimizing in
-  // the environment overrides it.
-  enum class Tier : uint8_t { kOptimizing, kBaseline };
+  // the environment overrides it; WASM_JIT_TIER=baseline-only is the
+  // baseline tier without the fall-back below: a function it cannot compile
+  // fails the module (tests of the tier's coverage).
+  enum class Tier : uint8_t { kOptimizing, kBaseline, kBaselineOnly };
   Tier tier = Tier::kOptimizing;
 };
 
