@@ -115,23 +115,34 @@ int main(int argc, char** argv) {
                 mb / optimize, runs);
   }
   // The whole JIT on one thread, then on one thread per CPU (the default of
-  // in-process embedders; a sandboxed worker compiles on one), side by side.
-  for (int threads : {1, 0}) {
-    if (full_only && threads != 1) continue;
-    wasm::CompileStats stats;
-    const double full = BestSeconds(runs, [&] {
-      auto code = wasm::CompiledModule::Compile(*module, {.threads = threads});
-      if (!code.ok()) {
-        std::printf("compile failed: %s\n", code.status().ToString().c_str());
-        std::abort();
-      }
-      stats = (*code)->stats();
-    });
-    std::printf("full JIT compile, %d thread%s: %8.1f ms  %7.1f MB/s  (thread time: translate "
-                "%.0f ms, optimise %.0f ms, codegen %.0f ms; link %.0f ms; %.2f MB of code)\n",
-                stats.threads, stats.threads == 1 ? " " : "s", full * 1e3, mb / full,
-                stats.translate_seconds * 1e3, stats.optimize_seconds * 1e3,
-                stats.codegen_seconds * 1e3, stats.assemble_seconds * 1e3, stats.code_bytes / 1e6);
+  // in-process embedders; a sandboxed worker compiles on one), side by side,
+  // for each tier: the optimising compiler, then the baseline tier (with
+  // WASM_JIT_TIER set, only the tier it names runs).
+  using Tier = wasm::CompileOptions::Tier;
+  const bool tier_from_env = std::getenv("WASM_JIT_TIER") != nullptr;
+  for (Tier tier : {Tier::kOptimizing, Tier::kBaseline}) {
+    if (tier_from_env && tier != Tier::kOptimizing) continue;
+    const char* tier_name = tier_from_env ? std::getenv("WASM_JIT_TIER")
+                            : tier == Tier::kOptimizing ? "optimizing" : "baseline";
+    for (int threads : {1, 0}) {
+      if (full_only && threads != 1) continue;
+      wasm::CompileStats stats;
+      const double full = BestSeconds(runs, [&] {
+        auto code = wasm::CompiledModule::Compile(*module, {.threads = threads, .tier = tier});
+        if (!code.ok()) {
+          std::printf("compile failed: %s\n", code.status().ToString().c_str());
+          std::abort();
+        }
+        stats = (*code)->stats();
+      });
+      std::printf("%s JIT compile, %d thread%s: %8.1f ms  %7.1f MB/s  (thread time: translate "
+                  "%.0f ms, optimise %.0f ms, codegen %.0f ms, baseline %.0f ms (%u functions "
+                  "left to the optimiser); link %.0f ms; %.2f MB of code)\n",
+                  tier_name, stats.threads, stats.threads == 1 ? " " : "s", full * 1e3,
+                  mb / full, stats.translate_seconds * 1e3, stats.optimize_seconds * 1e3,
+                  stats.codegen_seconds * 1e3, stats.baseline_seconds * 1e3,
+                  stats.baseline_fallbacks, stats.assemble_seconds * 1e3, stats.code_bytes / 1e6);
+    }
   }
   return 0;
 }

@@ -26,6 +26,8 @@ struct EngineEntry {
 constexpr EngineEntry kEngines[] = {
     {"validate", [] { return std::unique_ptr<Engine>(new ValidateEngine()); }},
     {"jit", [] { return std::unique_ptr<Engine>(new JitEngine()); }},
+    {"jit-baseline",
+     [] { return std::unique_ptr<Engine>(new JitEngine(CompileOptions::Tier::kBaselineOnly)); }},
     {"sandbox", [] { return std::unique_ptr<Engine>(new SandboxEngine()); }},
 };
 

@@ -13,7 +13,9 @@
 
 namespace wasm::spec {
 
-JitEngine::JitEngine() { setup_ = DefineSpectest(&imports_); }
+JitEngine::JitEngine(CompileOptions::Tier tier) : tier_(tier) {
+  setup_ = DefineSpectest(&imports_);
+}
 
 absl::Status JitEngine::Compile(std::vector<uint8_t> bytes) {
   return CompileModule(std::move(bytes)).status();
@@ -25,7 +27,7 @@ absl::Status JitEngine::Instantiate(std::vector<uint8_t> bytes,
   ASSIGN_OR_RETURN(std::shared_ptr<const Module> module, CompileModule(std::move(bytes)));
   // On every CPU: the suite is also the parallel compiler's thread-safety test.
   ASSIGN_OR_RETURN(std::shared_ptr<const CompiledModule> code,
-                   CompiledModule::Compile(module, {.threads = 0}));
+                   CompiledModule::Compile(module, {.threads = 0, .tier = tier_}));
   absl::StatusOr<JitInstance*> instance = store_.Instantiate(code, imports_);
   if (!instance.ok()) return ToScriptError(instance.status());
   current_ = *instance;

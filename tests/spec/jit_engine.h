@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "runtime/instance/imports.h"
+#include "runtime/jit/compiled_module.h"
 #include "runtime/jit/jit_instance.h"
 #include "tests/spec/engine.h"
 
@@ -19,9 +20,13 @@ namespace wasm::spec {
 
 class JitEngine : public Engine {
  public:
-  JitEngine();
+  // `tier`: which compiler makes the code (engine "jit": the optimising
+  // one; "jit-baseline": the baseline tier alone, no fall-back).
+  explicit JitEngine(CompileOptions::Tier tier = CompileOptions::Tier::kOptimizing);
 
-  absl::string_view Name() const override { return "jit"; }
+  absl::string_view Name() const override {
+    return tier_ == CompileOptions::Tier::kOptimizing ? "jit" : "jit-baseline";
+  }
   absl::Status Compile(std::vector<uint8_t> bytes) override;
   absl::Status Instantiate(std::vector<uint8_t> bytes,
                            const std::optional<std::string>& name) override;
@@ -30,6 +35,7 @@ class JitEngine : public Engine {
   absl::StatusOr<Value> Get(const Action& action) override;
 
  private:
+  const CompileOptions::Tier tier_;
   absl::StatusOr<JitInstance*> Find(const std::optional<std::string>& name);
 
   absl::Status setup_;  // the spectest module's definition
