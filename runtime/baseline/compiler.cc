@@ -3,6 +3,7 @@
 #include "runtime/baseline/compiler.h"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
@@ -204,6 +205,38 @@ Reg Compiler::ToReg(const Value& v) {
 
 Reg Compiler::PopToReg() { return ToReg(Pop()); }
 
+void Compiler::Plain(Form form, std::initializer_list<Reg> regs, const Mem* mem, int mem_at,
+                     int64_t imm) {
+  const x64::FormInfo& info = x64::GetFormInfo(form);
+  auto reg_at = [&](int k) { return k >= 0 && k < static_cast<int>(regs.size()) ? regs.begin()[k] : Reg(); };
+  if (info.plain && (mem == nullptr || !mem->is_rip())) {
+    const Mem* rm_mem = info.rm.operand >= 0 && info.rm.operand == mem_at ? mem : nullptr;
+    const Reg rm_reg = rm_mem == nullptr ? reg_at(info.rm.operand) : Reg();
+    if (as_.EmitPlain(info, reg_at(info.reg.operand), rm_reg, rm_mem, imm)) return;
+  }
+  // The general path (and its error, should the operands not fit).
+  std::array<x64::Operand, x64::kMaxOperands> ops;
+  int n = 0;
+  for (int k = 0; k < static_cast<int>(x64::kMaxOperands); ++k) {
+    if (k == mem_at) {
+      ops[k] = *mem;
+    } else if (reg_at(k).is_valid()) {
+      ops[k] = reg_at(k);
+    } else if (info.imm.operand == k) {
+      ops[k] = Imm(imm);
+    } else {
+      continue;
+    }
+    n = k + 1;
+  }
+  switch (n) {
+    case 0: as_.Emit(x64::Inst(form, {})); return;
+    case 1: as_.Emit(x64::Inst(form, {ops[0]})); return;
+    case 2: as_.Emit(x64::Inst(form, {ops[0], ops[1]})); return;
+    default: as_.Emit(x64::Inst(form, {ops[0], ops[1], ops[2]})); return;
+  }
+}
+
 void Compiler::EmitRI(Form f32bit, Form f8bit, Reg r, int64_t imm) {
   if (imm >= -128 && imm <= 127) {
     E(f8bit, r, Imm(imm));
@@ -335,12 +368,25 @@ void Compiler::Prologue() {
   if (cc.has_results_out) {
     as_.MovStore(RegClass::kGpr, x64::kRbp, results_out_disp_, x64::kRsi);
   }
-  // Declared locals start at zero.
-  if (local_types_.size() > params.size()) {
+  // Declared locals start at zero: a store each, or a loop for many (their
+  // slots are contiguous, the last lowest; rax and rcx are free here).
+  const uint32_t first = static_cast<uint32_t>(params.size());
+  const uint32_t count = static_cast<uint32_t>(local_types_.size()) - first;
+  if (count > 0 && count <= 8) {
     E(Form::kXor32RM, codegen::kScratchGpr1, codegen::kScratchGpr1);
-    for (uint32_t i = static_cast<uint32_t>(params.size()); i < local_types_.size(); ++i) {
+    for (uint32_t i = first; i < local_types_.size(); ++i) {
       as_.MovStore(RegClass::kGpr, x64::kRbp, LocalMem(i).disp(), codegen::kScratchGpr1);
     }
+  } else if (count > 8) {
+    // for (rcx = count; rcx != 0; --rcx) [rbp + rcx*8 + lowest - 8] = 0
+    const int32_t lowest = LocalMem(static_cast<uint32_t>(local_types_.size()) - 1).disp();
+    E(Form::kXor32RM, x64::kRax, x64::kRax);
+    MovImm(x64::kRcx, count);
+    const x64::Label loop = as_.NewLabel();
+    as_.Bind(loop);
+    E(Form::kMov64MR, Mem(x64::kRbp, x64::kRcx, 8, lowest - 8), x64::kRax);
+    E(Form::kSub32MI8, x64::kRcx, Imm(1));
+    as_.J(Cond::kNe, loop);
   }
 }
 
@@ -757,13 +803,23 @@ void Compiler::CallIndirect(uint32_t type_index, uint32_t table_index) {
   EmitCall(m_.types[type_index], x64::Label());
 }
 
+const codegen::CallConv& Compiler::ConventionOf(const FuncType& type) {
+  auto [it, inserted] = call_convs_.try_emplace(&type);
+  if (inserted) {
+    absl::InlinedVector<Type, 8> params, results;
+    for (ValType t : type.params) params.push_back(TypeOf(t));
+    for (ValType t : type.results) results.push_back(TypeOf(t));
+    it->second = codegen::ComputeCallConv(params, results);
+  }
+  return it->second;
+}
+
 void Compiler::EmitCall(const FuncType& type, x64::Label target) {
   SpillAll();
-  absl::InlinedVector<Type, 8> params, results;
-  for (ValType t : type.params) params.push_back(TypeOf(t));
+  const codegen::CallConv& cc = ConventionOf(type);
+  absl::InlinedVector<Type, 4> results;
   for (ValType t : type.results) results.push_back(TypeOf(t));
-  const codegen::CallConv cc = codegen::ComputeCallConv(params, results);
-  const size_t n = params.size();
+  const size_t n = type.params.size();
   const size_t base = stack_.size() - n;
   const int32_t stack_bytes = 8 * static_cast<int32_t>(cc.stack_slots);
   const int32_t result_bytes = results.size() >= 2 ? 8 * static_cast<int32_t>(results.size()) : 0;
@@ -771,7 +827,7 @@ void Compiler::EmitCall(const FuncType& type, x64::Label target) {
   if (extra > 0) EmitRI(Form::kSub64MI, Form::kSub64MI8, x64::kRsp, extra);
   for (size_t k = 0; k < n; ++k) {
     const Value& v = stack_[base + k];
-    const codegen::ArgLoc& loc = cc.params[k];
+    const codegen::ArgLoc& loc = cc.params[k];  // (cc stays valid: nothing is added meanwhile)
     if (loc.in_reg()) {
       LoadValue(loc.reg, v);
       continue;

@@ -27,8 +27,10 @@
 #define RUNTIME_BASELINE_COMPILER_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "runtime/codegen/abi.h"
@@ -119,6 +121,8 @@ class Compiler {
   // the arguments, calls (`target`: a direct call's label; invalid: through
   // the FuncRef* in rax), pushes the results.
   void EmitCall(const FuncType& type, x64::Label target);
+  // The native calling convention of `type` (abi.h), computed once per type.
+  const codegen::CallConv& ConventionOf(const FuncType& type);
   // A runtime builtin (ir/builtins.h) with `num_args` stack-top i32 / ref
   // arguments; pushes its result of `result` type if `has_result`.
   void CallBuiltin(uint32_t id, uint32_t index, size_t num_args, bool has_result, Type result);
@@ -202,10 +206,25 @@ class Compiler {
   Mem LocalMem(uint32_t i) const { return Mem(x64::kRbp, -static_cast<int32_t>(16 + 8 * (i + 1))); }
 
   // ---- Emission helpers ----
+  // E(form, operands...): the operands as in x64::Inst. The usual shapes
+  // (registers, a non-rip memory operand, an immediate) of a plain form go
+  // straight to the plain encoder (x64::EncodePlainTo), with no Inst; the
+  // rest (conditions, labels, rip-relative operands) as an Inst.
   template <typename... Ops>
   void E(Form form, const Ops&... ops) {
     as_.Emit(form, ops...);
   }
+  void E(Form form) { Plain(form, {}, nullptr, -1, 0); }
+  void E(Form form, Reg a) { Plain(form, {a}, nullptr, -1, 0); }
+  void E(Form form, Reg a, Reg b) { Plain(form, {a, b}, nullptr, -1, 0); }
+  void E(Form form, Reg a, const Mem& b) { Plain(form, {a}, &b, 1, 0); }
+  void E(Form form, const Mem& a, Reg b) { Plain(form, {Reg(), b}, &a, 0, 0); }
+  void E(Form form, Reg a, Imm i) { Plain(form, {a}, nullptr, -1, i.value); }
+  void E(Form form, const Mem& a, Imm i) { Plain(form, {}, &a, 0, i.value); }
+  void E(Form form, Reg a, Reg b, Imm i) { Plain(form, {a, b}, nullptr, -1, i.value); }
+  // `regs`: the register operands by position; `mem` the memory operand, at
+  // position mem_at; `imm` the immediate's value.
+  void Plain(Form form, std::initializer_list<Reg> regs, const Mem* mem, int mem_at, int64_t imm);
   // op r, imm with the short immediate form when it fits.
   void EmitRI(Form f32bit, Form f8bit, Reg r, int64_t imm);
   // dst = imm (shortest).
@@ -253,6 +272,7 @@ class Compiler {
   std::vector<x64::Label> trap_labels_;  // by TrapKind, made on first use
   std::vector<std::pair<TrapKind, x64::Label>> trap_stubs_;
   std::vector<uint32_t> br_targets_;
+  absl::flat_hash_map<const FuncType*, codegen::CallConv> call_convs_;
   absl::Status error_;
 };
 
