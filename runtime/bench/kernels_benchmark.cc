@@ -2,7 +2,9 @@
 // built to wasm32 by clang-14 at build time, run in one process run three
 // ways, best of RUNS each:
 //   ours    the module compiled by our JIT (CompiledModule + Store), called
-//           through CallFunction (the real entry path, trap handling included)
+//           through CallFunction (the real entry path, trap handling included);
+//           with the optimising compiler, and again with the baseline tier
+//           ("baseline ms": runtime/baseline, the fast-to-compile tier)
 //   node    the same .wasm in node (V8), timed inside node (kernels_node.js)
 //   native  the same C compiled by gcc -O2 into this binary
 // and prints the ratios ours/node and ours/native. Results must agree.
@@ -85,8 +87,9 @@ int main(int argc, char** argv) {
     pclose(p);
   }
 
-  std::printf("%-12s %10s %10s %10s %11s %13s %9s  %s\n", "kernel", "ours ms", "node ms",
-              "native ms", "ours/node", "ours/native", "compile", "result");
+  std::printf("%-12s %10s %10s %10s %11s %13s %9s %12s %9s  %s\n", "kernel", "ours ms",
+              "node ms", "native ms", "ours/node", "ours/native", "compile", "baseline ms",
+              "compile", "result");
   bool all_agree = true;
   for (size_t i = 0; i < kernels.size(); ++i) {
     const Kernel& k = kernels[i];
@@ -97,39 +100,53 @@ int main(int argc, char** argv) {
       std::printf("%s: %s\n", k.name, module.status().ToString().c_str());
       return 1;
     }
-    const auto c0 = Clock::now();
-    auto code = wasm::CompiledModule::Compile(*module);
-    const double compile_ms = std::chrono::duration<double, std::milli>(Clock::now() - c0).count();
-    if (!code.ok()) {
-      std::printf("%s: %s\n", k.name, code.status().ToString().c_str());
-      return 1;
-    }
-    wasm::Imports imports;
-    wasm::Store store;
-    auto inst = store.Instantiate(*code, imports);
-    if (!inst.ok()) {
-      std::printf("%s: %s\n", k.name, inst.status().ToString().c_str());
-      return 1;
-    }
-    std::optional<wasm::Extern> f = (*inst)->instance().GetExport(k.name);
-    uint32_t func_index = 0;
-    for (const wasm::Export& e : (*module)->exports) {
-      if (e.name == k.name) func_index = e.index;
-    }
-    const wasm::FuncType& type = (*module)->FunctionType(func_index);
-    double ours = 1e9;
-    uint64_t bits = 0;
-    for (int r = 0; r < runs; ++r) {
-      const auto t0 = Clock::now();
-      auto result = wasm::CallFunction(*f->func(), type, {static_cast<uint64_t>(k.arg)});
-      const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-      if (!result.ok()) {
-        std::printf("%s: %s\n", k.name, result.status().ToString().c_str());
-        return 1;
+    // Our time with each tier: compile, instantiate, best of `runs` calls.
+    struct TierRun {
+      double seconds = 1e9;
+      double compile_ms = 0;
+      uint64_t bits = 0;
+    };
+    auto run_tier = [&](wasm::CompileOptions::Tier tier) -> std::optional<TierRun> {
+      TierRun out;
+      const auto c0 = Clock::now();
+      auto code = wasm::CompiledModule::Compile(*module, {.tier = tier});
+      out.compile_ms = std::chrono::duration<double, std::milli>(Clock::now() - c0).count();
+      if (!code.ok()) {
+        std::printf("%s: %s\n", k.name, code.status().ToString().c_str());
+        return std::nullopt;
       }
-      bits = (*result)[0];
-      ours = std::min(ours, s);
-    }
+      wasm::Imports imports;
+      wasm::Store store;
+      auto inst = store.Instantiate(*code, imports);
+      if (!inst.ok()) {
+        std::printf("%s: %s\n", k.name, inst.status().ToString().c_str());
+        return std::nullopt;
+      }
+      std::optional<wasm::Extern> f = (*inst)->instance().GetExport(k.name);
+      uint32_t func_index = 0;
+      for (const wasm::Export& e : (*module)->exports) {
+        if (e.name == k.name) func_index = e.index;
+      }
+      const wasm::FuncType& type = (*module)->FunctionType(func_index);
+      for (int r = 0; r < runs; ++r) {
+        const auto t0 = Clock::now();
+        auto result = wasm::CallFunction(*f->func(), type, {static_cast<uint64_t>(k.arg)});
+        const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+        if (!result.ok()) {
+          std::printf("%s: %s\n", k.name, result.status().ToString().c_str());
+          return std::nullopt;
+        }
+        out.bits = (*result)[0];
+        out.seconds = std::min(out.seconds, s);
+      }
+      return out;
+    };
+    const std::optional<TierRun> opt = run_tier(wasm::CompileOptions::Tier::kOptimizing);
+    const std::optional<TierRun> base = run_tier(wasm::CompileOptions::Tier::kBaseline);
+    if (!opt || !base) return 1;
+    const double ours = opt->seconds;
+    const uint64_t bits = opt->bits;
+    const double compile_ms = opt->compile_ms;
     double native = 1e9;
     double native_result = 0;
     for (int r = 0; r < runs; ++r) {
@@ -155,11 +172,13 @@ int main(int argc, char** argv) {
     }
     const double native_value = k.is_float ? native_result : static_cast<uint32_t>(native_result);
     const std::string our_text = FormatResult(k.is_float, bits);
-    const bool agree = ours_value == native_value && (!have_node || node_value == ours_value);
+    const bool agree = ours_value == native_value && (!have_node || node_value == ours_value) &&
+                       base->bits == bits;
     all_agree &= agree;
-    std::printf("%-12s %10.2f %10.2f %10.2f %10.2fx %12.2fx %7.2fms  %s%s\n", k.name, ours * 1e3,
-                node * 1e3, native * 1e3, ours / node, ours / native, compile_ms,
-                our_text.c_str(), agree ? "" : "  MISMATCH (node / native disagree)");
+    std::printf("%-12s %10.2f %10.2f %10.2f %10.2fx %12.2fx %7.2fms %12.2f %7.2fms  %s%s\n",
+                k.name, ours * 1e3, node * 1e3, native * 1e3, ours / node, ours / native,
+                compile_ms, base->seconds * 1e3, base->compile_ms, our_text.c_str(),
+                agree ? "" : "  MISMATCH (node / native / baseline tier disagree)");
   }
   if (node_times.size() != kernels.size()) std::printf("node did not report every kernel\n");
   return all_agree ? 0 : 1;
