@@ -92,6 +92,25 @@ TEST(MovTest, WrongClassFails) {
 
 // ---- Short / long selection ---------------------------------------------------
 
+// A field patched after later code (the baseline tier's frame size): the
+// bytes before any branch are final, so the patch lands as written, and a
+// relaxed branch after it does not move it.
+TEST(PatchTest, ImmediateBeforeBranchesIsPatchedInPlace) {
+  Assembler a;
+  a.Emit(F::kSub64MI, kRsp, Imm(0));
+  const size_t at = a.FixedSize() - 4;
+  Label l = a.NewLabel();
+  a.J(Cond::kE, l);
+  a.Emit(F::kRet);
+  a.Bind(l);
+  a.PatchInt32(at, 0x12345678);
+  a.PatchInt32(a.FixedSize() + 100, 1);  // beyond the code: ignored
+  absl::StatusOr<AssembledCode> code = a.Finish();
+  ASSERT_TRUE(code.ok()) << code.status();
+  // sub rsp, imm32 = 48 81 ec imm32; then je rel8 (74 01); ret.
+  EXPECT_THAT(code->bytes, ElementsAre(0x48, 0x81, 0xec, 0x78, 0x56, 0x34, 0x12, 0x74, 0x01, 0xc3));
+}
+
 TEST(RelaxationTest, ForwardAndBackwardShort) {
   Assembler a;
   Label fwd = a.NewLabel(), back = a.NewLabel();
