@@ -43,7 +43,7 @@ class BrokerTest : public ::testing::Test {
   }
 
   // A confined worker running calc.wat (host.double doubles; host.fail fails).
-  std::unique_ptr<WorkerConnection> Calc() {
+  std::unique_ptr<WorkerConnection> Calc(ipc::LoadModule::Tier tier = ipc::LoadModule::OPTIMIZING) {
     absl::StatusOr<std::unique_ptr<WorkerConnection>> w = broker_->SpawnWorker();
     EXPECT_TRUE(w.ok()) << w.status();
     (*w)->AddHostFunction(1, [](absl::Span<const uint64_t> a) -> absl::StatusOr<std::vector<uint64_t>> {
@@ -54,7 +54,7 @@ class BrokerTest : public ::testing::Test {
     });
     EXPECT_TRUE((*w)->DefineHostFunction(1, 1, FuncType{{ValType::kI32}, {ValType::kI32}}).ok());
     EXPECT_TRUE((*w)->DefineHostFunction(2, 2, FuncType{}).ok());
-    EXPECT_TRUE((*w)->LoadModule(1, Wat("calc")).ok());
+    EXPECT_TRUE((*w)->LoadModule(1, Wat("calc"), tier).ok());
     absl::Status s = (*w)->Instantiate(1, 1, {Object(1), Object(2)});
     EXPECT_TRUE(s.ok()) << s;
     return *std::move(w);
@@ -72,6 +72,40 @@ TEST_F(BrokerTest, RunsWasmInAConfinedWorker) {
   absl::StatusOr<std::vector<uint64_t>> r = w->CallExport(1, "div", {1, 0});
   EXPECT_THAT(std::string(r.status().message()), StartsWith("integer divide by zero\n  at func 3"));
   EXPECT_TRUE(w->health().ok());
+}
+
+// Trap backtraces carry the trapping instruction's offset in its function,
+// which the two compilers lay out differently: how a test sees which tier
+// compiled the code in the worker.
+std::string DivideByZeroBacktrace(WorkerConnection& w) {
+  absl::StatusOr<std::vector<uint64_t>> r = w.CallExport(1, "div", {1, 0});
+  EXPECT_EQ(GetTrapKind(r.status()), TrapKind::kIntegerDivideByZero) << r.status();
+  return std::string(r.status().message());
+}
+
+TEST_F(BrokerTest, TheBaselineTierCompilesInAConfinedWorker) {
+  std::unique_ptr<WorkerConnection> w = Calc(ipc::LoadModule::BASELINE);
+  EXPECT_EQ(*w->CallExport(1, "add", {40, 2}), std::vector<uint64_t>{42});
+  EXPECT_EQ(*w->CallExport(1, "add", {0xffffffff, 2}), std::vector<uint64_t>{1});
+  EXPECT_EQ(*w->CallExport(1, "double_plus_one", {20}), std::vector<uint64_t>{41});  // a host call
+  EXPECT_EQ(*w->CallExport(1, "div", {0xfffffff7, 3}), std::vector<uint64_t>{0xfffffffd});  // -9 / 3
+  const std::string baseline = DivideByZeroBacktrace(*w);
+  EXPECT_THAT(baseline, StartsWith("integer divide by zero\n  at func 3 <div> +0x"));
+  EXPECT_TRUE(w->health().ok());
+  // The same module, same function, optimised: the trap is elsewhere in its code.
+  std::unique_ptr<WorkerConnection> optimized = Calc(ipc::LoadModule::OPTIMIZING);
+  EXPECT_NE(DivideByZeroBacktrace(*optimized), baseline);
+}
+
+TEST_F(BrokerTest, AnUnknownTierIsAnErrorReplyAndTheWorkerLivesOn) {
+  absl::StatusOr<std::unique_ptr<WorkerConnection>> w = broker_->SpawnWorker();
+  ASSERT_TRUE(w.ok()) << w.status();
+  absl::Status s = (*w)->LoadModule(1, Wat("nest"), static_cast<ipc::LoadModule::Tier>(7));
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "load_module.tier 7 is not a known tier");
+  EXPECT_TRUE((*w)->health().ok()) << (*w)->health();
+  // Nothing was loaded under that id: it is still free.
+  EXPECT_TRUE((*w)->LoadModule(1, Wat("ping"), ipc::LoadModule::BASELINE).ok());
 }
 
 TEST_F(BrokerTest, AForbiddenSyscallKillsTheWorkerAndIsNamed) {

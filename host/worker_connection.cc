@@ -195,10 +195,12 @@ absl::Status WorkerConnection::ServeImport(const Envelope& request) {
   return absl::OkStatus();
 }
 
-absl::Status WorkerConnection::LoadModule(uint32_t module_id, absl::Span<const uint8_t> bytes) {
+absl::Status WorkerConnection::LoadModule(uint32_t module_id, absl::Span<const uint8_t> bytes,
+                                          ipc::LoadModule::Tier tier) {
   Envelope request;
   request.mutable_load_module()->set_module_id(module_id);
   request.mutable_load_module()->set_bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  request.mutable_load_module()->set_tier(tier);
   return CallForStatus(std::move(request));
 }
 

@@ -24,7 +24,7 @@
 //   WorkerConnection worker(std::move(channel), {.kill = ..., .describe_exit = ...});
 //   worker.AddHostFunction(7, [](absl::Span<const uint64_t> args) -> absl::StatusOr<...> {...});
 //   RETURN_IF_ERROR(worker.DefineHostFunction(/*object=*/1, /*handle=*/7, type));
-//   RETURN_IF_ERROR(worker.LoadModule(/*module=*/1, bytes));
+//   RETURN_IF_ERROR(worker.LoadModule(/*module=*/1, bytes));  // or ..., ipc::LoadModule::BASELINE
 //   RETURN_IF_ERROR(worker.Instantiate(/*instance=*/1, /*module=*/1, bindings));
 //   ASSIGN_OR_RETURN(std::vector<uint64_t> r, worker.CallExport(1, "add", {1, 2}));
 #ifndef HOST_WORKER_CONNECTION_H_
@@ -82,7 +82,11 @@ class WorkerConnection {
   // The host function a DefineHostFunction handle stands for.
   void AddHostFunction(uint64_t handle, HostCallback callback);
 
-  absl::Status LoadModule(uint32_t module_id, absl::Span<const uint8_t> bytes);
+  // Compiles `bytes` (already validated by the broker) in the worker with
+  // the JIT tier `tier` (ipc/messages.proto: OPTIMIZING, or BASELINE, the
+  // one-pass compiler: faster to compile, slower code).
+  absl::Status LoadModule(uint32_t module_id, absl::Span<const uint8_t> bytes,
+                          ipc::LoadModule::Tier tier = ipc::LoadModule::OPTIMIZING);
   absl::Status DefineHostFunction(uint32_t object_id, uint64_t handle, const FuncType& type);
   // `memfd`: a LinearMemory's fd (the worker maps it); stays owned by the caller.
   absl::Status DefineMemory(uint32_t object_id, const MemoryType& type, int memfd);

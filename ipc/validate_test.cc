@@ -27,6 +27,12 @@ TEST(ValidateTest, RejectsBrokerOnlyBodiesAndBadIds) {
   e.mutable_load_module();
   EXPECT_NE(ValidateFromWorker(e, 0).message().find("is not one a worker may send"),
             absl::string_view::npos);
+  // Whatever its tier (a broker -> worker field; the worker checks it).
+  for (int tier : {int{LoadModule::BASELINE}, 7}) {
+    e.mutable_load_module()->set_tier(static_cast<LoadModule::Tier>(tier));
+    EXPECT_NE(ValidateFromWorker(e, 0).message().find("is not one a worker may send"),
+              absl::string_view::npos);
+  }
   Envelope empty;
   empty.set_reply_to(1);
   EXPECT_NE(ValidateFromWorker(empty, 0).message().find("no body"), absl::string_view::npos);

@@ -64,10 +64,16 @@ Options:
                       60s): the wasm code is interrupted (exit code 4)
   --max-memory SIZE   cap each linear memory (e.g. 64MiB): memory.grow past
                       it returns -1, a larger initial memory fails to load
+  --tier TIER         the JIT tier that compiles FILE and the --preload
+                      modules: optimizing (default; the fastest code) or
+                      baseline (a one-pass compiler: compiles several times
+                      faster, slower code)
   --stats             print compile, instantiate and run times and the
                       peak RSS of the broker and the worker on stderr
   --help              this text
   --version           the version
+
+An option's value may also follow an equals sign: --tier=baseline.
 
 Exit codes:
   0  success            3  load error (missing file, not wasm, invalid module,
@@ -78,6 +84,7 @@ Exit codes:
 Examples:
   plugin-run --invoke add math.wasm 1 2
   plugin-run --invoke fac --timeout 2s fac.wat 20
+  plugin-run --tier=baseline --invoke fac fac.wat 20
   plugin-run --env GREETING=hi hello.wasm a b
   plugin-run --dir ./data::/data tool.wasm /data/input.txt
   plugin-run --preload math=math.wasm --invoke main app.wat
@@ -131,7 +138,7 @@ std::optional<uint64_t> ParseSize(absl::string_view text) {
 }
 
 // FILE (.wasm, or .wat text) compiled; errors start with the path.
-absl::StatusOr<api::Module> Load(const std::string& path) {
+absl::StatusOr<api::Module> Load(const std::string& path, const api::CompileOptions& options) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
     return absl::NotFoundError(absl::StrCat(path, ": cannot open the file (", std::strerror(errno), ")"));
@@ -160,7 +167,7 @@ absl::StatusOr<api::Module> Load(const std::string& path) {
     if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ":", parsed.status().message()));
     bytes = *std::move(parsed);
   }
-  absl::StatusOr<api::Module> module = api::Module::Compile(bytes);
+  absl::StatusOr<api::Module> module = api::Module::Compile(bytes, options);
   if (!module.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", module.status().message()));
   return module;
 }
@@ -206,10 +213,23 @@ int Run(int argc, char** argv) {
   std::vector<std::pair<std::string, std::string>> preloads;
   std::optional<uint64_t> max_memory;
   absl::Duration timeout = absl::Seconds(60);
+  api::CompileOptions compile_options;
   bool stats = false;
   int i = 1;
   for (; i < argc; ++i) {
-    const std::string arg = argv[i];
+    std::string arg = argv[i];
+    // --flag=VALUE is --flag VALUE (for the flags that take one).
+    std::optional<std::string> inline_value;
+    if (const size_t eq = arg.find('='); absl::StartsWith(arg, "--") && eq != std::string::npos) {
+      inline_value = arg.substr(eq + 1);
+      arg.resize(eq);
+    }
+    const bool takes_value = arg == "--invoke" || arg == "--timeout" || arg == "--env" ||
+                             arg == "--dir" || arg == "--preload" || arg == "--max-memory" ||
+                             arg == "--tier";
+    if (inline_value.has_value() && !takes_value) {
+      return Fail(kUsage, absl::StrCat("unknown option ", argv[i], " (see --help)"));
+    }
     if (arg == "--help" || arg == "-h") {
       std::fputs(kHelp, stdout);
       return kOk;
@@ -222,12 +242,21 @@ int Run(int argc, char** argv) {
       stats = true;
       continue;
     }
-    if (arg == "--invoke" || arg == "--timeout" || arg == "--env" || arg == "--dir" ||
-        arg == "--preload" || arg == "--max-memory") {
-      if (i + 1 >= argc) return Fail(kUsage, absl::StrCat(arg, " needs a value (see --help)"));
-      const std::string value = argv[++i];
+    if (takes_value) {
+      if (!inline_value.has_value() && i + 1 >= argc) {
+        return Fail(kUsage, absl::StrCat(arg, " needs a value (see --help)"));
+      }
+      const std::string value = inline_value.has_value() ? *inline_value : argv[++i];
       if (arg == "--invoke") {
         invoke = value;
+      } else if (arg == "--tier") {
+        if (value == "optimizing") {
+          compile_options.tier = api::Tier::kOptimizing;
+        } else if (value == "baseline") {
+          compile_options.tier = api::Tier::kBaseline;
+        } else {
+          return Fail(kUsage, absl::StrCat("--tier: expected optimizing or baseline, got \"", value, "\""));
+        }
       } else if (arg == "--dir") {
         // HOST[::GUEST]
         const size_t sep = value.find("::");
@@ -274,7 +303,7 @@ int Run(int argc, char** argv) {
   std::vector<std::string> args(argv + i, argv + argc);
 
   const absl::Time t0 = absl::Now();
-  absl::StatusOr<api::Module> module = Load(path);
+  absl::StatusOr<api::Module> module = Load(path, compile_options);
   if (!module.ok()) return Fail(kLoad, module.status().message());
   const absl::Time t1 = absl::Now();
 
@@ -337,7 +366,7 @@ int Run(int argc, char** argv) {
   // earlier ones export, then registered under its NAME.
   std::vector<api::Instance> preloaded;
   for (const auto& [preload_name, preload_path] : preloads) {
-    absl::StatusOr<api::Module> lib = Load(preload_path);
+    absl::StatusOr<api::Module> lib = Load(preload_path, compile_options);
     if (!lib.ok()) return Fail(kLoad, lib.status().message());
     absl::StatusOr<api::Instance> lib_instance = api::Instance::Instantiate(*lib, imports);
     if (!lib_instance.ok()) {

@@ -225,6 +225,38 @@ TEST(ApiTest, CompileStreamingInOneByteChunks) {
   EXPECT_EQ((*both->second.GetFunction("quad"))({Value::I32(3)})->at(0).i32(), 12);
 }
 
+TEST(ApiTest, TheBaselineTierRunsInTheWorker) {
+  EXPECT_EQ(Module::Compile(Wasm("api"))->options().tier, Tier::kOptimizing);  // the default
+  absl::StatusOr<Module> m = Module::Compile(Wasm("api"), {.tier = Tier::kBaseline});
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->options().tier, Tier::kBaseline);
+  ImportObject imports;
+  imports.Define("env", "twice", Twice());
+  absl::StatusOr<Instance> instance = Instance::Instantiate(*m, imports);
+  ASSERT_TRUE(instance.ok()) << instance.status();
+  EXPECT_EQ(instance->module().options().tier, Tier::kBaseline);
+  absl::StatusOr<std::vector<Value>> r = (*instance->GetFunction("quad"))({Value::I32(3)});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->at(0).i32(), 12);  // through the host import, twice
+  Function div = *instance->GetFunction("div");
+  EXPECT_EQ(div({Value::I32(-9), Value::I32(2)})->at(0).i32(), -4);
+  r = div({Value::I32(1), Value::I32(0)});
+  EXPECT_EQ(GetErrorClass(r.status()), ErrorClass::kRuntimeError);
+  const std::string baseline_trap(r.status().message());
+  EXPECT_THAT(baseline_trap, StartsWith("integer divide by zero\n  at func 1 <div> +0x"));
+  // The optimising compiler lays the function out differently: the same
+  // trap at another offset shows the tier reached the worker.
+  r = (*ApiInstance().GetFunction("div"))({Value::I32(1), Value::I32(0)});
+  EXPECT_NE(std::string(r.status().message()), baseline_trap);
+
+  size_t pulled = 0;
+  absl::StatusOr<std::pair<Module, Instance>> both = Instance::InstantiateStreaming(
+      Chunks(Wasm("api"), 7, &pulled), imports, {.tier = Tier::kBaseline});
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ(both->first.options().tier, Tier::kBaseline);
+  EXPECT_EQ((*both->second.GetFunction("quad"))({Value::I32(5)})->at(0).i32(), 20);
+}
+
 TEST(ApiTest, CompileStreamingReportsAMalformedModuleBeforeItsEnd) {
   // A bad value type in the type section (byte 8 on), followed by plenty.
   std::vector<uint8_t> bytes = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,

@@ -30,7 +30,12 @@ absl::StatusOr<Instance> Instance::Instantiate(const Module& module, const Impor
   state->module = module.module();
   state->id = kInstanceId;
   host::WorkerConnection& w = *state->worker;
-  if (absl::Status s = w.LoadModule(kModuleId, module.module()->bytes); !s.ok()) return Classify(s);
+  const ipc::LoadModule::Tier tier = module.options().tier == Tier::kBaseline
+                                         ? ipc::LoadModule::BASELINE
+                                         : ipc::LoadModule::OPTIMIZING;
+  if (absl::Status s = w.LoadModule(kModuleId, module.module()->bytes, tier); !s.ok()) {
+    return Classify(s);
+  }
 
   std::vector<ipc::ImportBinding> bindings;
   uint32_t next_object = 1;
@@ -93,8 +98,8 @@ absl::StatusOr<Instance> Instance::Instantiate(const Module& module, const Impor
 }
 
 absl::StatusOr<std::pair<Module, Instance>> Instance::InstantiateStreaming(
-    ByteSource source, const ImportObject& imports) {
-  absl::StatusOr<Module> module = Module::CompileStreaming(std::move(source));
+    ByteSource source, const ImportObject& imports, const CompileOptions& options) {
+  absl::StatusOr<Module> module = Module::CompileStreaming(std::move(source), options);
   if (!module.ok()) return module.status();
   absl::StatusOr<Instance> instance = Instantiate(*module, imports);
   if (!instance.ok()) return instance.status();

@@ -9,6 +9,9 @@
 //   ASSIGN_OR_RETURN(Function f, instance.GetFunction("exported_func"));
 //   ASSIGN_OR_RETURN(std::vector<Value> results, f({}));
 //
+// The worker compiles the module with the JIT tier in module.options()
+// (Module::Compile's CompileOptions: optimising unless it says baseline).
+//
 // Imports: host functions run in this process when wasm calls them; Memory
 // and host-created Global objects are shared segments the worker maps; a
 // Function exported by another Instance is called across processes through
@@ -42,7 +45,7 @@ class Instance {
   static absl::StatusOr<Instance> Instantiate(const Module& module, const ImportObject& imports);
   // CompileStreaming, then Instantiate: the module and its instance.
   static absl::StatusOr<std::pair<Module, Instance>> InstantiateStreaming(
-      ByteSource source, const ImportObject& imports);
+      ByteSource source, const ImportObject& imports, const CompileOptions& options = {});
 
   const Module& module() const { return module_; }
   // Exports by name; NotFound when there is none of that kind.

@@ -8,14 +8,15 @@
 
 namespace wasm::api {
 
-absl::StatusOr<Module> Module::Compile(absl::Span<const uint8_t> bytes) {
+absl::StatusOr<Module> Module::Compile(absl::Span<const uint8_t> bytes,
+                                       const CompileOptions& options) {
   absl::StatusOr<std::shared_ptr<const wasm::Module>> m =
       CompileModule(std::vector<uint8_t>(bytes.begin(), bytes.end()));
   if (!m.ok()) return CompileError(m.status().message());
-  return Module(*std::move(m));
+  return Module(*std::move(m), options);
 }
 
-absl::StatusOr<Module> Module::CompileStreaming(ByteSource source) {
+absl::StatusOr<Module> Module::CompileStreaming(ByteSource source, const CompileOptions& options) {
   StreamingCompiler compiler;
   while (true) {
     absl::StatusOr<std::optional<std::vector<uint8_t>>> chunk = source();
@@ -25,7 +26,7 @@ absl::StatusOr<Module> Module::CompileStreaming(ByteSource source) {
   }
   absl::StatusOr<std::shared_ptr<const wasm::Module>> m = compiler.Finish();
   if (!m.ok()) return CompileError(m.status().message());
-  return Module(*std::move(m));
+  return Module(*std::move(m), options);
 }
 
 absl::Status Module::Validate(absl::Span<const uint8_t> bytes) {

@@ -10,6 +10,9 @@
 //   // chunks arrive; a bad module fails before its last byte is pulled.
 //   ASSIGN_OR_RETURN(Module m, Module::CompileStreaming(
 //       [&]() -> absl::StatusOr<std::optional<std::vector<uint8_t>>> { return download.Next(); }));
+//
+//   // Options: which JIT tier compiles the code in each instance's worker.
+//   ASSIGN_OR_RETURN(Module quick, Module::Compile(bytes, {.tier = Tier::kBaseline}));
 #ifndef HOST_API_MODULE_H_
 #define HOST_API_MODULE_H_
 
@@ -46,13 +49,28 @@ struct ImportDescriptor {
 // end, or an error (e.g. the download failed), which is returned as is.
 using ByteSource = absl::AnyInvocable<absl::StatusOr<std::optional<std::vector<uint8_t>>>()>;
 
+// The JIT tier that turns a module into machine code, in the worker of each
+// of its instances (at Instantiate).
+enum class Tier {
+  kOptimizing,  // the optimising compiler: the fastest code (default)
+  kBaseline,    // a one-pass compiler: compiles several times faster, slower
+                // code; functions it cannot compile get the optimising one
+};
+
+struct CompileOptions {
+  Tier tier = Tier::kOptimizing;
+};
+
 class Module {
  public:
   // CompileError ("at byte 0x1d in function 0: type mismatch: ...").
-  static absl::StatusOr<Module> Compile(absl::Span<const uint8_t> bytes);
+  // `options` travel with the Module to every instance of it.
+  static absl::StatusOr<Module> Compile(absl::Span<const uint8_t> bytes,
+                                        const CompileOptions& options = {});
   // Compiles while the bytes arrive (runtime/streaming_compiler.h): the
   // same Module or CompileError as Compile, reported as soon as detectable.
-  static absl::StatusOr<Module> CompileStreaming(ByteSource source);
+  static absl::StatusOr<Module> CompileStreaming(ByteSource source,
+                                                 const CompileOptions& options = {});
   // OK or the CompileError Compile would give.
   static absl::Status Validate(absl::Span<const uint8_t> bytes);
 
@@ -61,12 +79,16 @@ class Module {
   // The contents of every custom section called `name`, in order.
   std::vector<std::vector<uint8_t>> CustomSections(absl::string_view name) const;
 
+  const CompileOptions& options() const { return options_; }
+
   // Internal (host/api).
-  explicit Module(std::shared_ptr<const wasm::Module> module) : module_(std::move(module)) {}
+  explicit Module(std::shared_ptr<const wasm::Module> module, CompileOptions options = {})
+      : module_(std::move(module)), options_(options) {}
   const std::shared_ptr<const wasm::Module>& module() const { return module_; }
 
  private:
   std::shared_ptr<const wasm::Module> module_;
+  CompileOptions options_;
 };
 
 }  // namespace wasm::api

@@ -210,12 +210,23 @@ class WorkerService {
     if (modules_.contains(request.module_id())) {
       return ErrorReply(ipc::Error::OTHER, absl::StrCat("module ", request.module_id(), " already loaded"));
     }
+    // The tier is checked before anything is decoded: proto3 enums are open,
+    // so a broker (or anything on the channel) can send any number here.
+    CompileOptions options{.pool = compile_pool_};
+    switch (request.tier()) {
+      case ipc::LoadModule::OPTIMIZING: options.tier = CompileOptions::Tier::kOptimizing; break;
+      case ipc::LoadModule::BASELINE: options.tier = CompileOptions::Tier::kBaseline; break;
+      default:
+        return ErrorReply(ipc::Error::OTHER,
+                          absl::StrCat("load_module.tier ", static_cast<int>(request.tier()),
+                                       " is not a known tier"));
+    }
     // The broker validated these bytes; decoding them again here is how the
     // worker gets its own Module (sending the decoded form is a later step).
     std::vector<uint8_t> bytes(request.bytes().begin(), request.bytes().end());
     absl::StatusOr<std::shared_ptr<const Module>> module = CompileModule(std::move(bytes));
     if (!module.ok()) return ErrorReply(ipc::Error::COMPILE, module.status().message());
-    absl::StatusOr<std::shared_ptr<const CompiledModule>> code = CompiledModule::Compile(*module, {.pool = compile_pool_});
+    absl::StatusOr<std::shared_ptr<const CompiledModule>> code = CompiledModule::Compile(*module, options);
     // The compiler's freed memory back to the system (madvise; see
     // worker_main.cc for why glibc does not trim the pool's arenas itself).
     if (compile_pool_ != nullptr) malloc_trim(0);
