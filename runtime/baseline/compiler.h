@@ -155,6 +155,27 @@ class Compiler {
 
   // ---- ops_float.cc ----
   bool FloatOp(const Instruction& in);
+  void FloatBinary(Opcode op, Type t);  // add sub mul div
+  void FloatMinMax(bool is_min, Type t);
+  void FloatCopysign(Type t);
+  void FloatSignOp(bool neg, Type t);  // neg / abs
+  // `form dst, v` (sqrt, round with `imm8` >= 0, promote, demote) into a
+  // register of `result` type.
+  void FloatUnary(Form form, int imm8, Type result);
+  // A compare (pending or made, FinishCompare).
+  void FloatCompare(Opcode op, Type t);
+  // trunc / trunc_sat from `st` to i32 / i64 (`w`).
+  void FloatToInt(Type st, bool w, bool is_signed, bool saturating);
+  // convert from `st` (i32 / i64) to `t`.
+  void IntToFloat(Type st, Type t, bool is_signed);
+  // The four reinterprets, to `t`.
+  void Reinterpret(Type t);
+  // `f dst, v` with v (a float entry) as the r/m operand: its register (not
+  // freed), its slot, or a pool constant; `imm8` >= 0 appended.
+  void FloatRM(Form f, Reg dst, const Value& v, int imm8 = -1);
+  // A 16-byte mask of the sign bit (or of all the other bits) per lane.
+  Mem MaskConstant(Type t, bool sign_bit);
+  Mem FloatConstant(Type t, double value);
 
   // ---- Stack and registers (compiler.cc) ----
  public:
