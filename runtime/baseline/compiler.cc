@@ -105,7 +105,8 @@ Reg Compiler::AllocReg(RegClass cls) {
 
 void Compiler::TakeReg(Reg r) {
   if (!IsFree(r)) {
-    for (size_t i = 0; i < stack_.size(); ++i) {
+    bool found = false;
+    for (size_t i = 0; i < stack_.size() && !found; ++i) {
       if (!stack_[i].in_reg() || stack_[i].reg != r) continue;
       uint32_t& f = free_[Idx(r.cls())];
       if (f != 0) {  // move it to another free register
@@ -115,7 +116,10 @@ void Compiler::TakeReg(Reg r) {
       } else {
         SpillEntry(i);
       }
-      break;
+      found = true;
+    }
+    if (!found && error_.ok()) {
+      error_ = absl::InternalError("baseline: a fixed register is held by a popped operand");
     }
   }
   free_[Idx(r.cls())] &= ~(1u << r.enc());

@@ -20,6 +20,11 @@
 //   put there by each branch (StoreLabelValues).
 // Invariant (i32): an i32 in a 64-bit register has its upper half zero, as
 //   abi.h requires (32-bit operations and loads keep it).
+// Invariant (flags): between a compare left pending (PendingCond) and the
+//   br_if / if / select that branches on it, only flag-preserving
+//   instructions are emitted: the spills, stores, loads and constants
+//   in between are mov / movss / movsd / xorps (never `xor r, r`: MovImm
+//   uses `mov r32, imm32` for zero).
 // Registers: rax rcx rdx rsi rdi r8 r9 and xmm0..xmm13 hold values; r10, r11,
 //   xmm14, xmm15 are scratch within one operation (abi.h); r14 = vmctx,
 //   r15 = memory base, rbp = frame. Every value is in memory across calls.
@@ -203,6 +208,9 @@ class Compiler {
   // A free register of `cls` (taken), storing a stack entry if none is free.
   Reg AllocReg(RegClass cls);
   // Takes the specific register `r`, moving a stack entry out of it first.
+  // `r` must be free or held by a stack entry: an operand the caller has
+  // popped and still owns there is an internal error (callers free their
+  // operands, or copy them to scratch registers, first).
   void TakeReg(Reg r);
   void FreeReg(Reg r) { free_[Idx(r.cls())] |= 1u << r.enc(); }
   void FreeIfReg(const Value& v) {

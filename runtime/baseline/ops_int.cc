@@ -415,7 +415,7 @@ void Compiler::Store(const Instruction& in) {
 
 void Compiler::GlobalGet(uint32_t i) {
   const Type t = TypeOf(m_.globals[i].type.type);
-  const Reg r = AllocReg(ClassOf(t));  // (before r11 is used: a spill may use it)
+  const Reg r = AllocReg(ClassOf(t));
   const Reg cell = codegen::kScratchGpr1;
   E(Form::kMov64RM, cell, Mem(codegen::kVmctxReg, codegen::kVmGlobals));
   E(Form::kMov64RM, cell, Mem(cell, 8 * static_cast<int32_t>(i)));
