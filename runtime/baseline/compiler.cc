@@ -773,16 +773,15 @@ void Compiler::BrTable(const Instruction& in) {
 
 void Compiler::Call(uint32_t func_index) {
   const FuncType& t = m_.FunctionType(func_index);
-  if (func_index >= m_.num_imported_functions) {
-    EmitCall(t, ctx_.CallTarget(func_index, as_));
-    return;
-  }
-  // An import: through its FuncRef (abi.h: FuncRef* in rax).
+  // Through the callee's FuncRef (abi.h: FuncRef* in rax), imports and
+  // defined functions alike: a tier-up (jit/compiled_module.h) installs the
+  // optimised code of defined functions in their FuncRefs, and this code's
+  // calls then reach it.
   SpillAll();
   E(Form::kMov64RM, codegen::kFuncRefReg, Mem(codegen::kVmctxReg, codegen::kVmFuncRefs));
   E(Form::kMov64RM, codegen::kFuncRefReg,
     Mem(codegen::kFuncRefReg, 8 * static_cast<int32_t>(func_index)));
-  EmitCall(t, x64::Label());
+  EmitCall(t);
 }
 
 void Compiler::CallIndirect(uint32_t type_index, uint32_t table_index) {
@@ -804,7 +803,7 @@ void Compiler::CallIndirect(uint32_t type_index, uint32_t table_index) {
   E(Form::kCmp32RM, view, Mem(ref, codegen::kFuncRefSigId));
   as_.J(Cond::kNe, TrapLabel(TrapKind::kSignatureMismatch));
   FreeReg(index);
-  EmitCall(m_.types[type_index], x64::Label());
+  EmitCall(m_.types[type_index]);
 }
 
 const codegen::CallConv& Compiler::ConventionOf(const FuncType& type) {
@@ -818,7 +817,7 @@ const codegen::CallConv& Compiler::ConventionOf(const FuncType& type) {
   return it->second;
 }
 
-void Compiler::EmitCall(const FuncType& type, x64::Label target) {
+void Compiler::EmitCall(const FuncType& type) {
   SpillAll();
   const codegen::CallConv& cc = ConventionOf(type);
   absl::InlinedVector<Type, 4> results;
@@ -842,13 +841,8 @@ void Compiler::EmitCall(const FuncType& type, x64::Label target) {
     E(IsFloatType(v.type) ? StoreForm(v.type) : Form::kMov64MR, m, t);
   }
   if (result_bytes > 0) E(Form::kLea64RM, x64::kRsi, Mem(x64::kRsp, stack_bytes));
-  if (target.is_valid()) {
-    E(Form::kMov64RM, x64::kRdi, codegen::kVmctxReg);
-    E(Form::kCallRel32, target);
-  } else {
-    E(Form::kMov64RM, x64::kRdi, Mem(codegen::kFuncRefReg, codegen::kFuncRefVmctx));
-    E(Form::kCallM, Mem(codegen::kFuncRefReg, codegen::kFuncRefNativeCode));
-  }
+  E(Form::kMov64RM, x64::kRdi, Mem(codegen::kFuncRefReg, codegen::kFuncRefVmctx));
+  E(Form::kCallM, Mem(codegen::kFuncRefReg, codegen::kFuncRefNativeCode));
   DropTo(base);
   if (results.size() == 1) {
     const Reg r = IsFloatType(results[0]) ? x64::kXmm0 : x64::kRax;

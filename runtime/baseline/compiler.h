@@ -123,9 +123,8 @@ class Compiler {
   void Call(uint32_t func_index);
   void CallIndirect(uint32_t type_index, uint32_t table_index);
   // The call itself, arguments on the stack top: spills everything, passes
-  // the arguments, calls (`target`: a direct call's label; invalid: through
-  // the FuncRef* in rax), pushes the results.
-  void EmitCall(const FuncType& type, x64::Label target);
+  // the arguments, calls through the FuncRef* in rax, pushes the results.
+  void EmitCall(const FuncType& type);
   // The native calling convention of `type` (abi.h), computed once per type.
   const codegen::CallConv& ConventionOf(const FuncType& type);
   // A runtime builtin (ir/builtins.h) with `num_args` stack-top i32 / ref
@@ -283,7 +282,7 @@ class Compiler {
   const uint32_t func_index_;
   const FunctionBody& body_;
   const FuncType& type_;
-  const codegen::ModuleCodegenContext& ctx_;
+  const codegen::ModuleCodegenContext& ctx_;  // (unused today: calls go through FuncRefs)
   x64::Assembler as_;
   BodyReader* reader_ = nullptr;
 
