@@ -406,8 +406,10 @@ absl::Status Instance::SetFunctionCode(uint32_t func_index, const void* native_c
         absl::StrCat("function ", func_index, " is not a defined function of this instance"));
   }
   FuncRef& ref = defined_funcs_[func_index - imported];
-  ref.native_code = native_code;
-  ref.array_entry = array_entry;
+  // Atomic stores: a tier-up (runtime/jit) replaces the code of an instance
+  // whose functions may be running on another thread, reading these.
+  __atomic_store_n(&ref.native_code, native_code, __ATOMIC_RELEASE);
+  __atomic_store_n(&ref.array_entry, array_entry, __ATOMIC_RELEASE);
   return absl::OkStatus();
 }
 

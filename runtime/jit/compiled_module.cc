@@ -1,6 +1,11 @@
 #include "runtime/jit/compiled_module.h"
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <system_error>
+#include <thread>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -128,13 +133,46 @@ CompileOptions::Tier ResolveTier(CompileOptions::Tier tier) {
   const absl::string_view s(env);
   if (s == "baseline") return CompileOptions::Tier::kBaseline;
   if (s == "baseline-only") return CompileOptions::Tier::kBaselineOnly;
+  if (s == "tiered") return CompileOptions::Tier::kTiered;
   if (s == "optimizing") return CompileOptions::Tier::kOptimizing;
   return tier;
 }
 
 }  // namespace
 
+// The tier-up's state, shared by the CompiledModule of the first tier and
+// the background compile (which never holds that CompiledModule).
+struct CompiledModule::TierUp {
+  std::mutex mutex;
+  std::condition_variable ended_cv;
+  bool ended = false;  // the background compile is over
+  absl::Status status;
+  std::shared_ptr<const CompiledModule> optimized;
+  std::vector<Instance*> instances;  // attached, waiting for `optimized`
+};
+
+namespace {
+
+// The defined functions of `instance` get `code`'s entry points.
+void InstallCode(Instance& instance, const CompiledModule& code) {
+  const Module& m = code.module();
+  for (uint32_t d = 0; d < m.bodies.size(); ++d) {
+    // (Cannot fail: d is a defined function of the instance's own module.)
+    instance.SetFunctionCode(m.num_imported_functions + d, code.native_code(d), code.array_entry(d))
+        .IgnoreError();
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::Compile(
+    std::shared_ptr<const Module> module, const CompileOptions& options) {
+  CompileOptions resolved = options;
+  resolved.tier = ResolveTier(options.tier);
+  return CompileTier(std::move(module), resolved);
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::CompileTier(
     std::shared_ptr<const Module> module, const CompileOptions& options) {
   if (module == nullptr) return absl::InvalidArgumentError("CompiledModule::Compile: null module");
   auto out = std::shared_ptr<CompiledModule>(new CompiledModule());
@@ -142,7 +180,10 @@ absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::Compile(
   const Module& m = *module;
   const uint32_t num_defined = static_cast<uint32_t>(m.bodies.size());
   const codegen::ModuleCodegenContext ctx(m);
-  const CompileOptions::Tier tier = ResolveTier(options.tier);
+  // A tiered module starts with the baseline tier's code.
+  const CompileOptions::Tier tier = options.tier == CompileOptions::Tier::kTiered
+                                        ? CompileOptions::Tier::kBaseline
+                                        : options.tier;
 
   // Every function on its own, in parallel: no shared mutable state but the
   // results (each thread writes its own slots) and the first-error flag.
@@ -241,7 +282,78 @@ absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::Compile(
                    RegisterJitCode(out->code_->code(), std::move(traps), functions));
   out->symbols_ = RegisterModuleSymbols(out->code_->start(), module);
   out->stats_.assemble_seconds = Since(t0);
+  if (options.tier == CompileOptions::Tier::kTiered) out->StartTierUp(options);
   return std::shared_ptr<const CompiledModule>(std::move(out));
+}
+
+void CompiledModule::StartTierUp(const CompileOptions& options) {
+  tier_up_ = std::make_shared<TierUp>();
+  CompileOptions optimizing;
+  optimizing.tier = CompileOptions::Tier::kOptimizing;
+  // On a pool the job is one of its threads, which starts no others.
+  optimizing.threads = options.pool != nullptr ? 1 : options.threads;
+  auto job = [tier_up = tier_up_, module = module_, optimizing] {
+    absl::StatusOr<std::shared_ptr<const CompiledModule>> code = CompileTier(module, optimizing);
+    std::lock_guard<std::mutex> lock(tier_up->mutex);
+    tier_up->ended = true;
+    if (code.ok()) {
+      tier_up->optimized = *std::move(code);
+      for (Instance* instance : tier_up->instances) InstallCode(*instance, *tier_up->optimized);
+      tier_up->instances.clear();
+    } else {
+      tier_up->status = code.status();
+    }
+    tier_up->ended_cv.notify_all();
+  };
+  if (options.pool != nullptr) {
+    options.pool->Async(std::move(job));
+    return;
+  }
+  try {
+    tier_up_thread_ = std::thread(job);
+  } catch (const std::system_error&) {
+    job();  // no thread to be had: the optimised code now, before returning
+  }
+}
+
+CompiledModule::~CompiledModule() {
+  if (tier_up_thread_.joinable()) tier_up_thread_.join();
+}
+
+void CompiledModule::AttachInstance(Instance* instance) const {
+  if (tier_up_ == nullptr) return;
+  std::lock_guard<std::mutex> lock(tier_up_->mutex);
+  if (tier_up_->optimized != nullptr) {
+    InstallCode(*instance, *tier_up_->optimized);
+  } else if (!tier_up_->ended) {
+    tier_up_->instances.push_back(instance);
+  }
+}
+
+void CompiledModule::DetachInstance(Instance* instance) const {
+  if (tier_up_ == nullptr) return;
+  std::lock_guard<std::mutex> lock(tier_up_->mutex);
+  auto& v = tier_up_->instances;
+  v.erase(std::remove(v.begin(), v.end(), instance), v.end());
+}
+
+bool CompiledModule::WaitForTierUp(int64_t timeout_ms) const {
+  if (tier_up_ == nullptr) return true;
+  std::unique_lock<std::mutex> lock(tier_up_->mutex);
+  return tier_up_->ended_cv.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                                     [&] { return tier_up_->ended; });
+}
+
+absl::Status CompiledModule::TierUpStatus() const {
+  if (tier_up_ == nullptr) return absl::OkStatus();
+  std::lock_guard<std::mutex> lock(tier_up_->mutex);
+  return tier_up_->status;
+}
+
+std::shared_ptr<const CompiledModule> CompiledModule::optimized() const {
+  if (tier_up_ == nullptr) return nullptr;
+  std::lock_guard<std::mutex> lock(tier_up_->mutex);
+  return tier_up_->optimized;
 }
 
 absl::Span<const uint8_t> CompiledModule::code() const {

@@ -31,9 +31,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "runtime/instance/instance.h"
 #include "runtime/jit/backtrace.h"
 #include "runtime/jit/parallel_for.h"
 #include "runtime/module.h"
@@ -73,7 +75,17 @@ struct CompileOptions {
   // the environment overrides it; WASM_JIT_TIER=baseline-only is the
   // baseline tier without the fall-back below: a function it cannot compile
   // fails the module (tests of the tier's coverage).
-  enum class Tier : uint8_t { kOptimizing, kBaseline, kBaselineOnly };
+  //
+  // kTiered: both. Compile returns the baseline tier's code, and the
+  // optimising compiler compiles the whole module in the background (on a
+  // thread of its own with `threads` helpers, or on one of `pool`'s threads:
+  // ThreadPool::Async). When that code is ready it is installed in every
+  // instance attached to this CompiledModule (Store::Instantiate attaches its
+  // instances): their FuncRefs — exports, table entries, and the calls of
+  // baseline code, which go through FuncRefs — then lead to the optimised
+  // code. A call already running finishes in the baseline code.
+  // (WASM_JIT_TIER=tiered also selects it.)
+  enum class Tier : uint8_t { kOptimizing, kBaseline, kBaselineOnly, kTiered };
   Tier tier = Tier::kOptimizing;
 };
 
@@ -91,8 +103,34 @@ class CompiledModule {
   // The whole code blob (empty for a module without functions).
   absl::Span<const uint8_t> code() const;
 
+  // ---- Tiered compilation (CompileOptions::Tier::kTiered) ----
+  // Registers `instance`, whose defined functions have this code: the
+  // optimised code is installed in its FuncRefs when ready (at once if it
+  // is). DetachInstance before the instance is destroyed. Both do nothing
+  // for a module compiled without a tier-up. Thread-safe.
+  void AttachInstance(Instance* instance) const;
+  void DetachInstance(Instance* instance) const;
+  // True once the background compile has ended (its code installed, or it
+  // failed: TierUpStatus), waiting up to `timeout_ms` for it; true at once
+  // without a tier-up.
+  bool WaitForTierUp(int64_t timeout_ms) const;
+  // The background compile's outcome: OK while running or once installed.
+  absl::Status TierUpStatus() const;
+  // The optimised code once ready (its stats() are the background compile's),
+  // else null.
+  std::shared_ptr<const CompiledModule> optimized() const;
+
+  ~CompiledModule();  // waits for a background compile of its own thread
+
  private:
+  struct TierUp;
   CompiledModule() = default;
+  // Compile without the environment's override (the background compile's
+  // way: WASM_JIT_TIER=tiered must not make it tiered too).
+  static absl::StatusOr<std::shared_ptr<const CompiledModule>> CompileTier(
+      std::shared_ptr<const Module> module, const CompileOptions& options);
+  // Starts the background compile of `options` (kTiered).
+  void StartTierUp(const CompileOptions& options);
 
   std::shared_ptr<const Module> module_;
   std::unique_ptr<CodeMemory> code_;
@@ -102,6 +140,8 @@ class CompiledModule {
   std::vector<uint32_t> code_offsets_;
   std::vector<uint32_t> entry_offsets_;
   CompileStats stats_;
+  std::shared_ptr<TierUp> tier_up_;  // kTiered only
+  std::thread tier_up_thread_;       // kTiered without a pool
 };
 
 }  // namespace wasm

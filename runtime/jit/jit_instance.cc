@@ -43,13 +43,15 @@ absl::StatusOr<std::vector<uint64_t>> CallFunction(const FuncRef& ref, const Fun
     return absl::InvalidArgumentError(absl::StrCat("function of type ", type.ToString(),
                                                    " called with ", args.size(), " arguments"));
   }
-  if (ref.array_entry == nullptr) return absl::FailedPreconditionError("function has no code");
+  // (A tier-up may replace array_entry meanwhile: Instance::SetFunctionCode.)
+  const void* array_entry = __atomic_load_n(&ref.array_entry, __ATOMIC_ACQUIRE);
+  if (array_entry == nullptr) return absl::FailedPreconditionError("function has no code");
   RETURN_IF_ERROR(PrepareThread());
   ASSIGN_OR_RETURN(const uintptr_t limit, ThreadStackLimit());
   ref.vmctx->stack_limit = limit;
   std::vector<uint64_t> buffer(std::max(type.params.size(), type.results.size()));
   std::copy(args.begin(), args.end(), buffer.begin());
-  const auto entry = reinterpret_cast<ArrayEntry>(const_cast<void*>(ref.array_entry));
+  const auto entry = reinterpret_cast<ArrayEntry>(const_cast<void*>(array_entry));
   VMContext* const vmctx = ref.vmctx;
   uint64_t* const data = buffer.data();
   // Invariant: nothing with a destructor lives inside the lambda: a trap
@@ -61,6 +63,8 @@ absl::StatusOr<std::vector<uint64_t>> CallFunction(const FuncRef& ref, const Fun
   buffer.resize(type.results.size());
   return buffer;
 }
+
+JitInstance::~JitInstance() { code_->DetachInstance(instance_.get()); }
 
 absl::StatusOr<JitInstance*> Store::Instantiate(std::shared_ptr<const CompiledModule> code,
                                                 const ImportResolver& imports) {
@@ -87,6 +91,8 @@ absl::StatusOr<JitInstance*> Store::Instantiate(std::shared_ptr<const CompiledMo
   instances_.push_back(
       std::unique_ptr<JitInstance>(new JitInstance(std::move(code), std::move(allocated))));
   Instance& instance = instances_.back()->instance();
+  // A tiered module's optimised code reaches the instance when ready.
+  instances_.back()->code_->AttachInstance(&instance);
   RETURN_IF_ERROR(instance.ApplySegments());
   if (instance.start_function().has_value()) {
     const uint32_t start = *instance.start_function();

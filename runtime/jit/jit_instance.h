@@ -28,6 +28,11 @@ namespace wasm {
 
 class JitInstance {
  public:
+  // Detaches the instance from its code's tier-up (compiled_module.h).
+  ~JitInstance();
+  JitInstance(const JitInstance&) = delete;
+  JitInstance& operator=(const JitInstance&) = delete;
+
   Instance& instance() { return *instance_; }
   const Instance& instance() const { return *instance_; }
 

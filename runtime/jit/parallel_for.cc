@@ -93,8 +93,17 @@ void ThreadPool::HelperMain(void (*on_start)()) {
   ++started_;
   done_.notify_all();
   for (;;) {
-    wake_.wait(lock, [&] { return exiting_ || generation_ != seen; });
+    wake_.wait(lock, [&] { return exiting_ || generation_ != seen || !jobs_.empty(); });
     if (exiting_) return;
+    if (generation_ == seen) {  // no new loop: a job
+      std::function<void()> job = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      job();
+      job = nullptr;  // (what it holds goes before the lock is taken)
+      lock.lock();
+      continue;
+    }
     seen = generation_;
     Loop* loop = loop_;
     if (loop == nullptr) continue;  // woke after that loop ended
@@ -104,6 +113,18 @@ void ThreadPool::HelperMain(void (*on_start)()) {
     lock.lock();
     if (--busy_ == 0) done_.notify_all();
   }
+}
+
+void ThreadPool::Async(std::function<void()> job) {
+  if (threads_.empty()) {
+    job();
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_.push_back(std::move(job));
+  }
+  wake_.notify_one();
 }
 
 void ThreadPool::ParallelFor(size_t n, absl::FunctionRef<void(size_t)> fn,

@@ -24,6 +24,8 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -50,6 +52,12 @@ class ThreadPool {
   // loop at a time (calls from several threads are serialised).
   void ParallelFor(size_t n, absl::FunctionRef<void(size_t)> fn,
                    absl::FunctionRef<bool()> stop = [] { return false; });
+  // Runs `job` on one helper, later, while the caller goes on (a tier-up's
+  // background compile); jobs run in order, one per free helper, and a
+  // helper inside a job takes no part in ParallelFor loops meanwhile. With
+  // no helpers, runs it on the caller now. Jobs not started when the pool is
+  // destroyed are dropped; the destructor waits for running ones.
+  void Async(std::function<void()> job);
 
  private:
   struct Loop;
@@ -64,6 +72,7 @@ class ThreadPool {
   int busy_ = 0;           // helpers inside the current loop
   int started_ = 0;        // helpers past on_start
   bool exiting_ = false;
+  std::deque<std::function<void()>> jobs_;  // Async's, guarded by mutex_
   std::vector<std::thread> threads_;
 };
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <mutex>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -99,6 +100,63 @@ TEST(ThreadPoolTest, HelpersBlockEverySignal) {
   sigset_t mine;
   pthread_sigmask(SIG_BLOCK, nullptr, &mine);
   EXPECT_FALSE(sigismember(&mine, SIGALRM)) << "the caller's mask must be left as it was";
+}
+
+TEST(ThreadPoolTest, AsyncJobsRunBesideLoops) {
+  ThreadPool pool(2);
+  std::mutex mutex;
+  std::vector<int> order;
+  std::atomic<bool> release{false};
+  std::atomic<int> done{0};
+  // The first job holds one helper until released; loops still run meanwhile.
+  pool.Async([&] {
+    while (!release.load()) std::this_thread::yield();
+    std::lock_guard<std::mutex> lock(mutex);
+    order.push_back(0);
+    done.fetch_add(1);
+  });
+  for (int round = 0; round < 5; ++round) {
+    std::atomic<int> sum{0};
+    pool.ParallelFor(100, [&](size_t i) { sum.fetch_add(static_cast<int>(i)); });
+    EXPECT_EQ(sum.load(), 4950);
+  }
+  release.store(true);
+  while (done.load() < 1) std::this_thread::yield();
+  for (int k = 1; k <= 3; ++k) {
+    pool.Async([&, k] {
+      std::lock_guard<std::mutex> lock(mutex);
+      order.push_back(k);
+      done.fetch_add(1);
+    });
+  }
+  while (done.load() < 4) std::this_thread::yield();
+  std::lock_guard<std::mutex> lock(mutex);
+  ASSERT_EQ(order.size(), 4u);
+  EXPECT_EQ(order[0], 0);  // held through five loops, which ran anyway
+  // (jobs 1-3 start in order, and may end in any order on two helpers)
+  EXPECT_EQ(order[1] + order[2] + order[3], 6);
+}
+
+TEST(ThreadPoolTest, AsyncWithoutHelpersRunsOnTheCaller) {
+  ThreadPool pool(0);
+  const std::thread::id caller = std::this_thread::get_id();
+  std::thread::id ran;
+  pool.Async([&] { ran = std::this_thread::get_id(); });
+  EXPECT_EQ(ran, caller);
+}
+
+TEST(ThreadPoolTest, DestructionWaitsForARunningJob) {
+  std::atomic<bool> started{false}, finished{false};
+  {
+    ThreadPool pool(1);
+    pool.Async([&] {
+      started.store(true);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      finished.store(true);
+    });
+    while (!started.load()) std::this_thread::yield();
+  }  // the destructor joins the helper inside the job
+  EXPECT_TRUE(finished.load());
 }
 
 TEST(ParallelForTest, ResolveThreads) {

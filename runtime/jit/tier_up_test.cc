@@ -1,0 +1,173 @@
+// Tiered compilation (CompileOptions::Tier::kTiered): instances start with
+// the baseline tier's code; the optimising compiler's, compiled in the
+// background, replaces it in their FuncRefs, also while they run.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "runtime/bench/generate_module.h"
+#include "runtime/instance/instance.h"
+#include "runtime/jit/compiled_module.h"
+#include "runtime/jit/jit_instance.h"
+#include "runtime/jit/parallel_for.h"
+#include "runtime/jit/test_modules.h"
+#include "runtime/validator.h"
+
+namespace wasm {
+namespace {
+
+using Tier = CompileOptions::Tier;
+constexpr int64_t kWaitMs = 60000;
+
+std::shared_ptr<const Module> Tiering() {
+  absl::StatusOr<std::shared_ptr<const Module>> m =
+      CompileModule(jit_testing::WatModules().at("tiering"));
+  EXPECT_TRUE(m.ok()) << m.status();
+  return m.ok() ? *m : nullptr;
+}
+
+const FuncRef* Export(JitInstance* instance, const std::string& name) {
+  std::optional<Extern> e = instance->instance().GetExport(name);
+  return e.has_value() ? e->func() : nullptr;
+}
+
+uint32_t Call(JitInstance* instance, const std::string& name, uint32_t arg) {
+  const FuncRef* ref = Export(instance, name);
+  EXPECT_NE(ref, nullptr) << name;
+  if (ref == nullptr) return 0;
+  const FuncType type{{ValType::kI32}, {ValType::kI32}};
+  absl::StatusOr<std::vector<uint64_t>> r = CallFunction(*ref, type, {arg});
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? static_cast<uint32_t>((*r)[0]) : 0;
+}
+
+uint32_t Mixed(uint32_t n) {  // what "mixed" computes
+  std::vector<uint32_t> fib = {0, 1};
+  for (int i = 2; i < 16; ++i) fib.push_back(fib[i - 1] + fib[i - 2]);
+  uint32_t s = 0;
+  for (uint32_t i = 0; i < n; ++i) s += (i & 1) ? (i & 15) * (i & 15) : fib[i & 15];
+  return s;
+}
+
+TEST(TierUpTest, BaselineFirstThenTheOptimisedCode) {
+  std::shared_ptr<const Module> module = Tiering();
+  ASSERT_NE(module, nullptr);
+  auto code = CompiledModule::Compile(module, {.tier = Tier::kTiered});
+  ASSERT_TRUE(code.ok()) << code.status();
+  Imports imports;
+  Store store;
+  auto instance = store.Instantiate(*code, imports);
+  ASSERT_TRUE(instance.ok()) << instance.status();
+  EXPECT_EQ(Call(*instance, "fib", 20), 6765u);
+  EXPECT_EQ(Call(*instance, "mixed", 1000), Mixed(1000));
+
+  ASSERT_TRUE((*code)->WaitForTierUp(kWaitMs));
+  EXPECT_TRUE((*code)->TierUpStatus().ok()) << (*code)->TierUpStatus();
+  std::shared_ptr<const CompiledModule> optimized = (*code)->optimized();
+  ASSERT_NE(optimized, nullptr);
+  EXPECT_EQ(optimized->optimized(), nullptr);  // the optimised code tiers up no further
+  // fib is defined function 0: its FuncRef now leads to the optimised code
+  // (exports, table entries and the baseline code's calls read it).
+  const FuncRef* fib = Export(*instance, "fib");
+  ASSERT_NE(fib, nullptr);
+  EXPECT_NE((*code)->native_code(0), optimized->native_code(0));
+  EXPECT_EQ(fib->native_code, optimized->native_code(0));
+  EXPECT_EQ(fib->array_entry, optimized->array_entry(0));
+  EXPECT_EQ(Call(*instance, "fib", 20), 6765u);
+  EXPECT_EQ(Call(*instance, "mixed", 1000), Mixed(1000));
+}
+
+TEST(TierUpTest, AnInstanceMadeAfterTheTierUpGetsTheOptimisedCodeAtOnce) {
+  std::shared_ptr<const Module> module = Tiering();
+  ASSERT_NE(module, nullptr);
+  auto code = CompiledModule::Compile(module, {.tier = Tier::kTiered});
+  ASSERT_TRUE(code.ok()) << code.status();
+  ASSERT_TRUE((*code)->WaitForTierUp(kWaitMs));
+  Imports imports;
+  Store store;
+  auto instance = store.Instantiate(*code, imports);
+  ASSERT_TRUE(instance.ok()) << instance.status();
+  EXPECT_EQ(Export(*instance, "fib")->native_code, (*code)->optimized()->native_code(0));
+  EXPECT_EQ(Call(*instance, "fib", 10), 55u);
+}
+
+TEST(TierUpTest, CallsGoOnWhileTheCodeChanges) {
+  // The instance is called all along on another thread while the background
+  // compile runs and its code is installed (the switch may come before the
+  // first call or between any two): every call must be right, before, during
+  // and after.
+  std::shared_ptr<const Module> module = Tiering();
+  ASSERT_NE(module, nullptr);
+  auto code = CompiledModule::Compile(module, {.tier = Tier::kTiered});
+  ASSERT_TRUE(code.ok()) << code.status();
+  Imports imports;
+  Store store;
+  auto instance = store.Instantiate(*code, imports);
+  ASSERT_TRUE(instance.ok()) << instance.status();
+  std::atomic<bool> stop{false};
+  std::atomic<int> calls{0}, wrong{0};
+  std::thread caller([&] {
+    while (!stop.load()) {
+      if (Call(*instance, "mixed", 300) != Mixed(300)) wrong.fetch_add(1);
+      calls.fetch_add(1);
+    }
+  });
+  ASSERT_TRUE((*code)->WaitForTierUp(kWaitMs));
+  const int before = calls.load();
+  while (calls.load() < before + 20) std::this_thread::yield();  // some with the new code
+  stop.store(true);
+  caller.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_GT(calls.load(), before);
+}
+
+TEST(TierUpTest, DestroyedWhileTheBackgroundCompileRuns) {
+  const GeneratedModule gen = GenerateBenchmarkModule(200, 600, /*seed=*/3);
+  absl::StatusOr<std::shared_ptr<const Module>> module = CompileModule(gen.bytes);
+  ASSERT_TRUE(module.ok()) << module.status();
+  for (int round = 0; round < 3; ++round) {
+    auto code = CompiledModule::Compile(*module, {.tier = Tier::kTiered});
+    ASSERT_TRUE(code.ok()) << code.status();
+    Imports imports;
+    auto store = std::make_unique<Store>();
+    ASSERT_TRUE(store->Instantiate(*code, imports).ok());
+    store.reset();  // the instance detaches; the code goes next, mid-compile
+  }
+}
+
+TEST(TierUpTest, OnAPool) {
+  std::shared_ptr<const Module> module = Tiering();
+  ASSERT_NE(module, nullptr);
+  for (int helpers : {0, 1, 2}) {
+    ThreadPool pool(helpers);
+    auto code = CompiledModule::Compile(module, {.pool = &pool, .tier = Tier::kTiered});
+    ASSERT_TRUE(code.ok()) << code.status();
+    Imports imports;
+    Store store;
+    auto instance = store.Instantiate(*code, imports);
+    ASSERT_TRUE(instance.ok()) << instance.status();
+    ASSERT_TRUE((*code)->WaitForTierUp(kWaitMs)) << helpers << " helpers";
+    ASSERT_NE((*code)->optimized(), nullptr);
+    EXPECT_EQ(Export(*instance, "fib")->native_code, (*code)->optimized()->native_code(0));
+    EXPECT_EQ(Call(*instance, "fib", 15), 610u);
+  }
+}
+
+TEST(TierUpTest, OtherTiersHaveNone) {
+  std::shared_ptr<const Module> module = Tiering();
+  ASSERT_NE(module, nullptr);
+  for (Tier tier : {Tier::kOptimizing, Tier::kBaseline}) {
+    auto code = CompiledModule::Compile(module, {.tier = tier});
+    ASSERT_TRUE(code.ok()) << code.status();
+    EXPECT_TRUE((*code)->WaitForTierUp(0));
+    EXPECT_EQ((*code)->optimized(), nullptr);
+  }
+}
+
+}  // namespace
+}  // namespace wasm
