@@ -97,6 +97,18 @@ TEST_F(BrokerTest, TheBaselineTierCompilesInAConfinedWorker) {
   EXPECT_NE(DivideByZeroBacktrace(*optimized), baseline);
 }
 
+// TIERED: baseline code at once, the optimised code compiled by the worker's
+// pool and installed between (or during) calls.
+TEST_F(BrokerTest, TheTieredTierCompilesInAConfinedWorker) {
+  std::unique_ptr<WorkerConnection> w = Calc(ipc::LoadModule::TIERED);
+  for (uint32_t i = 0; i < 3000; ++i) {
+    ASSERT_EQ(*w->CallExport(1, "add", {i, 2}), std::vector<uint64_t>{i + 2}) << i;
+    ASSERT_EQ(*w->CallExport(1, "double_plus_one", {i}), std::vector<uint64_t>{2 * i + 1}) << i;
+  }
+  EXPECT_THAT(DivideByZeroBacktrace(*w), StartsWith("integer divide by zero\n  at func 3 <div> +0x"));
+  EXPECT_TRUE(w->health().ok());
+}
+
 TEST_F(BrokerTest, AnUnknownTierIsAnErrorReplyAndTheWorkerLivesOn) {
   absl::StatusOr<std::unique_ptr<WorkerConnection>> w = broker_->SpawnWorker();
   ASSERT_TRUE(w.ok()) << w.status();

@@ -65,9 +65,12 @@ Options:
   --max-memory SIZE   cap each linear memory (e.g. 64MiB): memory.grow past
                       it returns -1, a larger initial memory fails to load
   --tier TIER         the JIT tier that compiles FILE and the --preload
-                      modules: optimizing (default; the fastest code) or
-                      baseline (a one-pass compiler: compiles several times
-                      faster, slower code)
+                      modules: tiered (default: the baseline tier's code at
+                      once, the optimising compiler's installed when it is
+                      ready, compiled in the background), optimizing (the
+                      fastest code from the first call, the longest
+                      compile) or baseline (a one-pass compiler alone:
+                      compiles several times faster, slower code)
   --stats             print compile, instantiate and run times and the
                       peak RSS of the broker and the worker on stderr
   --help              this text
@@ -250,12 +253,15 @@ int Run(int argc, char** argv) {
       if (arg == "--invoke") {
         invoke = value;
       } else if (arg == "--tier") {
-        if (value == "optimizing") {
+        if (value == "tiered") {
+          compile_options.tier = api::Tier::kTiered;
+        } else if (value == "optimizing") {
           compile_options.tier = api::Tier::kOptimizing;
         } else if (value == "baseline") {
           compile_options.tier = api::Tier::kBaseline;
         } else {
-          return Fail(kUsage, absl::StrCat("--tier: expected optimizing or baseline, got \"", value, "\""));
+          return Fail(kUsage, absl::StrCat("--tier: expected tiered, optimizing or baseline, got \"",
+                                           value, "\""));
         }
       } else if (arg == "--dir") {
         // HOST[::GUEST]

@@ -80,18 +80,19 @@ expect 1 "" "at func 2 <divide> +0x" -- --tier=baseline --invoke div "$math_wasm
 # reached the worker's compiler.
 checks=$((checks + 1))
 "$run" --tier=baseline --invoke div "$math_wasm" 1 0 >/dev/null 2>"$tmp/baseline_trap"
-"$run" --invoke div "$math_wasm" 1 0 >/dev/null 2>"$tmp/optimizing_trap"
+"$run" --tier=optimizing --invoke div "$math_wasm" 1 0 >/dev/null 2>"$tmp/optimizing_trap"
 if ! grep -q "<divide> +0x" "$tmp/baseline_trap" || cmp -s "$tmp/baseline_trap" "$tmp/optimizing_trap"; then
-  echo "FAILED: --tier=baseline traps exactly where the default tier does:"
+  echo "FAILED: --tier=baseline traps exactly where --tier=optimizing does:"
   cat "$tmp/baseline_trap" "$tmp/optimizing_trap"; failures=$((failures + 1))
 fi
 expect 0 "3" "" -- --tier=baseline --preload "math=$math_wasm" --invoke main "$(find -L . -path '*tools/testdata/app.wat' | head -n 1)" 1 2
-expect 2 "" "plugin-run: error: --tier: expected optimizing or baseline, got \"fast\"" -- --tier=fast --invoke add "$math_wasm" 1 2
+expect 0 "2432902008176640000" "" -- --tier=tiered --invoke fac "$math_wat" 20
+expect 2 "" "plugin-run: error: --tier: expected tiered, optimizing or baseline, got \"fast\"" -- --tier=fast --invoke add "$math_wasm" 1 2
 checks=$((checks + 1))
 if [ "$(wc -l < "$tmp/err")" != 1 ] || [ -s "$tmp/out" ]; then
   echo "FAILED: --tier=fast: not exactly one line on stderr:"; cat "$tmp/out" "$tmp/err"; failures=$((failures + 1))
 fi
-expect 2 "" "--tier: expected optimizing or baseline, got \"\"" -- --tier= --invoke add "$math_wasm" 1 2
+expect 2 "" "--tier: expected tiered, optimizing or baseline, got \"\"" -- --tier= --invoke add "$math_wasm" 1 2
 expect 2 "" "--tier needs a value" -- --tier
 expect 2 "" "unknown option --stats=yes" -- --stats=yes --invoke add "$math_wasm" 1 2
 expect 0 "--tier TIER" "" -- --help

@@ -226,7 +226,7 @@ TEST(ApiTest, CompileStreamingInOneByteChunks) {
 }
 
 TEST(ApiTest, TheBaselineTierRunsInTheWorker) {
-  EXPECT_EQ(Module::Compile(Wasm("api"))->options().tier, Tier::kOptimizing);  // the default
+  EXPECT_EQ(Module::Compile(Wasm("api"))->options().tier, Tier::kTiered);  // the default
   absl::StatusOr<Module> m = Module::Compile(Wasm("api"), {.tier = Tier::kBaseline});
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_EQ(m->options().tier, Tier::kBaseline);
@@ -246,7 +246,10 @@ TEST(ApiTest, TheBaselineTierRunsInTheWorker) {
   EXPECT_THAT(baseline_trap, StartsWith("integer divide by zero\n  at func 1 <div> +0x"));
   // The optimising compiler lays the function out differently: the same
   // trap at another offset shows the tier reached the worker.
-  r = (*ApiInstance().GetFunction("div"))({Value::I32(1), Value::I32(0)});
+  absl::StatusOr<Instance> optimized =
+      Instance::Instantiate(*Module::Compile(Wasm("api"), {.tier = Tier::kOptimizing}), imports);
+  ASSERT_TRUE(optimized.ok()) << optimized.status();
+  r = (*optimized->GetFunction("div"))({Value::I32(1), Value::I32(0)});
   EXPECT_NE(std::string(r.status().message()), baseline_trap);
 
   size_t pulled = 0;
@@ -255,6 +258,27 @@ TEST(ApiTest, TheBaselineTierRunsInTheWorker) {
   ASSERT_TRUE(both.ok()) << both.status();
   EXPECT_EQ(both->first.options().tier, Tier::kBaseline);
   EXPECT_EQ((*both->second.GetFunction("quad"))({Value::I32(5)})->at(0).i32(), 20);
+}
+
+// The default tier: baseline code first, the optimised code installed by
+// the worker's pool while the instance is called; every call is right
+// whichever code it ran, and the trap's backtrace names the function either way.
+TEST(ApiTest, TheTieredDefaultRunsInTheWorker) {
+  ImportObject imports;
+  imports.Define("env", "twice", Twice());
+  absl::StatusOr<Instance> instance = Instance::Instantiate(*Module::Compile(Wasm("api")), imports);
+  ASSERT_TRUE(instance.ok()) << instance.status();
+  Function quad = *instance->GetFunction("quad");
+  Function div = *instance->GetFunction("div");
+  for (int i = 0; i < 2000; ++i) {
+    absl::StatusOr<std::vector<Value>> r = quad({Value::I32(i)});
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_EQ(r->at(0).i32(), 4 * i) << i;
+    ASSERT_EQ(div({Value::I32(-9 * i), Value::I32(2)})->at(0).i32(), -9 * i / 2) << i;
+  }
+  absl::StatusOr<std::vector<Value>> r = div({Value::I32(1), Value::I32(0)});
+  EXPECT_THAT(std::string(r.status().message()),
+              StartsWith("integer divide by zero\n  at func 1 <div> +0x"));
 }
 
 TEST(ApiTest, CompileStreamingReportsAMalformedModuleBeforeItsEnd) {

@@ -30,9 +30,12 @@ absl::StatusOr<Instance> Instance::Instantiate(const Module& module, const Impor
   state->module = module.module();
   state->id = kInstanceId;
   host::WorkerConnection& w = *state->worker;
-  const ipc::LoadModule::Tier tier = module.options().tier == Tier::kBaseline
-                                         ? ipc::LoadModule::BASELINE
-                                         : ipc::LoadModule::OPTIMIZING;
+  ipc::LoadModule::Tier tier = ipc::LoadModule::TIERED;
+  switch (module.options().tier) {
+    case Tier::kTiered: tier = ipc::LoadModule::TIERED; break;
+    case Tier::kOptimizing: tier = ipc::LoadModule::OPTIMIZING; break;
+    case Tier::kBaseline: tier = ipc::LoadModule::BASELINE; break;
+  }
   if (absl::Status s = w.LoadModule(kModuleId, module.module()->bytes, tier); !s.ok()) {
     return Classify(s);
   }

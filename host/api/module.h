@@ -52,13 +52,18 @@ using ByteSource = absl::AnyInvocable<absl::StatusOr<std::optional<std::vector<u
 // The JIT tier that turns a module into machine code, in the worker of each
 // of its instances (at Instantiate).
 enum class Tier {
-  kOptimizing,  // the optimising compiler: the fastest code (default)
-  kBaseline,    // a one-pass compiler: compiles several times faster, slower
-                // code; functions it cannot compile get the optimising one
+  kTiered,      // (default) the baseline tier's code at once, then the
+                // optimising compiler's, compiled in the worker's background
+                // and installed while the instance runs (calls in progress
+                // finish in the baseline code): quick start, fast code
+  kOptimizing,  // the optimising compiler only: the fastest code from the
+                // first call, after the longest compile
+  kBaseline,    // a one-pass compiler only: compiles several times faster,
+                // slower code; functions it cannot compile get the optimising one
 };
 
 struct CompileOptions {
-  Tier tier = Tier::kOptimizing;
+  Tier tier = Tier::kTiered;
 };
 
 class Module {

@@ -216,6 +216,13 @@ class WorkerService {
     switch (request.tier()) {
       case ipc::LoadModule::OPTIMIZING: options.tier = CompileOptions::Tier::kOptimizing; break;
       case ipc::LoadModule::BASELINE: options.tier = CompileOptions::Tier::kBaseline; break;
+      case ipc::LoadModule::TIERED:
+        // The background compile runs on the pool (ThreadPool::Async): a
+        // confined worker cannot start a thread for it. Without a pool (one
+        // CPU) the optimising compiler alone, as before tiers existed.
+        options.tier = compile_pool_ != nullptr ? CompileOptions::Tier::kTiered
+                                                : CompileOptions::Tier::kOptimizing;
+        break;
       default:
         return ErrorReply(ipc::Error::OTHER,
                           absl::StrCat("load_module.tier ", static_cast<int>(request.tier()),
