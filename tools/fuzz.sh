@@ -29,7 +29,7 @@ case "$target" in
     ;;
   compile)
     # Every library source of the compiler; not tests, test harnesses or mains.
-    srcs="$(ls runtime/*.cc runtime/{ir,opt,translator,codegen,x64,vm,instance,jit}/*.cc |
+    srcs="$(ls runtime/*.cc runtime/{ir,opt,translator,codegen,baseline,x64,vm,instance,jit}/*.cc |
             grep -v -e '_test\.cc$' -e 'test_harness' -e 'test_util' -e 'proc_maps' -e 'filetest')
           runtime/fuzz/compile_fuzzer.cc"
     ;;

@@ -32,26 +32,6 @@ constexpr uint32_t kGprMask = (1u << x64::kRax.enc()) | (1u << x64::kRcx.enc()) 
                               (1u << x64::kR9.enc());
 constexpr uint32_t kXmmMask = (1u << 14) - 1;  // xmm0..xmm13
 
-absl::Span<const ValType> BlockParams(const Module& m, const BlockType& bt) {
-  if (bt.kind == BlockType::Kind::kTypeIndex) return m.types[bt.type_index].params;
-  return {};
-}
-
-absl::Span<const ValType> BlockResults(const Module& m, const BlockType& bt) {
-  static constexpr ValType kSingle[] = {ValType::kI32, ValType::kI64, ValType::kF32,
-                                        ValType::kF64, ValType::kFuncRef, ValType::kExternRef};
-  switch (bt.kind) {
-    case BlockType::Kind::kEmpty: return {};
-    case BlockType::Kind::kValue:
-      for (const ValType& t : kSingle) {
-        if (t == bt.value) return absl::Span<const ValType>(&t, 1);
-      }
-      return {};
-    case BlockType::Kind::kTypeIndex: return m.types[bt.type_index].results;
-  }
-  return {};
-}
-
 Form LoadForm(Type t) {
   switch (t) {
     case Type::kI32: return Form::kMov32RM;
@@ -589,8 +569,8 @@ bool Compiler::Step(const Instruction& in) {
 void Compiler::OpenBlock(const Instruction& in) {
   Control c;
   c.kind = in.op;
-  c.params = BlockParams(m_, in.block);
-  c.results = BlockResults(m_, in.block);
+  c.params = BlockTypeParams(m_, in.block);
+  c.results = BlockTypeResults(m_, in.block);
   PendingCond cond;
   if (in.op == Opcode::kIf) cond = TakeCondition(*this, pending_);
   // Nothing in registers at the block's labels (compiler.h).
@@ -682,15 +662,18 @@ void Compiler::StoreLabelValues(uint32_t height, size_t n) {
   }
 }
 
-void Compiler::Branch(uint32_t depth) {
-  Control& t = controls_[controls_.size() - 1 - depth];
+void Compiler::JumpTo(Control& t) {
   if (t.is_function) {
     Return();
-  } else {
-    StoreLabelValues(t.height, t.LabelArity());
-    as_.Jmp(t.label);
-    t.label_used = true;
+    return;
   }
+  StoreLabelValues(t.height, t.LabelArity());
+  as_.Jmp(t.label);
+  t.label_used = true;
+}
+
+void Compiler::Branch(uint32_t depth) {
+  JumpTo(controls_[controls_.size() - 1 - depth]);
   reachable_ = false;
 }
 
@@ -704,13 +687,7 @@ void Compiler::BranchIf(uint32_t depth) {
   }
   const x64::Label skip = as_.NewLabel();
   JumpOn(pc, false, skip);
-  if (t.is_function) {
-    Return();
-  } else {
-    StoreLabelValues(t.height, t.LabelArity());
-    as_.Jmp(t.label);
-    t.label_used = true;
-  }
+  JumpTo(t);
   as_.Bind(skip);
 }
 

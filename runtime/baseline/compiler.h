@@ -115,6 +115,9 @@ class Compiler {
   void OpenBlock(const Instruction& in);
   void Else();
   void End();
+  // Leaves for label `t` with its values: stores them, jumps (or returns,
+  // for the function's label).
+  void JumpTo(Control& t);
   void Branch(uint32_t depth);
   void BranchIf(uint32_t depth);
   void BrTable(const Instruction& in);

@@ -10,6 +10,9 @@
 //   Instruction in;
 //   r.Next(&in);          // call only while the body has instructions left
 //
+// BlockTypeParams / BlockTypeResults: a block type's types, for the
+// translator and the baseline compiler alike.
+//
 // Invariant: the bytes are a body (or a prefix of one) that validated; on
 // anything else the result is unspecified (but reads stay within the
 // instructions' encoded lengths, so a valid body is never overrun).
@@ -24,9 +27,31 @@
 #include "absl/base/attributes.h"
 #include "absl/types/span.h"
 #include "runtime/instruction.h"
+#include "runtime/module.h"
 #include "runtime/opcode.h"
 
 namespace wasm {
+
+// A block type's parameter and result types (for a validated body: a type
+// index is in range). Spans into `m` or a static table.
+inline absl::Span<const ValType> BlockTypeParams(const Module& m, const BlockType& bt) {
+  if (bt.kind == BlockType::Kind::kTypeIndex) return m.types[bt.type_index].params;
+  return {};
+}
+inline absl::Span<const ValType> BlockTypeResults(const Module& m, const BlockType& bt) {
+  static constexpr ValType kSingle[] = {ValType::kI32, ValType::kI64, ValType::kF32,
+                                        ValType::kF64, ValType::kFuncRef, ValType::kExternRef};
+  switch (bt.kind) {
+    case BlockType::Kind::kEmpty: return {};
+    case BlockType::Kind::kValue:
+      for (const ValType& t : kSingle) {
+        if (t == bt.value) return absl::Span<const ValType>(&t, 1);
+      }
+      return {};
+    case BlockType::Kind::kTypeIndex: return m.types[bt.type_index].results;
+  }
+  return {};
+}
 
 class BodyReader {
  public:

@@ -138,8 +138,6 @@ class Translator {
     for (Value v : f_.Results(inst)) Push(v);
   }
 
-  absl::Span<const ValType> BlockParams(const BlockType& bt) const;
-  absl::Span<const ValType> BlockResults(const BlockType& bt) const;
   Block NewBlockWithParams(absl::Span<const ValType> types);
   // The just-emitted terminator of the current block.
   ir::Inst LastInst() const { return f_.block(b_.current()).insts.back(); }
@@ -162,26 +160,6 @@ class Translator {
   bool reachable_ = true;
   absl::Status error_;
 };
-
-absl::Span<const ValType> Translator::BlockParams(const BlockType& bt) const {
-  if (bt.kind == BlockType::Kind::kTypeIndex) return m_.types[bt.type_index].params;
-  return {};
-}
-
-absl::Span<const ValType> Translator::BlockResults(const BlockType& bt) const {
-  static constexpr ValType kSingle[] = {ValType::kI32, ValType::kI64, ValType::kF32,
-                                        ValType::kF64, ValType::kFuncRef, ValType::kExternRef};
-  switch (bt.kind) {
-    case BlockType::Kind::kEmpty: return {};
-    case BlockType::Kind::kValue:
-      for (const ValType& t : kSingle) {
-        if (t == bt.value) return absl::Span<const ValType>(&t, 1);
-      }
-      return {};
-    case BlockType::Kind::kTypeIndex: return m_.types[bt.type_index].results;
-  }
-  return {};
-}
 
 Block Translator::NewBlockWithParams(absl::Span<const ValType> types) {
   const Block b = b_.CreateBlock();
@@ -278,8 +256,8 @@ void Translator::Step(const Instruction& in) {
     case Opcode::kBlock:
     case Opcode::kLoop:
     case Opcode::kIf: {
-      const absl::Span<const ValType> params = BlockParams(in.block);
-      const absl::Span<const ValType> results = BlockResults(in.block);
+      const absl::Span<const ValType> params = BlockTypeParams(m_, in.block);
+      const absl::Span<const ValType> results = BlockTypeResults(m_, in.block);
       if (!reachable_) {
         frames_.push_back(Frame{in.op, true, false, Block(), Block(), Block(), params, results,
                                 stack_.size(), {}});
