@@ -64,15 +64,23 @@ Compiler::Compiler(const Module& m, uint32_t defined_index,
 
 // ---- Registers and the operand stack --------------------------------------------
 
+void Compiler::NewMaxDepth() {
+  max_depth_ = static_cast<uint32_t>(stack_.size());
+  if (max_depth_ > kMaxDepth && error_.ok()) {
+    error_ = absl::ResourceExhaustedError(
+        absl::StrCat("baseline: operand stack deeper than ", kMaxDepth));
+  }
+}
+
 Reg Compiler::AllocReg(RegClass cls) {
   uint32_t& f = free_[Idx(cls)];
   if (f == 0) {
-    for (size_t i = 0; i < stack_.size(); ++i) {
-      if (stack_[i].in_reg() && stack_[i].reg.cls() == cls) {
-        SpillEntry(i);
-        break;
-      }
+    // The lowest entry of the class in a register goes to its slot.
+    int32_t lowest = -1;
+    for (int32_t i : owner_[Idx(cls)]) {
+      if (i >= 0 && (lowest < 0 || i < lowest)) lowest = i;
     }
+    if (lowest >= 0) SpillEntry(static_cast<size_t>(lowest));
     if (f == 0) {  // every register held by popped operands: cannot happen
       if (error_.ok()) error_ = absl::InternalError("baseline: out of registers");
       return cls == RegClass::kGpr ? codegen::kScratchGpr0 : codegen::kScratchXmm0;
@@ -85,21 +93,19 @@ Reg Compiler::AllocReg(RegClass cls) {
 
 void Compiler::TakeReg(Reg r) {
   if (!IsFree(r)) {
-    bool found = false;
-    for (size_t i = 0; i < stack_.size() && !found; ++i) {
-      if (!stack_[i].in_reg() || stack_[i].reg != r) continue;
-      uint32_t& f = free_[Idx(r.cls())];
-      if (f != 0) {  // move it to another free register
-        const Reg to = AllocReg(r.cls());
-        Mov(to, r);
-        stack_[i].reg = to;
-      } else {
-        SpillEntry(i);
+    const int32_t i = owner_[Idx(r.cls())][r.enc()];
+    if (i < 0) {
+      if (error_.ok()) {
+        error_ = absl::InternalError("baseline: a fixed register is held by a popped operand");
       }
-      found = true;
-    }
-    if (!found && error_.ok()) {
-      error_ = absl::InternalError("baseline: a fixed register is held by a popped operand");
+    } else if (free_[Idx(r.cls())] != 0) {  // move the entry to another free register
+      const Reg to = AllocReg(r.cls());
+      Mov(to, r);
+      stack_[i].reg = to;
+      owner_[Idx(r.cls())][r.enc()] = -1;
+      owner_[Idx(to.cls())][to.enc()] = i;
+    } else {
+      SpillEntry(static_cast<size_t>(i));
     }
   }
   free_[Idx(r.cls())] &= ~(1u << r.enc());
@@ -109,14 +115,22 @@ void Compiler::SpillEntry(size_t i) {
   Value& v = stack_[i];
   StoreValue(SlotMem(i), v);
   FreeReg(v.reg);
+  owner_[Idx(v.reg.cls())][v.reg.enc()] = -1;
   v.loc = Value::Loc::kStack;
   v.slot = static_cast<uint32_t>(i);
 }
 
 void Compiler::SpillAll() {
-  for (size_t i = 0; i < stack_.size(); ++i) {
-    if (stack_[i].in_reg()) SpillEntry(i);
+  // In stack order (the code is the same as a walk over the stack's).
+  int32_t held[32];
+  int n = 0;
+  for (const auto& cls : owner_) {
+    for (int32_t i : cls) {
+      if (i >= 0) held[n++] = i;
+    }
   }
+  std::sort(held, held + n);
+  for (int k = 0; k < n; ++k) SpillEntry(static_cast<size_t>(held[k]));
 }
 
 void Compiler::DropTo(size_t height) {
@@ -419,6 +433,7 @@ absl::StatusOr<codegen::FunctionCode> Compiler::Run() {
   stack_base_ = 16 + 8 * (num_locals + 1);
   free_[0] = kGprMask;
   free_[1] = kXmmMask;
+  for (auto& cls : owner_) std::fill(std::begin(cls), std::end(cls), -1);
   epilogue_ = as_.NewLabel();
   stack_.reserve(64);
   controls_.reserve(16);
@@ -456,8 +471,8 @@ absl::StatusOr<codegen::FunctionCode> Compiler::Run() {
   }
   // The frame: locals, results_out, the deepest stack; a multiple of 16
   // (rsp is 16-aligned after the three pushes).
-  const uint32_t bytes = stack_base_ - 16 + 8 * max_depth_;
-  const uint32_t frame = (bytes + 15) & ~15u;
+  const uint64_t bytes = uint64_t{stack_base_} - 16 + 8 * uint64_t{max_depth_};
+  const uint64_t frame = (bytes + 15) & ~uint64_t{15};
   if (frame > (1u << 30)) return absl::ResourceExhaustedError("baseline: frame too large");
   as_.PatchInt32(frame_imm_at_, static_cast<int32_t>(frame));
   codegen::FunctionCode out;
@@ -697,12 +712,10 @@ void Compiler::BrTable(const Instruction& in) {
   const size_t n = depths.size() - 1;
   // Per distinct depth: where its entries jump (the label itself, or a stub
   // that moves the label's values first).
-  absl::InlinedVector<std::pair<uint32_t, x64::Label>, 8> dest;
+  absl::flat_hash_map<uint32_t, x64::Label> dest;
   absl::InlinedVector<std::pair<uint32_t, x64::Label>, 8> stubs;
   auto dest_of = [&](uint32_t depth) {
-    for (const auto& [d, l] : dest) {
-      if (d == depth) return l;
-    }
+    if (auto it = dest.find(depth); it != dest.end()) return it->second;
     Control& t = controls_[controls_.size() - 1 - depth];
     x64::Label l;
     if (!t.is_function && !NeedsLabelStores(t.height, t.LabelArity())) {
@@ -712,7 +725,7 @@ void Compiler::BrTable(const Instruction& in) {
       l = as_.NewLabel();
       stubs.push_back({depth, l});
     }
-    dest.push_back({depth, l});
+    dest.emplace(depth, l);
     return l;
   };
   const x64::Label def = dest_of(depths[n]);

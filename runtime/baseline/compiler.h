@@ -187,8 +187,9 @@ class Compiler {
   // ---- Stack and registers (compiler.cc) ----
  public:
   void Push(const Value& v) {
+    if (v.in_reg()) owner_[Idx(v.reg.cls())][v.reg.enc()] = static_cast<int32_t>(stack_.size());
     stack_.push_back(v);
-    if (stack_.size() > max_depth_) max_depth_ = static_cast<uint32_t>(stack_.size());
+    if (stack_.size() > max_depth_) NewMaxDepth();
   }
   void PushReg(Type t, Reg r) { Push(Value{Value::Loc::kReg, t, r, 0, 0}); }
   void PushConst(Type t, uint64_t bits) { Push(Value{Value::Loc::kConst, t, Reg(), 0, bits}); }
@@ -199,6 +200,7 @@ class Compiler {
   // Pops the top entry. A register it is in stays taken until FreeReg.
   Value Pop() {
     const Value v = stack_.back();
+    if (v.in_reg()) owner_[Idx(v.reg.cls())][v.reg.enc()] = -1;
     stack_.pop_back();
     return v;
   }
@@ -280,6 +282,10 @@ class Compiler {
  private:
   static int Idx(RegClass c) { return c == RegClass::kGpr ? 0 : 1; }
   void SpillEntry(size_t i);
+  // The stack grew past max_depth_: records it, and fails the function
+  // (ResourceExhausted, so the driver uses the optimising compiler) past
+  // kMaxDepth.
+  void NewMaxDepth();
 
   const Module& m_;
   const uint32_t func_index_;
@@ -293,6 +299,10 @@ class Compiler {
   std::vector<Value> stack_;
   std::vector<Control> controls_;
   uint32_t free_[2] = {0, 0};  // per class: bit enc set = free
+  // Per class and register: the index of the stack entry in it, or -1 (free,
+  // or held by a popped operand). So spilling and moving entries out of
+  // registers never walks the stack: at most 21 entries are in registers.
+  int32_t owner_[2][16];
   uint32_t max_depth_ = 0;
   uint32_t stack_base_ = 0;    // bytes from rbp down to slot 0's top (past r14/r15, locals)
   int32_t results_out_disp_ = 0;  // the saved results_out pointer (multi-value functions)
@@ -303,6 +313,9 @@ class Compiler {
   std::vector<x64::Label> trap_labels_;  // by TrapKind, made on first use
   std::vector<std::pair<TrapKind, x64::Label>> trap_stubs_;
   std::vector<uint32_t> br_targets_;
+  // The deepest operand stack the tier compiles (its slots must fit a disp32
+  // and the frame the stack): beyond it, the optimising compiler.
+  static constexpr uint32_t kMaxDepth = 1u << 22;
   absl::flat_hash_map<const FuncType*, codegen::CallConv> call_convs_;
   absl::Status error_;
 };

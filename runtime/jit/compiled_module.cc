@@ -1,5 +1,8 @@
 #include "runtime/jit/compiled_module.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -116,9 +119,9 @@ FunctionResult CompileOne(const Module& m, uint32_t d, const codegen::ModuleCode
     const auto t0 = Clock::now();
     r.code = baseline::CompileFunction(m, d, ctx);
     r.baseline_seconds = Since(t0);
-    if (tier == CompileOptions::Tier::kBaselineOnly || !absl::IsUnimplemented(r.code.status())) {
-      return r;
-    }
+    // Anything the tier does not compile (an instruction it lacks, an
+    // operand stack too deep for its frame) goes to the optimising compiler.
+    if (tier == CompileOptions::Tier::kBaselineOnly || r.code.ok()) return r;
     FunctionResult o = CompileOptimizing(m, d, ctx);
     o.baseline_seconds = r.baseline_seconds;
     o.fell_back = true;
@@ -143,6 +146,7 @@ CompileOptions::Tier ResolveTier(CompileOptions::Tier tier) {
 // The tier-up's state, shared by the CompiledModule of the first tier and
 // the background compile (which never holds that CompiledModule).
 struct CompiledModule::TierUp {
+  std::atomic<bool> cancel{false};  // the CompiledModule went: stop compiling
   std::mutex mutex;
   std::condition_variable ended_cv;
   bool ended = false;  // the background compile is over
@@ -195,7 +199,10 @@ absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::CompileTie
     results[d] = CompileOne(m, static_cast<uint32_t>(d), ctx, tier);
     if (!results[d].code.ok()) failed.store(true, std::memory_order_relaxed);
   };
-  auto stop = [&] { return failed.load(std::memory_order_relaxed); };
+  auto stop = [&] {
+    return failed.load(std::memory_order_relaxed) ||
+           (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed));
+  };
   if (options.pool != nullptr && !dumping) {
     out->stats_.threads = options.pool->helpers() + 1;
     options.pool->ParallelFor(num_defined, compile, stop);
@@ -211,6 +218,9 @@ absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::CompileTie
     out->stats_.baseline_fallbacks += r.fell_back ? 1 : 0;
   }
   out->stats_.parallel_seconds = Since(t_start);
+  if (options.cancel != nullptr && options.cancel->load()) {
+    return absl::CancelledError("compile cancelled");
+  }
   // The first error in function order (later functions may not have run).
   for (const FunctionResult& r : results) {
     if (!r.code.ok()) return r.code.status();
@@ -286,14 +296,32 @@ absl::StatusOr<std::shared_ptr<const CompiledModule>> CompiledModule::CompileTie
   return std::shared_ptr<const CompiledModule>(std::move(out));
 }
 
+namespace {
+
+// Held by a tier-up job: if the job is destroyed without having run (its
+// pool went first), the tier-up ends as Cancelled instead of never.
+struct TierUpJobGuard {
+  std::shared_ptr<CompiledModule::TierUp> tier_up;
+  bool ran = false;
+  ~TierUpJobGuard();
+};
+
+}  // namespace
+
 void CompiledModule::StartTierUp(const CompileOptions& options) {
   tier_up_ = std::make_shared<TierUp>();
   CompileOptions optimizing;
   optimizing.tier = CompileOptions::Tier::kOptimizing;
   // On a pool the job is one of its threads, which starts no others.
   optimizing.threads = options.pool != nullptr ? 1 : options.threads;
-  auto job = [tier_up = tier_up_, module = module_, optimizing] {
+  optimizing.cancel = &tier_up_->cancel;
+  auto guard = std::make_shared<TierUpJobGuard>();
+  guard->tier_up = tier_up_;
+  auto job = [guard, module = module_, optimizing, hook = options.before_tier_up_install] {
+    guard->ran = true;
+    const std::shared_ptr<TierUp>& tier_up = guard->tier_up;
     absl::StatusOr<std::shared_ptr<const CompiledModule>> code = CompileTier(module, optimizing);
+    if (hook) hook();
     std::lock_guard<std::mutex> lock(tier_up->mutex);
     tier_up->ended = true;
     if (code.ok()) {
@@ -309,14 +337,34 @@ void CompiledModule::StartTierUp(const CompileOptions& options) {
     options.pool->Async(std::move(job));
     return;
   }
+  // The thread (and the helpers it starts) blocks the asynchronous signals,
+  // as a pool's helpers do: they are for the threads running wasm.
+  sigset_t mask, old;
+  sigfillset(&mask);
+  for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS}) sigdelset(&mask, sig);
+  pthread_sigmask(SIG_SETMASK, &mask, &old);
   try {
     tier_up_thread_ = std::thread(job);
   } catch (const std::system_error&) {
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
     job();  // no thread to be had: the optimised code now, before returning
+    return;
   }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+TierUpJobGuard::~TierUpJobGuard() {
+  if (ran) return;
+  std::lock_guard<std::mutex> lock(tier_up->mutex);
+  if (tier_up->ended) return;
+  tier_up->ended = true;
+  tier_up->status = absl::CancelledError("tier-up dropped: its thread pool was destroyed first");
+  tier_up->instances.clear();
+  tier_up->ended_cv.notify_all();
 }
 
 CompiledModule::~CompiledModule() {
+  if (tier_up_ != nullptr) tier_up_->cancel.store(true);
   if (tier_up_thread_.joinable()) tier_up_thread_.join();
 }
 

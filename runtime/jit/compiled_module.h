@@ -29,7 +29,9 @@
 #ifndef RUNTIME_JIT_COMPILED_MODULE_H_
 #define RUNTIME_JIT_COMPILED_MODULE_H_
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -87,6 +89,13 @@ struct CompileOptions {
   // (WASM_JIT_TIER=tiered also selects it.)
   enum class Tier : uint8_t { kOptimizing, kBaseline, kBaselineOnly, kTiered };
   Tier tier = Tier::kOptimizing;
+  // When set and true, the compile stops taking functions and fails with
+  // Cancelled (a tier-up's background compile, when its module goes).
+  const std::atomic<bool>* cancel = nullptr;
+  // kTiered, for tests: called on the background thread once the optimised
+  // code is compiled, before it is installed (a test holds it there to see
+  // the baseline code in use).
+  std::function<void()> before_tier_up_install;
 };
 
 class CompiledModule {
@@ -120,10 +129,13 @@ class CompiledModule {
   // else null.
   std::shared_ptr<const CompiledModule> optimized() const;
 
-  ~CompiledModule();  // waits for a background compile of its own thread
+  // Cancels a background compile still running (it stops taking functions)
+  // and waits for a thread of its own to end.
+  ~CompiledModule();
+
+  struct TierUp;  // (internal: a tier-up's state, shared with its job)
 
  private:
-  struct TierUp;
   CompiledModule() = default;
   // Compile without the environment's override (the background compile's
   // way: WASM_JIT_TIER=tiered must not make it tiered too).

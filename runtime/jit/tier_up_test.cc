@@ -1,7 +1,11 @@
 // Tiered compilation (CompileOptions::Tier::kTiered): instances start with
 // the baseline tier's code; the optimising compiler's, compiled in the
 // background, replaces it in their FuncRefs, also while they run.
+#include <stdlib.h>
+
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -54,18 +58,52 @@ uint32_t Mixed(uint32_t n) {  // what "mixed" computes
   return s;
 }
 
-TEST(TierUpTest, BaselineFirstThenTheOptimisedCode) {
+// The background job is held before it installs its code, so the test sees
+// the baseline code in use first.
+class Gate {
+ public:
+  void Wait() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    cv_.wait(lock, [&] { return open_; });
+  }
+  void Open() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    open_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
+class TierUpTest : public ::testing::Test {
+ protected:
+  // These tests choose their tiers themselves.
+  void SetUp() override { unsetenv("WASM_JIT_TIER"); }
+};
+
+TEST_F(TierUpTest, BaselineFirstThenTheOptimisedCode) {
   std::shared_ptr<const Module> module = Tiering();
   ASSERT_NE(module, nullptr);
-  auto code = CompiledModule::Compile(module, {.tier = Tier::kTiered});
+  Gate gate;
+  auto code = CompiledModule::Compile(
+      module, {.tier = Tier::kTiered, .before_tier_up_install = [&] { gate.Wait(); }});
   ASSERT_TRUE(code.ok()) << code.status();
   Imports imports;
   Store store;
   auto instance = store.Instantiate(*code, imports);
   ASSERT_TRUE(instance.ok()) << instance.status();
+  // Held: the baseline code runs.
+  EXPECT_FALSE((*code)->WaitForTierUp(0));
+  EXPECT_EQ((*code)->optimized(), nullptr);
+  EXPECT_EQ(Export(*instance, "fib")->native_code, (*code)->native_code(0));
+  EXPECT_EQ(Export(*instance, "fib")->array_entry, (*code)->array_entry(0));
   EXPECT_EQ(Call(*instance, "fib", 20), 6765u);
   EXPECT_EQ(Call(*instance, "mixed", 1000), Mixed(1000));
 
+  gate.Open();
   ASSERT_TRUE((*code)->WaitForTierUp(kWaitMs));
   EXPECT_TRUE((*code)->TierUpStatus().ok()) << (*code)->TierUpStatus();
   std::shared_ptr<const CompiledModule> optimized = (*code)->optimized();
@@ -75,14 +113,13 @@ TEST(TierUpTest, BaselineFirstThenTheOptimisedCode) {
   // (exports, table entries and the baseline code's calls read it).
   const FuncRef* fib = Export(*instance, "fib");
   ASSERT_NE(fib, nullptr);
-  EXPECT_NE((*code)->native_code(0), optimized->native_code(0));
   EXPECT_EQ(fib->native_code, optimized->native_code(0));
   EXPECT_EQ(fib->array_entry, optimized->array_entry(0));
   EXPECT_EQ(Call(*instance, "fib", 20), 6765u);
   EXPECT_EQ(Call(*instance, "mixed", 1000), Mixed(1000));
 }
 
-TEST(TierUpTest, AnInstanceMadeAfterTheTierUpGetsTheOptimisedCodeAtOnce) {
+TEST_F(TierUpTest, AnInstanceMadeAfterTheTierUpGetsTheOptimisedCodeAtOnce) {
   std::shared_ptr<const Module> module = Tiering();
   ASSERT_NE(module, nullptr);
   auto code = CompiledModule::Compile(module, {.tier = Tier::kTiered});
@@ -96,14 +133,15 @@ TEST(TierUpTest, AnInstanceMadeAfterTheTierUpGetsTheOptimisedCodeAtOnce) {
   EXPECT_EQ(Call(*instance, "fib", 10), 55u);
 }
 
-TEST(TierUpTest, CallsGoOnWhileTheCodeChanges) {
-  // The instance is called all along on another thread while the background
-  // compile runs and its code is installed (the switch may come before the
-  // first call or between any two): every call must be right, before, during
-  // and after.
+TEST_F(TierUpTest, CallsGoOnWhileTheCodeChanges) {
+  // The instance is called all along on another thread: 20 calls or more
+  // with the baseline code (the install is held until then), while the code
+  // is installed, and 20 or more after. Every call must be right.
   std::shared_ptr<const Module> module = Tiering();
   ASSERT_NE(module, nullptr);
-  auto code = CompiledModule::Compile(module, {.tier = Tier::kTiered});
+  Gate gate;
+  auto code = CompiledModule::Compile(
+      module, {.tier = Tier::kTiered, .before_tier_up_install = [&] { gate.Wait(); }});
   ASSERT_TRUE(code.ok()) << code.status();
   Imports imports;
   Store store;
@@ -117,6 +155,9 @@ TEST(TierUpTest, CallsGoOnWhileTheCodeChanges) {
       calls.fetch_add(1);
     }
   });
+  while (calls.load() < 20) std::this_thread::yield();
+  EXPECT_EQ(Export(*instance, "mixed")->native_code, (*code)->native_code(2));  // still baseline
+  gate.Open();
   ASSERT_TRUE((*code)->WaitForTierUp(kWaitMs));
   const int before = calls.load();
   while (calls.load() < before + 20) std::this_thread::yield();  // some with the new code
@@ -124,9 +165,10 @@ TEST(TierUpTest, CallsGoOnWhileTheCodeChanges) {
   caller.join();
   EXPECT_EQ(wrong.load(), 0);
   EXPECT_GT(calls.load(), before);
+  EXPECT_EQ(Export(*instance, "mixed")->native_code, (*code)->optimized()->native_code(2));
 }
 
-TEST(TierUpTest, DestroyedWhileTheBackgroundCompileRuns) {
+TEST_F(TierUpTest, DestroyedWhileTheBackgroundCompileRuns) {
   const GeneratedModule gen = GenerateBenchmarkModule(200, 600, /*seed=*/3);
   absl::StatusOr<std::shared_ptr<const Module>> module = CompileModule(gen.bytes);
   ASSERT_TRUE(module.ok()) << module.status();
@@ -140,7 +182,34 @@ TEST(TierUpTest, DestroyedWhileTheBackgroundCompileRuns) {
   }
 }
 
-TEST(TierUpTest, OnAPool) {
+TEST_F(TierUpTest, AJobItsPoolDropsEndsCancelled) {
+  std::shared_ptr<const Module> module = Tiering();
+  ASSERT_NE(module, nullptr);
+  std::shared_ptr<const CompiledModule> kept;
+  {
+    ThreadPool pool(1);
+    Gate busy;
+    std::atomic<bool> started{false};
+    pool.Async([&] {  // the one helper, busy until the pool goes
+      started.store(true);
+      busy.Wait();
+    });
+    while (!started.load()) std::this_thread::yield();
+    auto code = CompiledModule::Compile(module, {.pool = &pool, .tier = Tier::kTiered});
+    ASSERT_TRUE(code.ok()) << code.status();
+    kept = *code;
+    EXPECT_FALSE(kept->WaitForTierUp(0));  // queued behind the busy job
+    busy.Open();
+    // (the pool's destructor now drops the queued job, or the helper got to
+    // it first and it ran)
+  }
+  ASSERT_TRUE(kept->WaitForTierUp(kWaitMs));
+  EXPECT_TRUE(kept->TierUpStatus().ok() || absl::IsCancelled(kept->TierUpStatus()))
+      << kept->TierUpStatus();
+  EXPECT_EQ(kept->optimized() != nullptr, kept->TierUpStatus().ok());
+}
+
+TEST_F(TierUpTest, OnAPool) {
   std::shared_ptr<const Module> module = Tiering();
   ASSERT_NE(module, nullptr);
   for (int helpers : {0, 1, 2}) {
@@ -158,7 +227,7 @@ TEST(TierUpTest, OnAPool) {
   }
 }
 
-TEST(TierUpTest, OtherTiersHaveNone) {
+TEST_F(TierUpTest, OtherTiersHaveNone) {
   std::shared_ptr<const Module> module = Tiering();
   ASSERT_NE(module, nullptr);
   for (Tier tier : {Tier::kOptimizing, Tier::kBaseline}) {

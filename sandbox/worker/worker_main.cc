@@ -73,7 +73,13 @@ void StartCompilePool() {
   g_compile_pool = new wasm::ThreadPool(helpers, warm_up);  // lives as long as the worker
 }
 
-int WorkerMain(int channel_fd) { return wasm::sandbox::RunWorker(channel_fd, g_compile_pool); }
+int WorkerMain(int channel_fd) {
+  // The broker names each module's JIT tier; the debugging override of
+  // runtime/jit (WASM_JIT_TIER) must not replace it in a worker (it could
+  // ask for a tier-up thread, which the seccomp policy forbids).
+  unsetenv("WASM_JIT_TIER");
+  return wasm::sandbox::RunWorker(channel_fd, g_compile_pool);
+}
 
 }  // namespace
 
