@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/base/internal/sysinfo.h"
 #include "absl/status/statusor.h"
 #include "runtime/instance/imports.h"
 #include "runtime/instance/raise_trap.h"
@@ -59,6 +60,12 @@ constexpr int kMaxCompileThreads = 4;
 wasm::ThreadPool* g_compile_pool = nullptr;
 
 void StartCompilePool() {
+  // absl::Mutex, when contended, spins a number of times it works out once
+  // from the CPU count, which Abseil reads on first need from
+  // /sys/devices/system/cpu/online: an openat the policy kills. Tier-up makes
+  // contention possible (the pool registers code while the main thread
+  // looks up trap sites), so the count is read here, while still allowed.
+  absl::base_internal::NumCPUs();
   const int helpers = std::min(wasm::ResolveThreads(0), kMaxCompileThreads) - 1;
   if (helpers <= 0) return;
   // A helper thread allocates from its own glibc arena (a 64 MiB heap), and

@@ -29,6 +29,8 @@ constexpr EngineEntry kEngines[] = {
     {"jit-baseline",
      [] { return std::unique_ptr<Engine>(new JitEngine(CompileOptions::Tier::kBaselineOnly)); }},
     {"sandbox", [] { return std::unique_ptr<Engine>(new SandboxEngine()); }},
+    {"sandbox-tiered",
+     [] { return std::unique_ptr<Engine>(new SandboxEngine(ipc::LoadModule::TIERED)); }},
 };
 
 }  // namespace

@@ -30,7 +30,7 @@ absl::StatusOr<host::Broker*> SharedBroker() {
 
 }  // namespace
 
-SandboxEngine::SandboxEngine() { setup_ = Start(); }
+SandboxEngine::SandboxEngine(ipc::LoadModule::Tier tier) : tier_(tier) { setup_ = Start(); }
 
 absl::Status SandboxEngine::Start() {
   ASSIGN_OR_RETURN(host::Broker * broker, SharedBroker());
@@ -94,7 +94,7 @@ absl::Status SandboxEngine::Instantiate(std::vector<uint8_t> bytes,
   // Decoded and validated here, in the broker; the worker gets valid bytes.
   ASSIGN_OR_RETURN(std::shared_ptr<const Module> module, CompileModule(std::move(bytes)));
   const uint32_t module_id = next_id_++;
-  RETURN_IF_ERROR(worker_->LoadModule(module_id, module->bytes));
+  RETURN_IF_ERROR(worker_->LoadModule(module_id, module->bytes, tier_));
   std::vector<ipc::ImportBinding> bindings;
   for (const Import& import : module->imports) {
     auto it = registry_.find(std::make_pair(import.module, import.name));

@@ -30,9 +30,14 @@ namespace wasm::spec {
 
 class SandboxEngine : public Engine {
  public:
-  SandboxEngine();
+  // `tier`: the JIT tier the worker compiles every module with (engine
+  // "sandbox": the optimising compiler; "sandbox-tiered": tiered, the
+  // optimised code installed while the script's commands run).
+  explicit SandboxEngine(ipc::LoadModule::Tier tier = ipc::LoadModule::OPTIMIZING);
 
-  absl::string_view Name() const override { return "sandbox"; }
+  absl::string_view Name() const override {
+    return tier_ == ipc::LoadModule::OPTIMIZING ? "sandbox" : "sandbox-tiered";
+  }
   absl::Status Compile(std::vector<uint8_t> bytes) override;
   absl::Status Instantiate(std::vector<uint8_t> bytes,
                            const std::optional<std::string>& name) override;
@@ -41,6 +46,7 @@ class SandboxEngine : public Engine {
   absl::StatusOr<Value> Get(const Action& action) override;
 
  private:
+  const ipc::LoadModule::Tier tier_;
   struct InstanceInfo {
     uint32_t id;
     std::shared_ptr<const Module> module;
