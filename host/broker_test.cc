@@ -2,9 +2,13 @@
 // worker executable, which answers TestHook requests) -> JIT, over IPC.
 #include "host/broker.h"
 
+#include <unistd.h>
+
 #include <memory>
 #include <string>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "host/test_modules.h"
@@ -107,6 +111,22 @@ TEST_F(BrokerTest, TheTieredTierCompilesInAConfinedWorker) {
   }
   EXPECT_THAT(DivideByZeroBacktrace(*w), StartsWith("integer divide by zero\n  at func 3 <div> +0x"));
   EXPECT_TRUE(w->health().ok());
+  // The worker reports the tier-up: installed once its pool is done (waited
+  // for here, up to a minute), and none for an optimizing module.
+  absl::StatusOr<WorkerConnection::Stats> stats = w->GetStats();
+  for (int i = 0; i < 600 && stats.ok() && stats->tier_ups_installed == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    stats = w->GetStats();
+  }
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  // (One CPU: no compile pool, and the worker compiles TIERED optimized.)
+  EXPECT_EQ(stats->tier_ups_installed, sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1u : 0u);
+  EXPECT_EQ(stats->tier_ups_compiling, 0u);
+  EXPECT_EQ(stats->baseline_fallbacks, 0u);
+  EXPECT_GT(stats->peak_rss_kib, 0u);
+  stats = Calc(ipc::LoadModule::OPTIMIZING)->GetStats();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->tier_ups_installed + stats->tier_ups_compiling, 0u);
 }
 
 TEST_F(BrokerTest, AnUnknownTierIsAnErrorReplyAndTheWorkerLivesOn) {

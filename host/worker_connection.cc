@@ -381,9 +381,29 @@ absl::Status WorkerConnection::SetLimits(std::optional<uint64_t> max_memory_byte
 }
 
 absl::StatusOr<uint64_t> WorkerConnection::PeakRssKib() {
+  absl::StatusOr<Stats> stats = GetStats();
+  if (!stats.ok()) return stats.status();
+  return stats->peak_rss_kib;
+}
+
+absl::StatusOr<WorkerConnection::Stats> WorkerConnection::GetStats() {
   Envelope request;
   request.mutable_get_stats();
-  return CallForValue(std::move(request));
+  absl::StatusOr<std::vector<uint64_t>> values = CallForValues(std::move(request));
+  if (!values.ok()) return values.status();
+  if (values->size() != 1 && values->size() != 4) {
+    return Fail(absl::StrCat("worker sent a malformed message: ", values->size(),
+                             " statistics where 1 or 4 were expected"),
+                false);
+  }
+  Stats s;
+  s.peak_rss_kib = (*values)[0];
+  if (values->size() == 4) {
+    s.tier_ups_installed = (*values)[1];
+    s.tier_ups_compiling = (*values)[2];
+    s.baseline_fallbacks = (*values)[3];
+  }
+  return s;
 }
 
 absl::Status WorkerConnection::SendTestHook(ipc::TestHook::Action action) {

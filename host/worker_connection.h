@@ -129,6 +129,16 @@ class WorkerConnection {
   absl::Status SetLimits(std::optional<uint64_t> max_memory_bytes);
   // The worker's peak RSS in KiB.
   absl::StatusOr<uint64_t> PeakRssKib();
+  // What GetStats reports (ipc/messages.proto): the peak RSS, and over the
+  // worker's modules, tiered compilation's progress and the functions the
+  // baseline tier left to the optimising compiler.
+  struct Stats {
+    uint64_t peak_rss_kib = 0;
+    uint64_t tier_ups_installed = 0;
+    uint64_t tier_ups_compiling = 0;
+    uint64_t baseline_fallbacks = 0;
+  };
+  absl::StatusOr<Stats> GetStats();
   // Sends a TestHook request (test builds of the worker act on it).
   absl::Status SendTestHook(ipc::TestHook::Action action);
 

@@ -72,7 +72,9 @@ Options:
                       compile) or baseline (a one-pass compiler alone:
                       compiles several times faster, slower code)
   --stats             print compile, instantiate and run times and the
-                      peak RSS of the broker and the worker on stderr
+                      peak RSS of the broker and the worker on stderr,
+                      and the JIT's state (tiered: whether the optimised
+                      code is installed yet)
   --help              this text
   --version           the version
 
@@ -403,13 +405,32 @@ int Run(int argc, char** argv) {
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
     absl::StatusOr<uint64_t> worker_rss = instance->WorkerPeakRssKib();
+    absl::StatusOr<api::Instance::JitStatus> jit = instance->WorkerJitStatus();
+    std::string jit_text = "unknown (the worker is gone)";
+    if (jit.ok()) {
+      switch (compile_options.tier) {
+        case api::Tier::kTiered:
+          // (A worker without a compile pool, on one CPU, compiles tiered
+          // modules with the optimising compiler alone.)
+          jit_text = jit->optimized_code_installed   ? "tiered, optimised code installed"
+                     : jit->optimized_code_compiling ? "tiered, optimised code still compiling"
+                                                     : "optimizing (one CPU: no background compile)";
+          break;
+        case api::Tier::kOptimizing: jit_text = "optimizing"; break;
+        case api::Tier::kBaseline:
+          jit_text = absl::StrCat("baseline (", jit->baseline_fallbacks,
+                                  " functions left to the optimising compiler)");
+          break;
+      }
+    }
     std::fprintf(stderr,
                  "plugin-run: stats: compile %.3f ms, instantiate %.3f ms (worker spawn + JIT), "
-                 "run %.3f ms, peak RSS: broker %ld KiB, worker %s\n",
+                 "run %.3f ms, peak RSS: broker %ld KiB, worker %s; JIT: %s\n",
                  absl::ToDoubleMilliseconds(t1 - t0), absl::ToDoubleMilliseconds(t2 - t1),
                  absl::ToDoubleMilliseconds(t3 - t2), usage.ru_maxrss,
                  worker_rss.ok() ? absl::StrCat(*worker_rss, " KiB").c_str()
-                                 : "unknown (the worker is gone)");
+                                 : "unknown (the worker is gone)",
+                 jit_text.c_str());
   }
   std::fflush(stdout);
   if (wasi.exit_code().has_value()) return static_cast<int>(*wasi.exit_code() & 0xff);

@@ -69,6 +69,11 @@ expect 0 "-1" "" -- --max-memory 1MiB --invoke grow "$math_wat" 20
 expect 0 "1" "" -- --max-memory 2MiB --invoke grow "$math_wat" 20
 expect 2 "" "--max-memory: not a size" -- --max-memory lots --invoke grow "$math_wat" 1
 expect 0 "" "worker " -- --stats --invoke grow "$math_wat" 1
+if [ "$(nproc)" -gt 1 ]; then
+  expect 0 "" "JIT: tiered, optimised code " -- --stats --invoke grow "$math_wat" 1
+fi
+expect 0 "" "JIT: optimizing" -- --stats --tier=optimizing --invoke grow "$math_wat" 1
+expect 0 "" "JIT: baseline (0 functions left to the optimising compiler)" -- --stats --tier=baseline --invoke grow "$math_wat" 1
 
 # --tier: the baseline JIT tier (a one-pass compiler) in the worker; a bad
 # tier is a usage error with one line saying what is accepted.

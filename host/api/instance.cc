@@ -174,4 +174,11 @@ absl::StatusOr<uint64_t> Instance::WorkerPeakRssKib() const {
   return kib;
 }
 
+absl::StatusOr<Instance::JitStatus> Instance::WorkerJitStatus() const {
+  absl::StatusOr<host::WorkerConnection::Stats> stats = state_->worker->GetStats();
+  if (!stats.ok()) return Classify(stats.status());
+  return JitStatus{stats->tier_ups_installed > 0, stats->tier_ups_compiling > 0,
+                   stats->baseline_fallbacks};
+}
+
 }  // namespace wasm::api

@@ -55,6 +55,15 @@ class Instance {
   absl::StatusOr<Global> GetGlobal(absl::string_view name) const;
   // The peak RSS of the instance's worker process, in KiB.
   absl::StatusOr<uint64_t> WorkerPeakRssKib() const;
+  // Whether the worker has installed the optimised code yet (the tiered
+  // default; always false for the other tiers), and how many functions the
+  // baseline tier left to the optimising compiler.
+  struct JitStatus {
+    bool optimized_code_installed = false;
+    bool optimized_code_compiling = false;
+    uint64_t baseline_fallbacks = 0;
+  };
+  absl::StatusOr<JitStatus> WorkerJitStatus() const;
 
  private:
   Instance(Module module, std::shared_ptr<internal::InstanceState> state)

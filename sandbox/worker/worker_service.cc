@@ -196,8 +196,20 @@ class WorkerService {
       case Envelope::kGetStats: {
         struct rusage usage;
         getrusage(RUSAGE_SELF, &usage);
+        uint64_t installed = 0, compiling = 0, fallbacks = 0;
+        for (const auto& [id, code] : modules_) {
+          if (code->optimized() != nullptr) {
+            ++installed;
+          } else if (!code->WaitForTierUp(0)) {
+            ++compiling;
+          }
+          fallbacks += code->stats().baseline_fallbacks;
+        }
         Envelope reply;
         reply.mutable_values()->add_values(static_cast<uint64_t>(usage.ru_maxrss));
+        reply.mutable_values()->add_values(installed);
+        reply.mutable_values()->add_values(compiling);
+        reply.mutable_values()->add_values(fallbacks);
         return reply;
       }
       default:
