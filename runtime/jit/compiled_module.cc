@@ -312,8 +312,10 @@ void CompiledModule::StartTierUp(const CompileOptions& options) {
   tier_up_ = std::make_shared<TierUp>();
   CompileOptions optimizing;
   optimizing.tier = CompileOptions::Tier::kOptimizing;
-  // On a pool the job is one of its threads, which starts no others.
-  optimizing.threads = options.pool != nullptr ? 1 : options.threads;
+  // On a pool the job is one of its threads, which starts no others; on a
+  // thread of its own, it leaves one CPU to the code already running.
+  optimizing.threads =
+      options.pool != nullptr ? 1 : std::max(1, ResolveThreads(options.threads) - 1);
   optimizing.cancel = &tier_up_->cancel;
   auto guard = std::make_shared<TierUpJobGuard>();
   guard->tier_up = tier_up_;

@@ -80,8 +80,8 @@ struct CompileOptions {
   //
   // kTiered: both. Compile returns the baseline tier's code, and the
   // optimising compiler compiles the whole module in the background (on a
-  // thread of its own with `threads` helpers, or on one of `pool`'s threads:
-  // ThreadPool::Async). When that code is ready it is installed in every
+  // thread of its own, with `threads` minus one threads in all, at least
+  // one, or on one of `pool`'s threads: ThreadPool::Async). When that code is ready it is installed in every
   // instance attached to this CompiledModule (Store::Instantiate attaches its
   // instances): their FuncRefs — exports, table entries, and the calls of
   // baseline code, which go through FuncRefs — then lead to the optimised
