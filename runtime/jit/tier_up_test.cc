@@ -82,41 +82,53 @@ class TierUpTest : public ::testing::Test {
  protected:
   // These tests choose their tiers themselves.
   void SetUp() override { unsetenv("WASM_JIT_TIER"); }
+
+  // The tiering module compiled tiered, its install held by gate_, and an
+  // instance of it (in code_, instance_).
+  void InstantiateHeld() {
+    std::shared_ptr<const Module> module = Tiering();
+    ASSERT_NE(module, nullptr);
+    auto code = CompiledModule::Compile(
+        module, {.tier = Tier::kTiered, .before_tier_up_install = [this] { gate_.Wait(); }});
+    ASSERT_TRUE(code.ok()) << code.status();
+    code_ = *code;
+    auto instance = store_.Instantiate(code_, imports_);
+    ASSERT_TRUE(instance.ok()) << instance.status();
+    instance_ = *instance;
+  }
+
+  Gate gate_;
+  std::shared_ptr<const CompiledModule> code_;
+  Imports imports_;
+  Store store_;
+  JitInstance* instance_ = nullptr;
 };
 
 TEST_F(TierUpTest, BaselineFirstThenTheOptimisedCode) {
-  std::shared_ptr<const Module> module = Tiering();
-  ASSERT_NE(module, nullptr);
-  Gate gate;
-  auto code = CompiledModule::Compile(
-      module, {.tier = Tier::kTiered, .before_tier_up_install = [&] { gate.Wait(); }});
-  ASSERT_TRUE(code.ok()) << code.status();
-  Imports imports;
-  Store store;
-  auto instance = store.Instantiate(*code, imports);
-  ASSERT_TRUE(instance.ok()) << instance.status();
+  InstantiateHeld();
+  ASSERT_NE(instance_, nullptr);
   // Held: the baseline code runs.
-  EXPECT_FALSE((*code)->WaitForTierUp(0));
-  EXPECT_EQ((*code)->optimized(), nullptr);
-  EXPECT_EQ(Export(*instance, "fib")->native_code, (*code)->native_code(0));
-  EXPECT_EQ(Export(*instance, "fib")->array_entry, (*code)->array_entry(0));
-  EXPECT_EQ(Call(*instance, "fib", 20), 6765u);
-  EXPECT_EQ(Call(*instance, "mixed", 1000), Mixed(1000));
+  EXPECT_FALSE(code_->WaitForTierUp(0));
+  EXPECT_EQ(code_->optimized(), nullptr);
+  EXPECT_EQ(Export(instance_, "fib")->native_code, code_->native_code(0));
+  EXPECT_EQ(Export(instance_, "fib")->array_entry, code_->array_entry(0));
+  EXPECT_EQ(Call(instance_, "fib", 20), 6765u);
+  EXPECT_EQ(Call(instance_, "mixed", 1000), Mixed(1000));
 
-  gate.Open();
-  ASSERT_TRUE((*code)->WaitForTierUp(kWaitMs));
-  EXPECT_TRUE((*code)->TierUpStatus().ok()) << (*code)->TierUpStatus();
-  std::shared_ptr<const CompiledModule> optimized = (*code)->optimized();
+  gate_.Open();
+  ASSERT_TRUE(code_->WaitForTierUp(kWaitMs));
+  EXPECT_TRUE(code_->TierUpStatus().ok()) << code_->TierUpStatus();
+  std::shared_ptr<const CompiledModule> optimized = code_->optimized();
   ASSERT_NE(optimized, nullptr);
   EXPECT_EQ(optimized->optimized(), nullptr);  // the optimised code tiers up no further
   // fib is defined function 0: its FuncRef now leads to the optimised code
   // (exports, table entries and the baseline code's calls read it).
-  const FuncRef* fib = Export(*instance, "fib");
+  const FuncRef* fib = Export(instance_, "fib");
   ASSERT_NE(fib, nullptr);
   EXPECT_EQ(fib->native_code, optimized->native_code(0));
   EXPECT_EQ(fib->array_entry, optimized->array_entry(0));
-  EXPECT_EQ(Call(*instance, "fib", 20), 6765u);
-  EXPECT_EQ(Call(*instance, "mixed", 1000), Mixed(1000));
+  EXPECT_EQ(Call(instance_, "fib", 20), 6765u);
+  EXPECT_EQ(Call(instance_, "mixed", 1000), Mixed(1000));
 }
 
 TEST_F(TierUpTest, AnInstanceMadeAfterTheTierUpGetsTheOptimisedCodeAtOnce) {
@@ -137,35 +149,27 @@ TEST_F(TierUpTest, CallsGoOnWhileTheCodeChanges) {
   // The instance is called all along on another thread: 20 calls or more
   // with the baseline code (the install is held until then), while the code
   // is installed, and 20 or more after. Every call must be right.
-  std::shared_ptr<const Module> module = Tiering();
-  ASSERT_NE(module, nullptr);
-  Gate gate;
-  auto code = CompiledModule::Compile(
-      module, {.tier = Tier::kTiered, .before_tier_up_install = [&] { gate.Wait(); }});
-  ASSERT_TRUE(code.ok()) << code.status();
-  Imports imports;
-  Store store;
-  auto instance = store.Instantiate(*code, imports);
-  ASSERT_TRUE(instance.ok()) << instance.status();
+  InstantiateHeld();
+  ASSERT_NE(instance_, nullptr);
   std::atomic<bool> stop{false};
   std::atomic<int> calls{0}, wrong{0};
   std::thread caller([&] {
     while (!stop.load()) {
-      if (Call(*instance, "mixed", 300) != Mixed(300)) wrong.fetch_add(1);
+      if (Call(instance_, "mixed", 300) != Mixed(300)) wrong.fetch_add(1);
       calls.fetch_add(1);
     }
   });
   while (calls.load() < 20) std::this_thread::yield();
-  EXPECT_EQ(Export(*instance, "mixed")->native_code, (*code)->native_code(2));  // still baseline
-  gate.Open();
-  ASSERT_TRUE((*code)->WaitForTierUp(kWaitMs));
+  EXPECT_EQ(Export(instance_, "mixed")->native_code, code_->native_code(2));  // still baseline
+  gate_.Open();
+  ASSERT_TRUE(code_->WaitForTierUp(kWaitMs));
   const int before = calls.load();
   while (calls.load() < before + 20) std::this_thread::yield();  // some with the new code
   stop.store(true);
   caller.join();
   EXPECT_EQ(wrong.load(), 0);
   EXPECT_GT(calls.load(), before);
-  EXPECT_EQ(Export(*instance, "mixed")->native_code, (*code)->optimized()->native_code(2));
+  EXPECT_EQ(Export(instance_, "mixed")->native_code, code_->optimized()->native_code(2));
 }
 
 TEST_F(TierUpTest, DestroyedWhileTheBackgroundCompileRuns) {
