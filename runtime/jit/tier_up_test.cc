@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "gtest/gtest.h"
 #include "runtime/bench/generate_module.h"
 #include "runtime/instance/instance.h"
@@ -82,6 +83,9 @@ class TierUpTest : public ::testing::Test {
  protected:
   // These tests choose their tiers themselves.
   void SetUp() override { unsetenv("WASM_JIT_TIER"); }
+  // A test that failed while holding the install lets it go (the
+  // CompiledModule's destructor waits for its background thread).
+  void TearDown() override { gate_.Open(); }
 
   // The tiering module compiled tiered, its install held by gate_, and an
   // instance of it (in code_, instance_).
@@ -191,8 +195,11 @@ TEST_F(TierUpTest, AJobItsPoolDropsEndsCancelled) {
   ASSERT_NE(module, nullptr);
   std::shared_ptr<const CompiledModule> kept;
   {
-    ThreadPool pool(1);
     Gate busy;
+    ThreadPool pool(1);
+    // (Opened before the pool's destructor waits for its helper, even if an
+    // assertion below returns early.)
+    absl::Cleanup open_busy = [&] { busy.Open(); };
     std::atomic<bool> started{false};
     pool.Async([&] {  // the one helper, busy until the pool goes
       started.store(true);
@@ -203,7 +210,6 @@ TEST_F(TierUpTest, AJobItsPoolDropsEndsCancelled) {
     ASSERT_TRUE(code.ok()) << code.status();
     kept = *code;
     EXPECT_FALSE(kept->WaitForTierUp(0));  // queued behind the busy job
-    busy.Open();
     // (the pool's destructor now drops the queued job, or the helper got to
     // it first and it ran)
   }
