@@ -17,12 +17,13 @@
 namespace wasm::baseline {
 
 // Defined function `defined_index` of `m` (validated) in its own Assembler,
-// as codegen::CompileFunctionCode gives it: direct calls are relocations to
-// FunctionSymbol(callee), builtin addresses kAbs64 relocations. Thread-safe.
-// kUnimplemented for an instruction the tier does not compile (the driver
-// then uses the optimising compiler for that function).
-absl::StatusOr<codegen::FunctionCode> CompileFunction(const Module& m, uint32_t defined_index,
-                                                      const codegen::ModuleCodegenContext& ctx);
+// in the form codegen::CompileFunctionCode gives (the driver links both
+// alike): every call goes through the callee's FuncRef (so a tier-up that
+// replaces the code in FuncRefs redirects it), builtin addresses are kAbs64
+// relocations. Thread-safe. An error (kUnimplemented for an instruction the
+// tier lacks, kResourceExhausted for an operand stack too deep) leaves the
+// function to the optimising compiler.
+absl::StatusOr<codegen::FunctionCode> CompileFunction(const Module& m, uint32_t defined_index);
 
 }  // namespace wasm::baseline
 

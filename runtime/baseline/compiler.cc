@@ -54,13 +54,11 @@ bool FitsInt32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
 }  // namespace
 
-Compiler::Compiler(const Module& m, uint32_t defined_index,
-                   const codegen::ModuleCodegenContext& ctx)
+Compiler::Compiler(const Module& m, uint32_t defined_index)
     : m_(m),
       func_index_(m.num_imported_functions + defined_index),
       body_(m.bodies[defined_index]),
-      type_(m.FunctionType(func_index_)),
-      ctx_(ctx) {}
+      type_(m.FunctionType(func_index_)) {}
 
 // ---- Registers and the operand stack --------------------------------------------
 
@@ -933,12 +931,11 @@ void Compiler::Select() {
 
 // ---- Entry point ------------------------------------------------------------------------
 
-absl::StatusOr<codegen::FunctionCode> CompileFunction(const Module& m, uint32_t defined_index,
-                                                      const codegen::ModuleCodegenContext& ctx) {
+absl::StatusOr<codegen::FunctionCode> CompileFunction(const Module& m, uint32_t defined_index) {
   if (defined_index >= m.bodies.size()) {
     return absl::InvalidArgumentError(absl::StrCat("no defined function ", defined_index));
   }
-  Compiler c(m, defined_index, ctx);
+  Compiler c(m, defined_index);
   return c.Run();
 }
 

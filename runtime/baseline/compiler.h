@@ -101,7 +101,7 @@ struct PendingCond {
 
 class Compiler {
  public:
-  Compiler(const Module& m, uint32_t defined_index, const codegen::ModuleCodegenContext& ctx);
+  Compiler(const Module& m, uint32_t defined_index);
   absl::StatusOr<codegen::FunctionCode> Run();
 
  private:
@@ -291,7 +291,6 @@ class Compiler {
   const uint32_t func_index_;
   const FunctionBody& body_;
   const FuncType& type_;
-  const codegen::ModuleCodegenContext& ctx_;  // (unused today: calls go through FuncRefs)
   x64::Assembler as_;
   BodyReader* reader_ = nullptr;
 

@@ -117,7 +117,7 @@ FunctionResult CompileOne(const Module& m, uint32_t d, const codegen::ModuleCode
   if (tier != CompileOptions::Tier::kOptimizing) {
     FunctionResult r;
     const auto t0 = Clock::now();
-    r.code = baseline::CompileFunction(m, d, ctx);
+    r.code = baseline::CompileFunction(m, d);
     r.baseline_seconds = Since(t0);
     // Anything the tier does not compile (an instruction it lacks, an
     // operand stack too deep for its frame) goes to the optimising compiler.
