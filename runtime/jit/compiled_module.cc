@@ -1,17 +1,14 @@
 #include "runtime/jit/compiled_module.h"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <system_error>
 #include <thread>
-#include <chrono>
-#include <cstdlib>
-#include <cstring>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -339,20 +336,18 @@ void CompiledModule::StartTierUp(const CompileOptions& options) {
     options.pool->Async(std::move(job));
     return;
   }
-  // The thread (and the helpers it starts) blocks the asynchronous signals,
-  // as a pool's helpers do: they are for the threads running wasm.
-  sigset_t mask, old;
-  sigfillset(&mask);
-  for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS}) sigdelset(&mask, sig);
-  pthread_sigmask(SIG_SETMASK, &mask, &old);
-  try {
-    tier_up_thread_ = std::thread(job);
-  } catch (const std::system_error&) {
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    job();  // no thread to be had: the optimised code now, before returning
-    return;
+  bool started = false;
+  {
+    // The thread (and the helpers it starts) blocks the asynchronous
+    // signals, as a pool's helpers do: they are for the threads running wasm.
+    const CompileThreadSignalMask mask;
+    try {
+      tier_up_thread_ = std::thread(job);
+      started = true;
+    } catch (const std::system_error&) {
+    }
   }
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (!started) job();  // no thread to be had: the optimised code now, before returning
 }
 
 TierUpJobGuard::~TierUpJobGuard() {

@@ -58,21 +58,27 @@ void ParallelFor(size_t n, int threads, absl::FunctionRef<void(size_t)> fn,
 
 struct ThreadPool::Loop : ClaimLoop {};
 
-ThreadPool::ThreadPool(int helpers, void (*on_start)()) {
-  // Started with the mask they keep (they inherit it).
-  sigset_t mask, old;
+CompileThreadSignalMask::CompileThreadSignalMask() {
+  sigset_t mask;
   sigfillset(&mask);
   for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS}) sigdelset(&mask, sig);
-  pthread_sigmask(SIG_SETMASK, &mask, &old);
-  threads_.reserve(helpers > 0 ? helpers : 0);
-  for (int t = 0; t < helpers; ++t) {
-    try {
-      threads_.emplace_back([this, on_start] { HelperMain(on_start); });
-    } catch (const std::system_error&) {
-      break;
+  pthread_sigmask(SIG_SETMASK, &mask, &old_);
+}
+
+CompileThreadSignalMask::~CompileThreadSignalMask() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+
+ThreadPool::ThreadPool(int helpers, void (*on_start)()) {
+  {
+    const CompileThreadSignalMask mask;  // the helpers start with it, and keep it
+    threads_.reserve(helpers > 0 ? helpers : 0);
+    for (int t = 0; t < helpers; ++t) {
+      try {
+        threads_.emplace_back([this, on_start] { HelperMain(on_start); });
+      } catch (const std::system_error&) {
+        break;
+      }
     }
   }
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
   std::unique_lock<std::mutex> lock(mutex_);
   done_.wait(lock, [&] { return started_ == static_cast<int>(threads_.size()); });
 }

@@ -21,6 +21,8 @@
 #ifndef RUNTIME_JIT_PARALLEL_FOR_H_
 #define RUNTIME_JIT_PARALLEL_FOR_H_
 
+#include <signal.h>
+
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -74,6 +76,21 @@ class ThreadPool {
   bool exiting_ = false;
   std::deque<std::function<void()>> jobs_;  // Async's, guarded by mutex_
   std::vector<std::thread> threads_;
+};
+
+// While it lives, the calling thread blocks every signal but the synchronous
+// ones (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS): the mask a compile
+// thread started meanwhile inherits (pool helpers, a tier-up's thread), so
+// asynchronous signals reach the threads running wasm.
+class CompileThreadSignalMask {
+ public:
+  CompileThreadSignalMask();
+  ~CompileThreadSignalMask();
+  CompileThreadSignalMask(const CompileThreadSignalMask&) = delete;
+  CompileThreadSignalMask& operator=(const CompileThreadSignalMask&) = delete;
+
+ private:
+  sigset_t old_;
 };
 
 // 0 = one thread per online CPU; otherwise `threads` (at least 1).
